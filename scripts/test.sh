@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the one command that runs every test project.
+#  1. starts MariaDB and the S3 endpoint (installing them if missing) via scripts/services.sh
+#  2. builds the solution once (Release, warnings as errors)
+#  3. runs each test project, writing TRX results to TestResults/
+#  4. sums the TRX counters and prints the closing line: tests: N passed, N failed[, N skipped]
+# Exit code: 0 only if the build succeeded, every project ran, and nothing failed.
+# Extra arguments go to every `dotnet test` call (e.g. --filter "FullyQualifiedName~Blob").
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+start=$(date +%s)
+if services_env=$(bash scripts/services.sh start); then
+  eval "$services_env"
+else
+  echo "[test] WARNING: the services did not start; tests that need them will fail (CI) or be skipped" >&2
+fi
+
+results=TestResults
+rm -rf "$results"; mkdir -p "$results"
+
+if ! dotnet build DataJoint.sln -c Release -nologo -clp:ErrorsOnly; then
+  echo "[test] build failed" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+
+run_failed=0
+for proj in tests/*/*.csproj; do
+  name=$(basename "$proj" .csproj)
+  echo "[test] $name" >&2
+  if ! dotnet test "$proj" -c Release --no-build -nologo \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+        --results-directory "$results" "$@"; then
+    run_failed=1
+  fi
+  if [ ! -f "$results/$name.trx" ]; then
+    echo "[test] $name produced no results (crashed or did not start)" >&2
+    run_failed=2
+  fi
+done
+
+# Sum the counters of every TRX file: <Counters total=".." passed=".." failed=".." notExecuted=".." ...>
+attr() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]\+' || echo 0; }
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  passed=$((passed + $(attr "$trx" passed)))
+  failed=$((failed + $(attr "$trx" failed) + $(attr "$trx" error) + $(attr "$trx" timeout) + $(attr "$trx" aborted)))
+  skipped=$((skipped + $(attr "$trx" notExecuted) + $(attr "$trx" inconclusive)))
+done
+[ $run_failed = 2 ] && failed=$((failed + 1))
+
+echo "[test] wall time: $(( $(date +%s) - start )) s" >&2
+line="tests: $passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ] && [ $run_failed = 0 ]
