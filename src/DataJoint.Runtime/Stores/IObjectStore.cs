@@ -10,8 +10,10 @@ public interface IObjectStore
     /// <summary>The store's configured name (the <c>main</c> in <c>&lt;blob@main&gt;</c>).</summary>
     string Name { get; }
 
-    /// <summary>Writes (or overwrites) the object at <paramref name="path"/> from <paramref name="content"/>.</summary>
-    /// <param name="length">The content length when known (lets S3 choose single or multipart upload), else null.</param>
+    /// <summary>
+    /// Writes (or overwrites) the object at <paramref name="path"/> from <paramref name="content"/>;
+    /// <paramref name="length"/> is the content length when known (lets S3 choose single or multipart upload), else null.
+    /// </summary>
     Task PutAsync(string path, Stream content, long? length, CancellationToken cancellationToken = default);
 
     /// <summary>Opens the object for reading. Throws <see cref="DataJointException"/> naming the store and path if it is missing.</summary>
