@@ -37,20 +37,22 @@ for proj in tests/*/*.csproj; do
   fi
   if [ ! -f "$results/$name.trx" ]; then
     echo "[test] $name produced no results (crashed or did not start)" >&2
-    run_failed=2
+    run_failed=1
   fi
 done
 
-# Sum the counters of every TRX file: <Counters total=".." passed=".." failed=".." notExecuted=".." ...>
-attr() { grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]\+' || echo 0; }
+# Sum the per-test outcomes of every TRX file (<UnitTestResult ... outcome="Passed|Failed|NotExecuted|...">).
+# NotExecuted = skipped/ignored; Error, Timeout, Aborted count as failed.
+count() { grep -o '<UnitTestResult [^>]*outcome="'"$2"'"' "$1" | wc -l; }
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  passed=$((passed + $(attr "$trx" passed)))
-  failed=$((failed + $(attr "$trx" failed) + $(attr "$trx" error) + $(attr "$trx" timeout) + $(attr "$trx" aborted)))
-  skipped=$((skipped + $(attr "$trx" notExecuted) + $(attr "$trx" inconclusive)))
+  passed=$((passed + $(count "$trx" Passed)))
+  failed=$((failed + $(count "$trx" Failed) + $(count "$trx" Error) + $(count "$trx" Timeout) + $(count "$trx" Aborted)))
+  skipped=$((skipped + $(count "$trx" NotExecuted) + $(count "$trx" Inconclusive)))
 done
-[ $run_failed = 2 ] && failed=$((failed + 1))
+# A test run that failed without a failed test (host crash, no results) counts as one failure.
+if [ $run_failed != 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 
 echo "[test] wall time: $(( $(date +%s) - start )) s" >&2
 line="tests: $passed passed, $failed failed"
