@@ -143,7 +143,7 @@ public static class Blob
         {
             case BlobArray a when a.Class != BlobClass.Object:
                 return headerAndCode + 8 + 8L * a.Rank + classAndFlag + (long)a.Length * BlobArray.ElementSize(a.Class) * (a.IsComplex ? 2 : 1);
-            case byte[] bytes:
+            case byte[] bytes when bytes.GetType() == typeof(byte[]):
                 return headerAndCode + 8 + bytes.Length;
             case Array arr when arr.Rank == 1 && arr.GetType().GetElementType() is { IsPrimitive: true } et && BlobArray.ClassOf(et) is { } cls:
                 int rank = et == typeof(char) ? 2 : 1;

@@ -93,6 +93,14 @@ internal static class BlobCompression
             }
             if (total != length)
                 throw new DataJointException($"Invalid blob: blob size mismatch: expected {length} bytes after inflating, got {total}.");
+            // zlib checks the Adler-32 trailer when it is there, but a stream cut inside (or before) the
+            // trailer inflates silently. Require the checksum to be present: normally the last 4 bytes;
+            // DataJoint Python also tolerates bytes after the stream, so accept it further back too.
+            Span<byte> check = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(check, Adler32(buffer.AsSpan(0, length)));
+            var stream = data.Slice(headerLength);
+            if (!stream.EndsWith(check) && stream.LastIndexOf(check) < 2)
+                throw new DataJointException($"Invalid blob: the zlib stream after offset {headerLength} is truncated (its Adler-32 checksum is missing).");
             return buffer;
         }
         catch (InvalidDataException e)
@@ -105,6 +113,39 @@ internal static class BlobCompression
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Adler-32 (RFC 1950). Hand-written: System.IO.Compression does not expose the checksum, and there is
+    /// no Adler-32 in System.IO.Hashing. Sums are reduced every 5552 bytes (the largest run that cannot overflow).
+    /// </summary>
+    internal static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Mod = 65521;
+        const int MaxRun = 5552;
+        uint a = 1, b = 0;
+        while (data.Length > 0)
+        {
+            int n = Math.Min(data.Length, MaxRun);
+            var run = data[..n];
+            int i = 0;
+            for (; i + 4 <= n; i += 4)
+            {
+                a += run[i]; b += a;
+                a += run[i + 1]; b += a;
+                a += run[i + 2]; b += a;
+                a += run[i + 3]; b += a;
+            }
+            for (; i < n; i++)
+            {
+                a += run[i];
+                b += a;
+            }
+            a %= Mod;
+            b %= Mod;
+            data = data[n..];
+        }
+        return (b << 16) | a;
     }
 
     /// <summary>A write-only stream into a fixed array that records (instead of growing) when the limit is passed.</summary>

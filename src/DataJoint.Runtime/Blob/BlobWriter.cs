@@ -528,7 +528,7 @@ public sealed class BlobWriter : IDisposable
             case BlobArray a: a.WriteTo(this); return;
             case BlobDictionary bd: WriteDictionary(bd); return;
             case List<object?> list: WriteList(list); return;
-            case byte[] bytes: WriteBytes(bytes); return;
+            case byte[] bytes when bytes.GetType() == typeof(byte[]): WriteBytes(bytes); return; // not sbyte[] (CLR array covariance)
             case float f: WriteDouble(f); return;
             case short sh: WriteInt64(sh); return;
             case sbyte sb: WriteInt64(sb); return;
