@@ -26,13 +26,14 @@ public static class Blob
     public static byte[] Pack(object? value, bool compress = true)
     {
         long exact = ExactSize(value);
-        if (exact > 0)
+        if (exact > 0 && !(compress && exact > CompressionThreshold))
         {
-            var writer = new BlobWriter(GC.AllocateUninitializedArray<byte>((int)exact));
-            writer.WriteValue(value);
-            return writer.ToArray(compress);
+            // Exactly sized, returned as is: no copy at all.
+            using var exactWriter = new BlobWriter(GC.AllocateUninitializedArray<byte>((int)exact));
+            exactWriter.WriteValue(value);
+            return exactWriter.ToArray(compress);
         }
-        using (var writer = new BlobWriter())
+        using (var writer = new BlobWriter(exact > 0 ? (int)exact : 256))
         {
             writer.WriteValue(value);
             return writer.ToArray(compress);
@@ -62,12 +63,13 @@ public static class Blob
             destination.Write(writer.WrittenSpan);
     }
 
-    /// <summary>Compression with an explicit level (benchmarks compare levels with it).</summary>
-    internal static byte[] Pack(object? value, System.IO.Compression.CompressionLevel level)
+    /// <summary>Compression with an explicit zlib level 0-9 (benchmarks compare levels with it).</summary>
+    internal static byte[] Pack(object? value, int zlibLevel)
     {
-        using var writer = new BlobWriter();
+        long exact = ExactSize(value);
+        using var writer = new BlobWriter(exact > 0 ? (int)exact : 256);
         writer.WriteValue(value);
-        return BlobCompression.TryCompress(writer.WrittenSpan, level) ?? writer.WrittenSpan.ToArray();
+        return BlobCompression.TryCompress(writer.WrittenSpan, zlibLevel) ?? writer.WrittenSpan.ToArray();
     }
 
     /// <summary>

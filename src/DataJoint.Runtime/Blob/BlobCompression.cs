@@ -11,10 +11,12 @@ internal static class BlobCompression
     public static ReadOnlySpan<byte> Magic => "ZL123\0"u8;
 
     /// <summary>
-    /// Fastest: with .NET's zlib-ng this is several times faster than level 6 on numeric data, at a somewhat
-    /// larger size; any valid zlib stream is readable by DataJoint Python and MATLAB (see docs/blob.md).
+    /// zlib level 2. With .NET's zlib-ng it is as fast as level 1 (<see cref="CompressionLevel.Fastest"/>,
+    /// which uses a static-Huffman "quick" strategy) but compresses numeric data much better, and is several
+    /// times faster than level 6 for a slightly larger result. Any valid zlib stream is readable by DataJoint
+    /// Python and MATLAB (measurements in docs/blob.md).
     /// </summary>
-    public const CompressionLevel DefaultLevel = CompressionLevel.Fastest;
+    public const int DefaultLevel = 2;
 
     /// <summary>Deflate cannot expand data by more than about 1032:1, so a larger declared size is a lie.</summary>
     private const long MaxInflateRatio = 1032;
@@ -25,7 +27,7 @@ internal static class BlobCompression
     /// DataJoint Python's rule: try only when the blob is longer than 1000 bytes, keep only if strictly
     /// smaller. Returns null when the blob should be stored as is.
     /// </summary>
-    public static byte[]? TryCompress(ReadOnlySpan<byte> blob, CompressionLevel level)
+    public static byte[]? TryCompress(ReadOnlySpan<byte> blob, int level)
     {
         if (blob.Length <= Blob.CompressionThreshold) return null;
         int limit = blob.Length - 1; // the whole envelope must be strictly smaller
@@ -33,7 +35,7 @@ internal static class BlobCompression
         try
         {
             var sink = new BoundedSink(buffer, Magic.Length + 8, limit);
-            using (var z = new ZLibStream(sink, level, leaveOpen: true))
+            using (var z = new ZLibStream(sink, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
             {
                 for (int offset = 0; offset < blob.Length && !sink.Overflowed; offset += ChunkSize)
                     z.Write(blob.Slice(offset, Math.Min(ChunkSize, blob.Length - offset)));

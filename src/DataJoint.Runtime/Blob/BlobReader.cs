@@ -237,7 +237,6 @@ internal ref struct BlobReader
 
     private object ReadInt()
     {
-        int at = _pos;
         int len = ReadU16Length();
         var bytes = _data.Slice(_pos, len);
         _pos += len;
@@ -251,7 +250,6 @@ internal ref struct BlobReader
         }
         var big = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
         if (big >= long.MinValue && big <= long.MaxValue) return (long)big;
-        _ = at;
         return big;
     }
 
