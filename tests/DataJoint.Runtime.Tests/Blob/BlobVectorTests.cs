@@ -11,7 +11,7 @@ public class BlobVectorTests
     [Test]
     public void The_vector_file_is_found_and_complete()
     {
-        Assert.That(BlobVectors.All, Has.Count.EqualTo(95));
+        Assert.That(BlobVectors.All, Has.Count.GreaterThanOrEqualTo(95), "the file held 95 vectors when these tests were written");
         Assert.That(BlobVectors.All.Select(v => v.Name), Is.Unique);
     }
 
