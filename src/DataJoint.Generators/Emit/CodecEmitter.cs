@@ -42,7 +42,7 @@ namespace DataJoint.Generators.Emit
                 w.Line();
                 w.Line("/// <inheritdoc/>");
                 w.Line(GeneratedCode);
-                w.Line((m.InRuntimeAssembly ? "protected internal" : "protected") + " override global::DataJoint.BlobRecordMapper? StoredRecordMapper => __dataJointMapper;");
+                w.Line("protected override global::DataJoint.BlobRecordMapper? StoredRecordMapper => __dataJointMapper;");
                 w.Line();
                 EmitMapper(w, mapper);
             }

@@ -20,7 +20,7 @@ public abstract class CodecBase<TValue, TStored> : ICodec, IRecordMapperSource
     /// Maps <typeparamref name="TStored"/> to and from a blob dict when this codec chains to <c>&lt;blob&gt;</c>
     /// (generated for record types; null otherwise).
     /// </summary>
-    protected internal virtual BlobRecordMapper? StoredRecordMapper => null;
+    protected virtual BlobRecordMapper? StoredRecordMapper => null;
 
     /// <summary>Checks a value before it is encoded (insert only; only the outermost codec's check runs). Default: accepts all.</summary>
     /// <exception cref="DataJointException">The value is not acceptable.</exception>
