@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using DataJoint.Definitions;
 using DataJoint.Shared.Codecs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -151,14 +152,17 @@ namespace DataJoint.Generators.Diagnostics
             var expression = declarator?.Initializer?.Value;
             var token = expression is LiteralExpressionSyntax literal && literal.Token.ValueText == definition ? literal.Token : (SyntaxToken?)null;
 
-            foreach (var occurrence in DefinitionCodecScanner.Scan(definition))
+            // The one definition parser (shared with the runtime) locates each attribute's type.
+            var parsed = DefinitionParser.Parse(definition);
+            foreach (var attribute in parsed.Lines.OfType<AttributeDefinition>())
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                var resolution = ChainResolver.Resolve(occurrence.Text, registry);
+                if (attribute.TypeInfo == null || attribute.TypeInfo.Category != TypeCategory.Codec) continue;
+                var resolution = ChainResolver.Resolve(attribute.Type, registry);
                 if (resolution.Success) continue;
-                var location = (token.HasValue ? LiteralSpans.Map(token.Value, occurrence.Offset, occurrence.Length) : null)
+                var location = (token.HasValue ? LiteralSpans.Map(token.Value, attribute.TypeSpan.Start, attribute.TypeSpan.Length) : null)
                     ?? expression?.GetLocation() ?? ClassLocation(type);
-                Report(context, resolution, occurrence.Text.Trim(), location);
+                Report(context, resolution, attribute.Type.Trim(), location);
             }
         }
 
