@@ -1,0 +1,33 @@
+namespace DataJoint;
+
+/// <summary>Where a codec value is being written (the codec key of spec §4.4).</summary>
+internal sealed record CodecWrite(string Schema, string Table, IReadOnlyDictionary<string, object?> PrimaryKey);
+
+/// <summary>
+/// The tables' seam to the codec registry: encodes a value of a codec attribute into its stored value and decodes
+/// it back. Unknown codecs fail only when a column using them is read or written (spec §2.7 step 4).
+/// </summary>
+internal interface IAttributeCodecs
+{
+    ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken);
+
+    ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CancellationToken cancellationToken);
+}
+
+internal static class AttributeCodecs
+{
+    /// <summary>The implementation in use (the codec registry once it is wired in).</summary>
+    public static IAttributeCodecs Current { get; set; } = new Unregistered();
+
+    public static string NotRegistered(string codecName) =>
+        $"Codec <{codecName}> is not registered. Define a Codec subclass with name='{{type_name}}'.";
+
+    private sealed class Unregistered : IAttributeCodecs
+    {
+        public ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken) =>
+            throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}` of table `{where.Schema}`.`{where.Table}`)");
+
+        public ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CancellationToken cancellationToken) =>
+            throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}`)");
+    }
+}
