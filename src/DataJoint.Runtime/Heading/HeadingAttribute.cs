@@ -18,6 +18,8 @@ public sealed partial record HeadingAttribute
     /// an unknown alias such as <c>uint32</c>), else the SQL type.
     /// </summary>
     public required string Type { get; init; }
+    /// <summary>The type from the comment marker (<c>int32</c>, <c>&lt;blob@main&gt;</c>), null when the column has no marker.</summary>
+    public string? OriginalType { get; init; }
     /// <summary>What values the column holds (for codec columns: the stored value kind).</summary>
     public required AttributeKind Kind { get; init; }
     /// <summary>The user comment (marker removed).</summary>
@@ -151,6 +153,7 @@ public sealed partial record HeadingAttribute
             Name = name,
             SqlType = sqlLower.StartsWith("enum", StringComparison.Ordinal) ? sql : sqlLower,
             Type = type,
+            OriginalType = marker.Success ? type : null,
             Kind = kind,
             Comment = userComment,
             IsNullable = nullable,
