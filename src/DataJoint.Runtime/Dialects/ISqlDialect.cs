@@ -29,6 +29,12 @@ public interface ISqlDialect
     /// <summary>The placeholder for one positional parameter.</summary>
     string Parameter => "?";
 
+    /// <summary>
+    /// The select-list expression that fetches an attribute without loss (MariaDB prints FLOAT with 6 digits in the
+    /// text protocol, so float32 columns are read as DOUBLE, which holds every float exactly).
+    /// </summary>
+    string FetchExpression(HeadingAttribute attribute, string columnSql) => columnSql;
+
     /// <summary>SQL creating a database.</summary>
     string CreateDatabase(string database);
 

@@ -15,6 +15,10 @@ public sealed class MySqlDialect : ISqlDialect
     public string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
 
     /// <inheritdoc />
+    public string FetchExpression(HeadingAttribute attribute, string columnSql) =>
+        attribute.Kind == AttributeKind.Float32 ? "CAST(" + columnSql + " AS DOUBLE)" : columnSql;
+
+    /// <inheritdoc />
     public string CreateDatabase(string database) => "CREATE DATABASE " + Quote(database);
 
     /// <inheritdoc />

@@ -18,7 +18,7 @@ internal static class ColumnReaders
         AttributeKind.UInt16 => static (r, i) => r.GetFieldValue<ushort>(i),
         AttributeKind.UInt32 => static (r, i) => r.GetFieldValue<uint>(i),
         AttributeKind.UInt64 => static (r, i) => r.GetFieldValue<ulong>(i),
-        AttributeKind.Float32 => static (r, i) => r.GetFloat(i),
+        AttributeKind.Float32 => static (r, i) => (float)r.GetDouble(i),
         AttributeKind.Float64 => static (r, i) => r.GetDouble(i),
         AttributeKind.Decimal => static (r, i) => r.GetDecimal(i),
         AttributeKind.Bool => static (r, i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0,

@@ -304,7 +304,8 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     // ------------------------------------------------------------------ SQL rendering
 
     /// <summary>Renders <c>SELECT ... FROM ... WHERE ... [ORDER BY] [LIMIT]</c>.</summary>
-    internal SqlFragment RenderSelect(IReadOnlyList<string>? attributes, IReadOnlyList<string>? orderBy, long? limit, long? offset)
+    internal SqlFragment RenderSelect(IReadOnlyList<string>? attributes, IReadOnlyList<string>? orderBy, long? limit, long? offset,
+        bool forFetch = false)
     {
         var sb = new StringBuilder("SELECT ");
         var names = attributes ?? Heading.Names;
@@ -313,6 +314,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         {
             if (i > 0) sb.Append(',');
             var sql = ColumnSql(names[i]);
+            if (forFetch) sql = Dialect.FetchExpression(Heading[names[i]], sql);
             var quoted = Dialect.Quote(names[i]);
             sb.Append(sql);
             if (sql != quoted) sb.Append(" AS ").Append(quoted);
@@ -379,7 +381,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var names = ResolveAttributes(options?.Attributes);
-        var sql = RenderSelect(names, options?.OrderBy, options?.Limit, options?.Offset);
+        var sql = RenderSelect(names, options?.OrderBy, options?.Limit, options?.Offset, forFetch: true);
         var attrs = names.Select(n => Heading[n]).ToArray();
         var readers = attrs.Select(a => ColumnReaders.For(a.Kind)).ToArray();
         var hasCodecs = attrs.Any(a => a.CodecName is not null);

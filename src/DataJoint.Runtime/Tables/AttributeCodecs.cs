@@ -17,10 +17,35 @@ internal interface IAttributeCodecs
 internal static class AttributeCodecs
 {
     /// <summary>The implementation in use (the codec registry once it is wired in).</summary>
-    public static IAttributeCodecs Current { get; set; } = new Unregistered();
+    public static IAttributeCodecs Current { get; set; } = new Registry();
 
     public static string NotRegistered(string codecName) =>
         $"Codec <{codecName}> is not registered. Define a Codec subclass with name='{{type_name}}'.";
+
+    /// <summary>Resolves the column's codec spec through the codec registry (<see cref="Codecs.Resolve"/>).</summary>
+    private sealed class Registry : IAttributeCodecs
+    {
+        private static CodecChain Chain(HeadingAttribute a, string where)
+        {
+            if (!Codecs.TryGet(a.CodecName!, out _))
+                throw new DataJointException(NotRegistered(a.CodecName!) + $" (attribute `{a.Name}` of table {where})");
+            return Codecs.Resolve(a.Codec!);
+        }
+
+        public async ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken)
+        {
+            var chain = Chain(attribute, $"`{where.Schema}`.`{where.Table}`");
+            var ctx = new EncodeContext { Schema = where.Schema, Table = where.Table, Attribute = attribute.Name, PrimaryKey = where.PrimaryKey };
+            return await chain.EncodeAsync(value, ctx, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CancellationToken cancellationToken)
+        {
+            var chain = Chain(attribute, "");
+            var ctx = new DecodeContext { Attribute = attribute.Name };
+            return await chain.DecodeAsync(stored, ctx, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private sealed class Unregistered : IAttributeCodecs
     {

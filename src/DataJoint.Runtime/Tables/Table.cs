@@ -174,7 +174,7 @@ public class Table : QueryExpression
                     foreach (var (n, f) in pkFields) key[n] = raw[f];
                     v = await AttributeCodecs.Current.EncodeAsync(a, v, new CodecWrite(Database, Name, key), cancellationToken).ConfigureAwait(false);
                 }
-                var c = ValueConverter.ToDb(a, v, table);
+                var c = ValueConverter.ToDb(a, v, table, a.CodecName is not null);
                 converted[i] = c;
                 size += ValueConverter.EstimateBytes(c) + 1;
             }

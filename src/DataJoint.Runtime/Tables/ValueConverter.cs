@@ -21,9 +21,11 @@ internal sealed class SqlDefault
 internal static class ValueConverter
 {
     /// <summary>Converts an insert value; null (and NaN) become <see cref="SqlDefault"/>.</summary>
-    public static object ToDb(HeadingAttribute a, object? value, string table)
+    public static object ToDb(HeadingAttribute a, object? value, string table, bool encodedByCodec = false)
     {
         if (value is null || value is DBNull) return NullValue(a, table, value);
+        // A codec chain ending in json already produced the JSON text.
+        if (encodedByCodec && a.Kind == AttributeKind.Json && value is string json) return json;
         switch (a.Kind)
         {
             case AttributeKind.Int8: return (sbyte)Integer(a, value, table, sbyte.MinValue, sbyte.MaxValue);
@@ -154,7 +156,8 @@ internal static class ValueConverter
         if (a.Kind == AttributeKind.Float32)
         {
             if (Math.Abs(d) > float.MaxValue) throw Bad(a, value, table, "value is out of range for float32");
-            return value is float ? value : (float)d;
+            // Sent as the double equal to the float: the shortest float text (3.4028235E+38) would overflow FLOAT.
+            return (double)(float)d;
         }
         return value is double ? value : d;
     }
