@@ -13,6 +13,8 @@ public sealed record InsertOptions
     public bool Replace { get; init; }
     /// <summary>Row fields that are not attributes of the table are ignored instead of rejected.</summary>
     public bool IgnoreExtraFields { get; init; }
+    /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
+    internal int MaxRowsPerStatement { get; init; } = int.MaxValue;
 }
 
 /// <summary>The tier of a table, recognisable from its SQL name prefix.</summary>
@@ -283,7 +285,7 @@ public class Table : QueryExpression
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var (sql, args, _) in BuildBatches(prepared, mode, budget))
+            foreach (var (sql, args, _) in BuildBatches(prepared, mode, budget, options.MaxRowsPerStatement))
             {
                 await using var cmd = conn.CreateCommand();
                 cmd.Transaction = tx;
