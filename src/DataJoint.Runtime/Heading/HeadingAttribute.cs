@@ -105,7 +105,7 @@ public sealed partial record HeadingAttribute
         {
             // The stored value of a codec column: JSON for store-backed codecs (MariaDB reports json as longtext,
             // so the SQL type alone cannot tell), otherwise what the SQL type holds.
-            kind = sqlLower == "json" || (store is not null && sqlLower.Contains("text", StringComparison.Ordinal))
+            kind = sqlLower == "json" || (sqlLower.Contains("text", StringComparison.Ordinal) && (store is not null || ChainEndsInJson(codec)))
                 ? AttributeKind.Json
                 : KindOfSqlType(sqlLower);
         }
@@ -167,6 +167,19 @@ public sealed partial record HeadingAttribute
             EnumValues = enumValues,
             DecimalSize = decimalSize,
         };
+    }
+
+    /// <summary>True when the codec is registered and its chain ends in <c>json</c> (unknown codecs: false).</summary>
+    private static bool ChainEndsInJson(string spec)
+    {
+        try
+        {
+            return Codecs.TryGet(spec, out _) && Codecs.Resolve(spec).IsJson;
+        }
+        catch (DataJointException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Core type (as written in a marker) → kind; null for an unknown alias. Order per spec §1.1.</summary>
