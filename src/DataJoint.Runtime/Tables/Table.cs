@@ -14,7 +14,13 @@ public sealed record InsertOptions
     /// <summary>Row fields that are not attributes of the table are ignored instead of rejected.</summary>
     public bool IgnoreExtraFields { get; init; }
     /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
-    internal int MaxRowsPerStatement { get; init; } = int.MaxValue;
+    internal int MaxRowsPerStatement { get; init; } = DefaultRowsPerStatement;
+
+    /// <summary>
+    /// Rows per INSERT statement unless the packet limit cuts earlier. Measured: 1000-row statements insert faster
+    /// than statements filling max_allowed_packet (the server parses and logs smaller statements more cheaply).
+    /// </summary>
+    internal const int DefaultRowsPerStatement = 1000;
 }
 
 /// <summary>The tier of a table, recognisable from its SQL name prefix.</summary>
@@ -114,7 +120,7 @@ public class Table : QueryExpression
         await WriteAsync(prepared, options, cancellationToken).ConfigureAwait(false);
     }
 
-    internal sealed record PreparedRows(string[] Fields, List<object[]> Rows, long[] RowBytes);
+    internal sealed record PreparedRows(string[] Fields, List<object?[]> Rows, long[] RowBytes);
 
     internal async Task<PreparedRows> PrepareAsync<TRow>(IEnumerable<TRow> rows, InsertOptions options, CancellationToken cancellationToken)
     {
@@ -122,7 +128,7 @@ public class Table : QueryExpression
         var heading = TableHeading;
         HeadingAttribute[]? attrs = null;        // attributes in field order
         string[]? fields = null;
-        var list = new List<object[]>();
+        var list = new List<object?[]>();
         var bytes = new List<long>();
         RowAccessor? accessor = null;
         Type? accessorType = null;
@@ -164,7 +170,8 @@ public class Table : QueryExpression
                 foreach (var (k, v) in pairs) raw[Array.IndexOf(fields!, k)] = v;
             }
 
-            var converted = new object[fields!.Length];
+            // Values are converted in place: the array becomes the row's statement values.
+            var converted = raw;
             long size = 4;
             for (var i = 0; i < converted.Length; i++)
             {
@@ -180,7 +187,7 @@ public class Table : QueryExpression
                 converted[i] = c;
                 size += ValueConverter.EstimateBytes(c) + 1;
             }
-            list.Add(converted);
+            list.Add(converted!);
             bytes.Add(size);
             rowNumber++;
         }
@@ -226,14 +233,14 @@ public class Table : QueryExpression
     }
 
     /// <summary>Builds the statements of one insert: (SQL, arguments, first row, row count) per batch.</summary>
-    internal IEnumerable<(string Sql, object[] Args, int Count)> BuildBatches(PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue)
+    internal IEnumerable<(string Sql, object?[] Args, int Count)> BuildBatches(PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue)
     {
         var prefix = Dialect.InsertPrefix(Database, Name, prepared.Fields, mode);
         var suffix = Dialect.InsertSuffix(Database, Name, TableHeading.PrimaryKey, mode);
         var fixedBytes = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(suffix) + 64;
         var budget = maxBytes - fixedBytes;
         var sb = new StringBuilder(prefix.Length + suffix.Length + 1024);
-        var args = new List<object>();
+        var args = new List<object?>();
         var rowsInBatch = 0;
         long batchBytes = 0;
         var param = Dialect.Parameter;

@@ -26,6 +26,20 @@ internal static class ValueConverter
         if (value is null || value is DBNull) return NullValue(a, table, value);
         // A codec chain ending in json already produced the JSON text.
         if (encodedByCodec && a.Kind == AttributeKind.Json && value is string json) return json;
+        // Fast paths: the value already has the column's exact .NET type (no range check needed, no new box).
+        switch (a.Kind)
+        {
+            case AttributeKind.Int32 when value is int:
+            case AttributeKind.Int64 when value is long:
+            case AttributeKind.Int16 when value is short:
+            case AttributeKind.Int8 when value is sbyte:
+            case AttributeKind.Float64 when value is double d0 && double.IsFinite(d0):
+            case AttributeKind.Date when value is DateOnly:
+            case AttributeKind.DateTime when value is DateTime:
+                return value;
+            case AttributeKind.Bytes when value is byte[] b0 && (a.MaxLength is null || b0.Length <= a.MaxLength):
+                return value;
+        }
         switch (a.Kind)
         {
             case AttributeKind.Int8: return (sbyte)Integer(a, value, table, sbyte.MinValue, sbyte.MaxValue);

@@ -14,7 +14,7 @@ public class SqlTextTests
         Column("note", "varchar(64)", ":varchar(64):", pk: false, nullable: true),
     }));
 
-    private static async Task<List<(string Sql, object[] Args, int Count)>> Batches(Table t, object[] rows, InsertOptions options, long maxBytes = 1 << 20)
+    private static async Task<List<(string Sql, object?[] Args, int Count)>> Batches(Table t, object[] rows, InsertOptions options, long maxBytes = 1 << 20)
     {
         var prepared = await t.PrepareAsync(rows, options, CancellationToken.None);
         var mode = options.Replace ? InsertMode.Replace : options.SkipDuplicates ? InsertMode.SkipDuplicates : InsertMode.Insert;
