@@ -113,6 +113,9 @@ public static class Codecs
         }
     }
 
+    /// <summary>The registry as the definition compiler's codec seam (§2.6 type substitution at declare time).</summary>
+    internal static DataJoint.Definitions.IDeclareCodecTypeResolver DeclareResolver => new DeclareCodecResolver(TypeResolver);
+
     /// <summary>The runtime side of the shared chain resolver: looks codecs up in this registry and compares <see cref="Type"/>s.</summary>
     internal static ICodecTypeResolver TypeResolver { get; } = new RuntimeResolver();
 

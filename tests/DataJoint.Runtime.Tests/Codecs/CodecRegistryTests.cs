@@ -246,3 +246,27 @@ public class CodecRegistryTests
         Assert.That(codec.ReferencedPaths("{\"x\":1}"), Is.Empty);
     }
 }
+
+public class DeclareSubstitutionTests
+{
+    // Spec §2.6 / §9 case 3: the definition compiler's codec seam is the same chain resolver.
+    [TestCase("<blob>", "longblob")]
+    [TestCase("<blob@main>", "json")]
+    [TestCase("<blob@>", "json")]
+    [TestCase("<attach>", "longblob")]
+    [TestCase("<attach@s>", "json")]
+    [TestCase("<testgraph>", "longblob")]
+    [TestCase("<testgraph@main>", "json")]
+    public void CodecSpec_SubstitutesToTheSqlTypeOfItsChain(string spec, string sql)
+    {
+        var r = Codecs.DeclareResolver.Resolve(spec);
+        Assert.That(r.Error, Is.Null);
+        Assert.That(DataJoint.Definitions.DataJointTypes.FinalTypeToSql(r.FinalType!), Is.EqualTo(sql));
+    }
+
+    [Test]
+    public void CodecSpec_StoreModeError_ComesThroughTheSeam()
+    {
+        Assert.That(Codecs.DeclareResolver.Resolve("<hash>").Error, Is.EqualTo("<hash> requires @ (in-store storage only)"));
+    }
+}

@@ -148,6 +148,14 @@ public class DefinitionParserTests
     }
 
     [Test]
+    public void UnderscoreDividerIsADivider()
+    {
+        var d = DefinitionParser.Parse("id : int32\n___\nx : int32");
+        Assert.That(d.Errors, Is.Empty);
+        Assert.That(d.Attributes.Select(a => (a.Name, a.InPrimaryKey)), Is.EqualTo(new[] { ("id", true), ("x", false) }));
+    }
+
+    [Test]
     public void AttributeNamedIndexIsAnAttribute()
     {
         var d = DefinitionParser.Parse("index : int32");

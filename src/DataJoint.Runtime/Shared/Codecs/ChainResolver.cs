@@ -114,6 +114,12 @@ namespace DataJoint.Shared.Codecs
         public string? Detail { get; internal set; }
         /// <summary>For unknown codecs: the closest known name, or null.</summary>
         public string? Suggestion { get; internal set; }
+        /// <summary>For type mismatches: the type the producing codec (<see cref="ErrorCodec"/>) encodes to.</summary>
+        public string? ProducedType { get; internal set; }
+        /// <summary>For type mismatches: what receives it (<c>&lt;blob&gt;</c> or <c>column type 'bytes'</c>).</summary>
+        public string? Consumer { get; internal set; }
+        /// <summary>For type mismatches: the type the receiver expects.</summary>
+        public string? ExpectedType { get; internal set; }
         public bool Success => Error == ChainErrorKind.None;
     }
 
@@ -219,9 +225,13 @@ namespace DataJoint.Shared.Codecs
                     var consumer = result.Links[i + 1].Codec;
                     if (!resolver.IsAssignable(producer.StoredType, consumer.ValueType))
                     {
-                        return Fail(result, ChainErrorKind.TypeMismatch,
+                        var fail = Fail(result, ChainErrorKind.TypeMismatch,
                             ChainMessages.Mismatch(producer.Name, producer.StoredType, consumer.Name, consumer.ValueType),
                             producer.Name, null);
+                        fail.ProducedType = producer.StoredType;
+                        fail.Consumer = "<" + consumer.Name + ">";
+                        fail.ExpectedType = consumer.ValueType;
+                        return fail;
                     }
                 }
                 if (result.Links.Count > 0)
@@ -230,8 +240,13 @@ namespace DataJoint.Shared.Codecs
                     var family = CodecCoreTypes.Family(result.FinalType!);
                     if (family != null && !resolver.CanStore(last.StoredType, family))
                     {
-                        return Fail(result, ChainErrorKind.TypeMismatch,
-                            ChainMessages.FinalMismatch(last.Name, last.StoredType, result.FinalType!), last.Name, null);
+                        var final = result.FinalType!;
+                        var fail = Fail(result, ChainErrorKind.TypeMismatch,
+                            ChainMessages.FinalMismatch(last.Name, last.StoredType, final), last.Name, null);
+                        fail.ProducedType = last.StoredType;
+                        fail.Consumer = "column type '" + final + "'";
+                        fail.ExpectedType = family == "bytes" ? "byte[]" : "string";
+                        return fail;
                     }
                 }
             }

@@ -154,7 +154,8 @@ namespace DataJoint.Definitions
                     return;
                 }
 
-                if (line.StartsWith("---", StringComparison.Ordinal))
+                // Python also accepts "___" (three underscores) as the divider.
+                if (line.StartsWith("---", StringComparison.Ordinal) || line.StartsWith("___", StringComparison.Ordinal))
                 {
                     inKey = false;
                     Lines.Add(new DividerLine(line, new DefinitionSpan(offset, line.Length)));
