@@ -154,3 +154,28 @@ public class InteropTests : SchemaFixture
         }));
     }
 }
+
+/// <summary>The built-in &lt;blob&gt; codec in a declared table: values pack into the longblob and unpack on fetch.</summary>
+public class BlobColumnTests : SchemaFixture
+{
+    protected override string Purpose => "blobcol";
+
+    [Test]
+    public async Task BlobColumn_PacksOnInsert_UnpacksOnFetch()
+    {
+        var t = await Schema.DeclareAsync("Stim", TableTier.Manual, "stim_id : int32\n---\nparams = null : <blob>");
+        await t.InsertAsync(new object[]
+        {
+            new { stim_id = 1, @params = (object)5L },
+            new Dictionary<string, object?> { ["stim_id"] = 2, ["params"] = "abc" },
+            new Dictionary<string, object?> { ["stim_id"] = 3, ["params"] = null },
+        });
+        var raw = await QueryAsync($"SELECT HEX(`params`) FROM `{Schema.Database}`.`stim` WHERE stim_id = 2");
+        Assert.That(raw[0][0], Is.EqualTo("646A3000050300000000000000616263"), "spec §9 case 12: \"abc\"");
+        var rows = await t.FetchAsync(new FetchOptions { OrderBy = ["stim_id"] });
+        Assert.That(rows[1]["params"], Is.EqualTo("abc"));
+        Assert.That(rows[2]["params"], Is.Null);
+        Assert.That(Convert.ToInt64(rows[0]["params"]), Is.EqualTo(5));
+        Assert.That(t.Heading["params"].Codec, Is.EqualTo("<blob>"));
+    }
+}
