@@ -18,9 +18,11 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     private static long _aliasCounter;
 
     internal QueryExpression(DataJointConnection connection, ISqlDialect dialect, SqlFragment from,
-        IReadOnlyList<Column> columns, IReadOnlyList<string> primaryKey, IReadOnlyList<SqlFragment> where)
+        IReadOnlyList<Column> columns, IReadOnlyList<string> primaryKey, IReadOnlyList<SqlFragment> where,
+        DataJoint.Stores.IStoreProvider? stores = null)
     {
         Connection = connection;
+        Stores = stores;
         Dialect = dialect;
         From = from;
         Columns = columns;
@@ -31,6 +33,8 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     }
 
     internal DataJointConnection Connection { get; }
+    /// <summary>The object stores codec columns read from and write to (null: none configured).</summary>
+    internal DataJoint.Stores.IStoreProvider? Stores { get; }
     internal ISqlDialect Dialect { get; }
     internal SqlFragment From { get; }
     internal IReadOnlyList<Column> Columns { get; }
@@ -45,7 +49,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     /// <summary>Creates a copy with another WHERE list (a restricted table stays a table).</summary>
     internal virtual QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
-        new(Connection, Dialect, From, Columns, PrimaryKeyNames, where);
+        new(Connection, Dialect, From, Columns, PrimaryKeyNames, where, Stores);
 
     private bool HasRenamedColumns
     {
@@ -191,7 +195,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         var alias = Dialect.Quote("$q" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var sub = RenderSelect(null, null, null, null);
         return new QueryExpression(Connection, Dialect, SqlFragment.Concat("(", sub, ") AS " + alias),
-            Columns.Select(c => new Column(c.Name, Dialect.Quote(c.Name), c.Attribute)).ToList(), PrimaryKeyNames, []);
+            Columns.Select(c => new Column(c.Name, Dialect.Quote(c.Name), c.Attribute)).ToList(), PrimaryKeyNames, [], Stores);
     }
 
     private bool IsPlainSource => Where.Count == 0 && !HasRenamedColumns && !From.Sql.Contains(" JOIN ", StringComparison.Ordinal)
@@ -218,7 +222,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         if (other.PrimaryKeyNames.All(Heading.Contains)) pk = PrimaryKeyNames;
         else if (PrimaryKeyNames.All(other.Heading.Contains)) pk = other.PrimaryKeyNames;
         else pk = [.. PrimaryKeyNames, .. other.PrimaryKeyNames.Where(n => !PrimaryKeyNames.Contains(n))];
-        return new QueryExpression(Connection, Dialect, from, cols, pk, []);
+        return new QueryExpression(Connection, Dialect, from, cols, pk, [], Stores ?? other.Stores);
 
         SqlFragment Source(QueryExpression q)
         {
@@ -298,7 +302,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         var dup = cols.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new DataJointException($"Projection produces attribute `{dup.Key}` twice");
         var pk = PrimaryKeyNames.Select(n => renames.TryGetValue(n, out var r) ? r : n).ToList();
-        return new QueryExpression(Connection, Dialect, From, cols, pk, Where);
+        return new QueryExpression(Connection, Dialect, From, cols, pk, Where, Stores);
     }
 
     // ------------------------------------------------------------------ SQL rendering
@@ -409,7 +413,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
                 {
                     for (var i = 0; i < n; i++)
                         if (attrs[i].CodecName is not null && values[i] is not null)
-                            values[i] = await AttributeCodecs.Current.DecodeAsync(attrs[i], values[i]!, cancellationToken).ConfigureAwait(false);
+                            values[i] = await AttributeCodecs.Current.DecodeAsync(attrs[i], values[i]!, Stores, cancellationToken).ConfigureAwait(false);
                 }
                 yield return new Row(shape, values);
             }

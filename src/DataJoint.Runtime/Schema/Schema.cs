@@ -16,8 +16,9 @@ public sealed class Schema
     private readonly Dictionary<string, Table> _byClass = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _declareLock = new(1, 1);
 
-    private Schema(DataJointConnection connection, string database, ISqlDialect dialect)
+    private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores)
     {
+        Stores = stores;
         Connection = connection;
         Database = database;
         Dialect = dialect;
@@ -27,15 +28,18 @@ public sealed class Schema
     public DataJointConnection Connection { get; }
     /// <summary>The database name (used verbatim).</summary>
     public string Database { get; }
+    /// <summary>The object stores that store-backed codec columns (<c>&lt;blob@main&gt;</c>...) of this schema's tables use.</summary>
+    public DataJoint.Stores.IStoreProvider? Stores { get; }
     /// <summary>The SQL dialect.</summary>
     public ISqlDialect Dialect { get; }
 
     /// <summary>
     /// Binds <paramref name="database"/> on <paramref name="connection"/>, creating the database when it is missing
-    /// and <paramref name="createIfMissing"/> is true (else a missing database is an error).
+    /// and <paramref name="createIfMissing"/> is true (else a missing database is an error). <paramref name="stores"/>
+    /// serves the store-backed codec columns of its tables.
     /// </summary>
     public static async Task<Schema> ActivateAsync(DataJointConnection connection, string database, bool createIfMissing = true,
-        CancellationToken cancellationToken = default)
+        DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
@@ -48,7 +52,7 @@ public sealed class Schema
                 throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false");
             await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
         }
-        return new Schema(connection, database, dialect);
+        return new Schema(connection, database, dialect, stores);
     }
 
     /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
@@ -81,7 +85,7 @@ public sealed class Schema
     private async Task<Table?> OpenAsync(DbConnection conn, string tableName, CancellationToken cancellationToken)
     {
         var heading = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
-        return heading is null ? null : new Table(Connection, Dialect, Database, tableName, heading);
+        return heading is null ? null : new Table(Connection, Dialect, Database, tableName, heading, stores: Stores);
     }
 
     /// <summary>A table declared or opened through this schema object under its class name, or null.</summary>

@@ -1,7 +1,8 @@
 namespace DataJoint;
 
 /// <summary>Where a codec value is being written (the codec key of spec §4.4).</summary>
-internal sealed record CodecWrite(string Schema, string Table, IReadOnlyDictionary<string, object?> PrimaryKey);
+internal sealed record CodecWrite(string Schema, string Table, IReadOnlyDictionary<string, object?> PrimaryKey,
+    DataJoint.Stores.IStoreProvider? Stores);
 
 /// <summary>
 /// The tables' seam to the codec registry: encodes a value of a codec attribute into its stored value and decodes
@@ -11,7 +12,7 @@ internal interface IAttributeCodecs
 {
     ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken);
 
-    ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CancellationToken cancellationToken);
+    ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken);
 }
 
 internal static class AttributeCodecs
@@ -35,14 +36,17 @@ internal static class AttributeCodecs
         public async ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken)
         {
             var chain = Chain(attribute, $"`{where.Schema}`.`{where.Table}`");
-            var ctx = new EncodeContext { Schema = where.Schema, Table = where.Table, Attribute = attribute.Name, PrimaryKey = where.PrimaryKey };
+            var ctx = new EncodeContext
+            {
+                Schema = where.Schema, Table = where.Table, Attribute = attribute.Name, PrimaryKey = where.PrimaryKey, Stores = where.Stores,
+            };
             return await chain.EncodeAsync(value, ctx, cancellationToken).ConfigureAwait(false);
         }
 
-        public async ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CancellationToken cancellationToken)
+        public async ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken)
         {
             var chain = Chain(attribute, "");
-            var ctx = new DecodeContext { Attribute = attribute.Name };
+            var ctx = new DecodeContext { Attribute = attribute.Name, Stores = stores };
             return await chain.DecodeAsync(stored, ctx, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -52,7 +56,7 @@ internal static class AttributeCodecs
         public ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken) =>
             throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}` of table `{where.Schema}`.`{where.Table}`)");
 
-        public ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CancellationToken cancellationToken) =>
+        public ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken) =>
             throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}`)");
     }
 }

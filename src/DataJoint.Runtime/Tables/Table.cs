@@ -47,9 +47,9 @@ public class Table : QueryExpression
     private static readonly ConcurrentDictionary<string, long> MaxStatementBytes = new(StringComparer.Ordinal);
 
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
-        IReadOnlyList<SqlFragment>? where = null)
+        IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
         : base(connection, dialect, new SqlFragment(dialect.QualifiedName(database, name), []),
-            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a)).ToList(), heading.PrimaryKey, where ?? [])
+            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a)).ToList(), heading.PrimaryKey, where ?? [], stores)
     {
         Database = database;
         Name = name;
@@ -80,7 +80,7 @@ public class Table : QueryExpression
     }
 
     internal override QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
-        new Table(Connection, Dialect, Database, Name, TableHeading, where);
+        new Table(Connection, Dialect, Database, Name, TableHeading, where, Stores);
 
     /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict"/>. The result is still a table.</summary>
     public new Table Restrict(object condition) => (Table)base.Restrict(condition);
@@ -181,7 +181,7 @@ public class Table : QueryExpression
                 {
                     var key = new Dictionary<string, object?>(pkFields.Count, StringComparer.Ordinal);
                     foreach (var (n, f) in pkFields) key[n] = raw[f];
-                    v = await AttributeCodecs.Current.EncodeAsync(a, v, new CodecWrite(Database, Name, key), cancellationToken).ConfigureAwait(false);
+                    v = await AttributeCodecs.Current.EncodeAsync(a, v, new CodecWrite(Database, Name, key, Stores), cancellationToken).ConfigureAwait(false);
                 }
                 var c = ValueConverter.ToDb(a, v, table, a.CodecName is not null);
                 converted[i] = c;
