@@ -1,0 +1,123 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace DataJoint;
+
+/// <summary>
+/// Converts a record stored through <c>&lt;blob&gt;</c> to and from a blob dict (keys = property names or
+/// <see cref="BlobKeyAttribute"/> keys), so Python readers see a dict. The source generator emits one per codec whose
+/// stored type is a record and whose chain continues with <c>&lt;blob&gt;</c>; there is no reflection per row.
+/// </summary>
+public abstract class BlobRecordMapper
+{
+    /// <summary>The record type mapped.</summary>
+    public abstract Type RecordType { get; }
+
+    internal abstract IReadOnlyDictionary<string, object?> ToDictionaryObject(object record);
+
+    internal abstract object FromDictionaryObject(IReadOnlyDictionary<string, object?> dictionary);
+}
+
+/// <summary>Typed <see cref="BlobRecordMapper"/>; generated code derives from it.</summary>
+public abstract class BlobRecordMapper<T> : BlobRecordMapper where T : notnull
+{
+    /// <inheritdoc/>
+    public sealed override Type RecordType => typeof(T);
+
+    /// <summary>Record → dict.</summary>
+    public abstract IReadOnlyDictionary<string, object?> ToDictionary(T record);
+
+    /// <summary>Dict → record.</summary>
+    public abstract T FromDictionary(IReadOnlyDictionary<string, object?> dictionary);
+
+    internal sealed override IReadOnlyDictionary<string, object?> ToDictionaryObject(object record) => ToDictionary((T)record);
+
+    internal sealed override object FromDictionaryObject(IReadOnlyDictionary<string, object?> dictionary) => FromDictionary(dictionary);
+
+    /// <summary>Reads key <paramref name="key"/> as <typeparamref name="TField"/>, converting blob values (e.g. long → int, list → array).</summary>
+    protected static TField Field<TField>(IReadOnlyDictionary<string, object?> dictionary, string key)
+    {
+        if (!dictionary.TryGetValue(key, out var raw))
+        {
+            throw new DataJointException($"Cannot map blob dict to {CodecTypeNames.Of(typeof(T))}: key '{key}' is missing (keys: {string.Join(", ", dictionary.Keys)}).");
+        }
+        try
+        {
+            return (TField)BlobValueConverter.Convert(raw, typeof(TField))!;
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            throw new DataJointException(
+                $"Cannot map blob dict to {CodecTypeNames.Of(typeof(T))}: key '{key}' holds {(raw is null ? "null" : CodecTypeNames.Of(raw.GetType()))}, expected {CodecTypeNames.Of(typeof(TField))}.", e);
+        }
+    }
+}
+
+/// <summary>Registry of record mappers (filled by generated code when codecs register).</summary>
+internal static class BlobRecordMappers
+{
+    private static readonly ConcurrentDictionary<Type, BlobRecordMapper> Mappers = new();
+
+    internal static void Register(BlobRecordMapper mapper) => Mappers.TryAdd(mapper.RecordType, mapper);
+
+    internal static BlobRecordMapper? Find(Type t) => Mappers.TryGetValue(t, out var m) ? m : null;
+}
+
+/// <summary>Converts values produced by blob unpacking into the .NET types record properties declare.</summary>
+internal static class BlobValueConverter
+{
+    internal static object? Convert(object? value, Type target)
+    {
+        if (value is null)
+        {
+            return target.IsValueType && Nullable.GetUnderlyingType(target) is null ? Activator.CreateInstance(target) : null;
+        }
+        if (target.IsInstanceOfType(value)) return value;
+        var underlying = Nullable.GetUnderlyingType(target) ?? target;
+        if (underlying.IsEnum)
+        {
+            return value is string s ? Enum.Parse(underlying, s) : Enum.ToObject(underlying, System.Convert.ChangeType(value, Enum.GetUnderlyingType(underlying), CultureInfo.InvariantCulture));
+        }
+        if (BlobRecordMappers.Find(underlying) is { } mapper && AsDictionary(value) is { } dict)
+        {
+            return mapper.FromDictionaryObject(dict);
+        }
+        if (underlying.IsArray && value is IEnumerable items && value is not string)
+        {
+            var element = underlying.GetElementType()!;
+            var list = new List<object?>();
+            foreach (var item in items) list.Add(Convert(item, element));
+            var array = Array.CreateInstance(element, list.Count);
+            for (var i = 0; i < list.Count; i++) array.SetValue(list[i], i);
+            return array;
+        }
+        if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(List<>) && value is IEnumerable seq && value is not string)
+        {
+            var element = underlying.GetGenericArguments()[0];
+            var list = (IList)Activator.CreateInstance(underlying)!;
+            foreach (var item in seq) list.Add(Convert(item, element));
+            return list;
+        }
+        if (value is IConvertible && typeof(IConvertible).IsAssignableFrom(underlying))
+        {
+            return System.Convert.ChangeType(value, underlying, CultureInfo.InvariantCulture);
+        }
+        throw new InvalidCastException($"{value.GetType()} to {target}");
+    }
+
+    /// <summary>Views any dictionary with string keys as a read-only string→object dictionary.</summary>
+    internal static IReadOnlyDictionary<string, object?>? AsDictionary(object value)
+    {
+        switch (value)
+        {
+            case IReadOnlyDictionary<string, object?> d: return d;
+            case IDictionary<string, object?> d2: return new Dictionary<string, object?>(d2);
+            case IDictionary nd:
+                var copy = new Dictionary<string, object?>(nd.Count);
+                foreach (DictionaryEntry e in nd) copy[System.Convert.ToString(e.Key, CultureInfo.InvariantCulture)!] = e.Value;
+                return copy;
+            default: return null;
+        }
+    }
+}

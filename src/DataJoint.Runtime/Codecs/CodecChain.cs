@@ -1,0 +1,176 @@
+using System.Text.Json;
+using DataJoint.Stores;
+
+namespace DataJoint;
+
+/// <summary>
+/// A resolved codec chain for one type spec such as <c>&lt;graph@main&gt;</c>: the codecs outer→inner, the final core
+/// dtype of the column and the store. Obtain it with <see cref="Codecs.Resolve"/>; it is immutable and cached.
+/// </summary>
+/// <remarks>
+/// <see cref="EncodeAsync"/> returns the value ready for the column: <c>byte[]</c> for <c>bytes</c>, JSON text for
+/// <c>json</c> (the innermost stored value serialized with System.Text.Json), else the innermost stored value.
+/// <see cref="DecodeAsync"/> accepts what the driver returns (bytes; JSON as text, UTF-8 bytes or <see cref="JsonElement"/>).
+/// </remarks>
+public sealed class CodecChain
+{
+    internal CodecChain(string spec, string finalType, string? store, IReadOnlyList<ICodec> links)
+    {
+        Spec = spec;
+        FinalType = finalType;
+        Store = store;
+        Links = links;
+    }
+
+    /// <summary>The type spec as resolved, e.g. <c>&lt;graph@main&gt;</c>.</summary>
+    public string Spec { get; }
+
+    /// <summary>The final core dtype (<c>bytes</c>, <c>json</c>, <c>varchar(64)</c>...), not the SQL type.</summary>
+    public string FinalType { get; }
+
+    /// <summary>The store: null = in-table, "" = the default store, else the store name.</summary>
+    public string? Store { get; }
+
+    /// <summary>The codecs, outermost first.</summary>
+    public IReadOnlyList<ICodec> Links { get; }
+
+    /// <summary>True when the column is JSON (final dtype <c>json</c>).</summary>
+    public bool IsJson => string.Equals(FinalType, "json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Validates <paramref name="value"/> with the outermost codec, then encodes it outer→inner. A null value stays null
+    /// (the column gets its default). A value of the wrong .NET type raises <see cref="DataJointException"/> naming
+    /// the table, attribute, expected and actual type before any codec runs.
+    /// </summary>
+    public async ValueTask<object?> EncodeAsync(object? value, EncodeContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (value is null) return null;
+        var outer = Links[0];
+        if (!outer.Descriptor.ValueType.IsInstanceOfType(value))
+        {
+            throw new DataJointException(
+                $"Attribute '{context.Attribute}' of table `{context.Schema}`.`{context.Table}`: codec {Spec} expects a value of type " +
+                $"{CodecTypeNames.Of(outer.Descriptor.ValueType)}, got {CodecTypeNames.Of(value.GetType())}.");
+        }
+        try
+        {
+            outer.Validate(value);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            throw new DataJointException($"Attribute '{context.Attribute}' of table `{context.Schema}`.`{context.Table}`: {e.Message}", e);
+        }
+
+        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores) };
+        object? current = value;
+        for (var i = 0; i < Links.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var link = Links[i];
+            if (i > 0) current = AdaptForEncode(current, link, ctx);
+            if (current is null) return null;
+            current = await link.EncodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
+        }
+        return ToColumn(current, Links[^1].Descriptor.StoredType, ctx);
+    }
+
+    /// <summary>Decodes a column value inner→outer. SQL NULL (null or <see cref="DBNull"/>) decodes to null.</summary>
+    public async ValueTask<object?> DecodeAsync(object? stored, DecodeContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (stored is null || stored is DBNull) return null;
+        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores) };
+        object? current = FromColumn(stored, Links[^1].Descriptor.StoredType, ctx);
+        for (var i = Links.Count - 1; i >= 0; i--)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var link = Links[i];
+            if (current is null) return null;
+            current = await link.DecodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
+            if (i > 0) current = AdaptForDecode(current, Links[i - 1].Descriptor.StoredType);
+        }
+        return current;
+    }
+
+    /// <summary>Whether a value of <paramref name="t"/> can be written to a column of a core type family.</summary>
+    internal static bool CanStore(Type t, string family) => family switch
+    {
+        "bytes" => t == typeof(byte[]) || t == typeof(ReadOnlyMemory<byte>) || t == typeof(Memory<byte>) || t == typeof(object),
+        "string" => t == typeof(string) || t == typeof(object),
+        _ => true,
+    };
+
+    private static object? AdaptForEncode(object? value, ICodec next, EncodeContext ctx)
+    {
+        if (value is null) return null;
+        var expected = next.Descriptor.ValueType;
+        // A record going into a dict-accepting codec (<blob>) is packed as a dict.
+        if (BlobRecordMappers.Find(value.GetType()) is { } mapper && !IsRecordAccepted(expected, value.GetType()))
+        {
+            return mapper.ToDictionaryObject(value);
+        }
+        if (!expected.IsInstanceOfType(value))
+        {
+            throw new DataJointException(
+                $"Attribute '{ctx.Attribute}' of table `{ctx.Schema}`.`{ctx.Table}`: codec <{next.Descriptor.Name}> expects " +
+                $"{CodecTypeNames.Of(expected)}, but the previous codec produced {CodecTypeNames.Of(value.GetType())}.");
+        }
+        return value;
+    }
+
+    // object-typed consumers (<blob>) get the dict; a consumer typed exactly as the record gets the record.
+    private static bool IsRecordAccepted(Type expected, Type record) => expected != typeof(object) && expected.IsAssignableFrom(record);
+
+    private static object? AdaptForDecode(object? value, Type producerStoredType)
+    {
+        if (value is null || producerStoredType.IsInstanceOfType(value)) return value;
+        if (BlobRecordMappers.Find(producerStoredType) is { } mapper && BlobValueConverter.AsDictionary(value) is { } dict)
+        {
+            return mapper.FromDictionaryObject(dict);
+        }
+        try
+        {
+            return BlobValueConverter.Convert(value, producerStoredType);
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            throw new DataJointException($"Cannot decode: expected {CodecTypeNames.Of(producerStoredType)}, got {CodecTypeNames.Of(value.GetType())}.", e);
+        }
+    }
+
+    private object? ToColumn(object? value, Type storedType, EncodeContext ctx)
+    {
+        if (value is null || !IsJson) return value;
+        try
+        {
+            return JsonSerializer.Serialize(value, storedType == typeof(object) ? value.GetType() : storedType);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new DataJointException($"Attribute '{ctx.Attribute}' of table `{ctx.Schema}`.`{ctx.Table}`: cannot serialize {CodecTypeNames.Of(value.GetType())} to JSON: {e.Message}", e);
+        }
+    }
+
+    private object? FromColumn(object stored, Type storedType, DecodeContext ctx)
+    {
+        if (!IsJson || storedType == typeof(string) && stored is string) return stored;
+        try
+        {
+            return stored switch
+            {
+                string s => JsonSerializer.Deserialize(s, storedType),
+                byte[] b => JsonSerializer.Deserialize(b, storedType),
+                JsonElement e => e.Deserialize(storedType),
+                _ => stored,
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new DataJointException($"Attribute '{ctx.Attribute ?? "?"}' of table `{ctx.Schema ?? "?"}`.`{ctx.Table ?? "?"}`: the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Spec} → {FinalType}{(Store is null ? "" : "@" + Store)} [{string.Join(" → ", Links.Select(l => "<" + l.Descriptor.Name + ">"))}]";
+}
