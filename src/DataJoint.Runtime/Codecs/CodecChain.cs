@@ -142,6 +142,8 @@ public sealed class CodecChain
     private object? ToColumn(object? value, Type storedType, EncodeContext ctx)
     {
         if (value is null || !IsJson) return value;
+        // A codec that built its JSON itself (the store codecs write DataJoint Python's json.dumps text) keeps it verbatim.
+        if (value is JsonElement element) return element.GetRawText();
         try
         {
             return JsonSerializer.Serialize(value, storedType == typeof(object) ? value.GetType() : storedType);
