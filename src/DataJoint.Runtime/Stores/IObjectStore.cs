@@ -44,6 +44,9 @@ public interface IStoreProvider
     /// <summary>The name the default store resolves to (written into metadata instead of an empty name).</summary>
     string? DefaultStoreName { get; }
 
+    /// <summary>The store a bare <c>&lt;filepath@&gt;</c> resolves to (<c>stores.filepath_default</c>); null: <see cref="DefaultStoreName"/>.</summary>
+    string? FilepathDefaultStoreName => null;
+
     /// <summary>The store with this name (null/empty: the default). Throws <see cref="DataJointException"/> if not configured.</summary>
     IObjectStore GetStore(string? name);
 }

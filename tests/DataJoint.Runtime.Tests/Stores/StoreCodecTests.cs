@@ -158,6 +158,24 @@ public class StoreCodecTests
     }
 
     [Test]
+    public async Task BareFilepathAtUsesFilepathDefault()
+    {
+        var raw = Directory.CreateDirectory(Path.Combine(_root.FullName, "raw"));
+        await File.WriteAllTextAsync(Path.Combine(raw.FullName, "a.txt"), "abc");
+        var json = "{\"default\": \"main\", \"filepath_default\": \"raw\", " +
+                   "\"main\": {\"protocol\": \"file\", \"location\": " + JsonSerializer.Serialize(Path.Combine(_root.FullName, "main")) + "}, " +
+                   "\"raw\": {\"protocol\": \"file\", \"location\": " + JsonSerializer.Serialize(raw.FullName) + "}}";
+        using var stores = new StoreProvider(StoresConfiguration.Parse(json));
+        var ctx = new EncodeContext { Schema = "lab", Table = "t", Attribute = "f", Stores = stores };
+        var column = (string)(await Codecs.Resolve("<filepath@>").EncodeAsync("a.txt", ctx))!;
+        Assert.That(JsonDocument.Parse(column).RootElement.GetProperty("store").GetString(), Is.EqualTo("raw"));
+        var hashColumn = (string)(await Codecs.Resolve("<hash@>").EncodeAsync(new byte[] { 1 }, ctx))!;
+        Assert.That(JsonDocument.Parse(hashColumn).RootElement.GetProperty("store").GetString(), Is.EqualTo("main"));
+        var objectRef = (ObjectRef)(await Codecs.Resolve("<filepath@>").DecodeAsync(column, new DecodeContext { Stores = stores }))!;
+        Assert.That(await objectRef.ReadAllBytesAsync(), Is.EqualTo("abc"u8.ToArray()));
+    }
+
+    [Test]
     public async Task UnknownStoreAtFetchNamesIt()
     {
         var chain = Codecs.Resolve("<hash@main>");
