@@ -46,7 +46,7 @@ public abstract class BlobRecordMapper<T> : BlobRecordMapper where T : notnull
         {
             return (TField)BlobValueConverter.Convert(raw, typeof(TField))!;
         }
-        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException or DataJointException)
         {
             throw new DataJointException(
                 $"Cannot map blob dict to {CodecTypeNames.Of(typeof(T))}: key '{key}' holds {(raw is null ? "null" : CodecTypeNames.Of(raw.GetType()))}, expected {CodecTypeNames.Of(typeof(TField))}.", e);
@@ -82,6 +82,11 @@ internal static class BlobValueConverter
         if (BlobRecordMappers.Find(underlying) is { } mapper && AsDictionary(value) is { } dict)
         {
             return mapper.FromDictionaryObject(dict);
+        }
+        if (value is BlobArray)
+        {
+            // Numeric/char arrays from the blob format: the blob converter knows their shapes and element types.
+            return BlobConvert.To(value, target);
         }
         if (underlying.IsArray && value is IEnumerable items && value is not string)
         {

@@ -81,3 +81,33 @@ public class RecordMapperTests
         public IReadOnlyList<StoredReference> ReferencedPaths(object? stored) => [];
     }
 }
+
+public class BlobChainTests
+{
+    private static readonly EncodeContext Ctx = new() { Schema = "lab", Table = "session", Attribute = "g" };
+
+    [Test]
+    public async Task Blob_InTable_PacksWithTheBlobFormat()
+    {
+        var bytes = (byte[])(await Codecs.Resolve("<blob>").EncodeAsync(5L, Ctx))!;
+        Assert.That(Convert.ToHexStringLower(bytes), Is.EqualTo("646a30000a010005"));
+        Assert.That(await Codecs.Resolve("<blob>").DecodeAsync(bytes, new DecodeContext()), Is.EqualTo(5L));
+    }
+
+    [Test]
+    public async Task RecordThroughBlob_IsADictForPython_AndRoundTrips()
+    {
+        var chain = Codecs.Resolve("<testgraph>");
+        var graph = new Graph(true, ["a", "b", "c"], [(0, 1), (1, 2)]);
+        var bytes = (byte[])(await chain.EncodeAsync(graph, Ctx))!;
+
+        // What a Python reader gets: a dict keyed by property names (and the [BlobKey] override).
+        var dict = DataJoint.Blob.UnpackDictionary(bytes);
+        Assert.That(dict.Keys, Is.EquivalentTo(new[] { "Directed", "Nodes", "EdgeFrom", "EdgeTo", "schema_version" }));
+
+        var back = (Graph)(await chain.DecodeAsync(bytes, new DecodeContext()))!;
+        Assert.That(back.Directed, Is.True);
+        Assert.That(back.Nodes, Is.EqualTo(new[] { "a", "b", "c" }));
+        Assert.That(back.Edges, Is.EqualTo(new[] { (0, 1), (1, 2) }));
+    }
+}

@@ -1,11 +1,9 @@
 namespace DataJoint.BuiltIn;
 
-/// <summary>The bridge from <see cref="BlobCodec"/> to the blob wire format implementation.</summary>
+/// <summary>The bridge from <see cref="BlobCodec"/> to the blob wire format (<see cref="Blob"/>): pack compressed, unpack without squeeze.</summary>
 internal static class BlobFormat
 {
-    internal static byte[] Pack(object value) =>
-        throw new DataJointException("The <blob> codec cannot pack yet: the blob format implementation is not merged into this build.");
+    internal static byte[] Pack(object value) => Blob.Pack(value, compress: true);
 
-    internal static object? Unpack(byte[] bytes) =>
-        throw new DataJointException("The <blob> codec cannot unpack yet: the blob format implementation is not merged into this build.");
+    internal static object? Unpack(byte[] bytes) => Blob.Unpack(bytes);
 }
