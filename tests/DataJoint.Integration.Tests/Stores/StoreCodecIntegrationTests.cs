@@ -34,6 +34,21 @@ public class StoreCodecIntegrationTests(string protocol) : StoreFixture(protocol
     }
 
     [Test]
+    public async Task BlobInStoreRoundTrip()
+    {
+        var chain = Codecs.Resolve($"<blob@{Store.Name}>");
+        var column = (string)(await chain.EncodeAsync(5L, Enc("big")))!;
+        Assert.That(JsonDocument.Parse(column).RootElement.GetProperty("path").GetString(), Is.EqualTo("_hash/lab/vwxmh6tkl2az5arxvlyvttcody"));
+        Assert.That(Convert.ToHexStringLower(await ReadAll(await Store.OpenReadAsync("_hash/lab/vwxmh6tkl2az5arxvlyvttcody"))), Is.EqualTo("646a30000a010005"));
+        Assert.That(Convert.ToInt64(await chain.DecodeAsync(column, Dec())), Is.EqualTo(5));
+        var matrix = new double[,] { { 1, 2 }, { 3, 4 } };
+        var big = (string)(await chain.EncodeAsync(matrix, Enc("big")))!;
+        var back = (BlobArray<double>)(await chain.DecodeAsync(big, Dec()))!;
+        Assert.That(back.Shape, Is.EqualTo(new[] { 2, 2 }));
+        Assert.That(new[] { back[0, 0], back[0, 1], back[1, 0], back[1, 1] }, Is.EqualTo(new[] { 1.0, 2, 3, 4 }));
+    }
+
+    [Test]
     public async Task AttachThroughHash()
     {
         var dir = Directory.CreateTempSubdirectory("djnet-attach-");

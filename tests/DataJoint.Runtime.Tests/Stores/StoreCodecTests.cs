@@ -53,6 +53,25 @@ public class StoreCodecTests
     }
 
     [Test]
+    public async Task BlobInStore_Case16_EndToEnd()
+    {
+        var chain = Codecs.Resolve("<blob@main>");
+        var column = await chain.EncodeAsync(5L, Enc("big"));
+        Assert.That(column, Is.EqualTo(
+            """{"hash": "vwxmh6tkl2az5arxvlyvttcody", "path": "_hash/lab/vwxmh6tkl2az5arxvlyvttcody", "schema": "lab", "store": "main", "size": 8}"""));
+        var objectFile = Path.Combine(_root.FullName, "main", "_hash", "lab", "vwxmh6tkl2az5arxvlyvttcody");
+        Assert.That(Convert.ToHexStringLower(await File.ReadAllBytesAsync(objectFile)), Is.EqualTo("646a30000a010005"));
+        var written = File.GetLastWriteTimeUtc(objectFile);
+        File.SetLastWriteTimeUtc(objectFile, written.AddHours(-1));
+        Assert.That(await chain.EncodeAsync(5L, Enc("big")), Is.EqualTo(column));
+        Assert.That(File.GetLastWriteTimeUtc(objectFile), Is.EqualTo(written.AddHours(-1)), "the second identical insert does not rewrite the object");
+        Assert.That(Convert.ToInt64(await chain.DecodeAsync(column, Dec())), Is.EqualTo(5));
+        await File.WriteAllBytesAsync(objectFile, Convert.FromHexString("646a30000a010006"));
+        var ex = await Assert.ThrowsAsync<DataJointException>(async () => await chain.DecodeAsync(column, Dec()));
+        Assert.That(ex!.Message, Does.StartWith("Hash mismatch: expected vwxmh6tkl2az5arxvlyvttcody, got "));
+    }
+
+    [Test]
     public async Task HashCodec_TamperedObjectFailsOnFetch()
     {
         var chain = Codecs.Resolve("<hash@main>");
