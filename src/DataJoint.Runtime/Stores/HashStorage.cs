@@ -24,6 +24,68 @@ public static class HashStorage
     }
 
     /// <summary>
+    /// Stores many contents for one schema (a multi-row insert) and returns their metadata in order. Identical contents
+    /// are uploaded once; objects already in the store are not rewritten. On S3 the existence check costs one LIST
+    /// request per 1,000 stored objects of the schema instead of one HEAD per content: keys are listed in order, so a
+    /// hash that sorts before the last listed key and was not listed is known to be absent. Listing stops after half as
+    /// many pages as there are contents; hashes beyond the listed range are checked one by one. Uploads run with at most
+    /// <paramref name="maxDegree"/> at once.
+    /// </summary>
+    public static Task<HashMetadata[]> PutManyAsync(IObjectStore store, string schema, IReadOnlyList<ReadOnlyMemory<byte>> contents,
+        int maxDegree = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default) =>
+        PutManyAsync(store, schema, contents, maxDegree, listBudget: null, cancellationToken);
+
+    internal static async Task<HashMetadata[]> PutManyAsync(IObjectStore store, string schema, IReadOnlyList<ReadOnlyMemory<byte>> contents,
+        int maxDegree, int? listBudget, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(contents);
+        var result = new HashMetadata[contents.Count];
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var hash = ContentHash.Compute(contents[i].Span);
+            result[i] = new HashMetadata(hash, StorePaths.BuildHashPath(hash, schema, store.Spec), schema, store.Name, contents[i].Length);
+        }
+        // One upload per distinct path (the first item that has it).
+        var pending = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < result.Length; i++) pending.TryAdd(result[i].HashPath, i);
+        if (pending.Count == 0) return result;
+
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        string? coveredUpTo = null; // every path ordinally <= this was listed (if it exists)
+        var listedAll = false;
+        if (store is not LocalObjectStore && pending.Count > 1)
+        {
+            var hashPrefix = store.Spec.HashPrefix.Trim('/');
+            var prefix = (hashPrefix.Length == 0 ? "" : hashPrefix + "/") + schema + "/";
+            var budget = listBudget ?? Math.Max(1000, pending.Count / 2 * 1000);
+            var listed = 0;
+            listedAll = true;
+            await foreach (var o in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                if (pending.ContainsKey(o.Path)) existing.Add(o.Path);
+                coveredUpTo = o.Path;
+                if (++listed >= budget) { listedAll = false; break; }
+            }
+        }
+        var work = new List<(int Index, bool Check)>(pending.Count);
+        foreach (var (path, index) in pending)
+        {
+            if (existing.Contains(path)) continue;
+            var knownAbsent = listedAll || (coveredUpTo is not null && string.CompareOrdinal(path, coveredUpTo) <= 0);
+            work.Add((index, !knownAbsent));
+        }
+        await ParallelUploads.ForEachAsync(work, maxDegree, async (w, ct) =>
+        {
+            var path = result[w.Index].HashPath;
+            if (w.Check && await store.GetSizeAsync(path, ct).ConfigureAwait(false) is not null) return;
+            await using var stream = new ReadOnlyMemoryStream(contents[w.Index]);
+            await store.PutAsync(path, stream, contents[w.Index].Length, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
     /// Stores the content of a seekable stream (e.g. a large file) without buffering it: one pass to hash, one to
     /// upload (skipped if the object exists).
     /// </summary>

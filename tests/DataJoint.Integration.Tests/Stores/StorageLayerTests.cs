@@ -256,6 +256,30 @@ public class StorageLayerTests(string protocol) : StoreFixture(protocol)
         Assert.That(await objectRef.ReadAllBytesAsync(), Is.EqualTo(data));
     }
 
+    [TestCase(null)]
+    [TestCase(2)]
+    public async Task PutManyDeduplicatesAndKeepsOrder(int? listBudget)
+    {
+        // Existing objects (one tampered, to prove it is not rewritten), duplicates inside the batch, new contents.
+        var existing = Encoding.UTF8.GetBytes("already stored");
+        var tamperedContent = Encoding.UTF8.GetBytes("stored and tampered");
+        var pre1 = await HashStorage.PutAsync(Store, "lab", existing);
+        var pre2 = await HashStorage.PutAsync(Store, "lab", tamperedContent);
+        await Tamper(pre2.HashPath, Encoding.ASCII.GetBytes("tampered"));
+        var fresh = Enumerable.Range(0, 8).Select(i => Encoding.UTF8.GetBytes($"fresh {i}")).ToList();
+        var batch = new List<ReadOnlyMemory<byte>> { existing, fresh[0], tamperedContent, fresh[0] };
+        batch.AddRange(fresh.Skip(1).Select(f => (ReadOnlyMemory<byte>)f));
+
+        var metas = await HashStorage.PutManyAsync(Store, "lab", batch, 3, listBudget, CancellationToken.None);
+        Assert.That(metas.Select(m => m.Hash), Is.EqualTo(batch.Select(b => ContentHash.Compute(b.Span))));
+        Assert.That(metas.Select(m => m.Size), Is.EqualTo(batch.Select(b => (long)b.Length)));
+        Assert.That(metas[0], Is.EqualTo(pre1));
+        Assert.That(await ReadAll(await Store.OpenReadAsync(pre2.HashPath)), Is.EqualTo(Encoding.ASCII.GetBytes("tampered")), "existing object not rewritten");
+        foreach (var m in metas.Where(m => m.HashPath != pre2.HashPath))
+            Assert.That(await HashStorage.GetAsync(Store, m), Is.EqualTo(batch[Array.IndexOf(metas, m)].ToArray()));
+        Assert.That((await ListAll("_hash/lab/")).Count, Is.EqualTo(10));
+    }
+
     [Test]
     public async Task ParallelUploadsKeepOrder()
     {
