@@ -179,3 +179,26 @@ public class BlobColumnTests : SchemaFixture
         Assert.That(t.Heading["params"].Codec, Is.EqualTo("<blob>"));
     }
 }
+
+/// <summary>A store-backed codec column through a table: the object goes to the S3 store, the row holds its JSON metadata.</summary>
+public class StoreColumnTests : SchemaFixture
+{
+    protected override string Purpose => "storecol";
+
+    [Test]
+    public async Task BlobAtStore_WritesHashObject_AndReadsItBack()
+    {
+        TestServices.RequireS3();
+        using var stores = DataJoint.Stores.StoreProvider.FromEnvironment();
+        var schema = await Schema.ActivateAsync(Connection, Schema.Database, stores: stores);
+        var t = await schema.DeclareAsync("Rec", TableTier.Manual, "rec_id : int32\n---\nbig : <blob@main>");
+        await t.Insert1Async(new { rec_id = 1, big = (object)5L });
+        var raw = await QueryAsync($"SELECT `big` FROM `{Schema.Database}`.`rec`");
+        using var meta = System.Text.Json.JsonDocument.Parse((string)raw[0][0]!);
+        Assert.That(meta.RootElement.GetProperty("store").GetString(), Is.EqualTo("main"));
+        Assert.That(meta.RootElement.GetProperty("hash").GetString(), Is.EqualTo("vwxmh6tkl2az5arxvlyvttcody"), "spec §9 case 16");
+        Assert.That(meta.RootElement.GetProperty("path").GetString(), Is.EqualTo($"_hash/{Schema.Database}/vwxmh6tkl2az5arxvlyvttcody"));
+        Assert.That(t.Heading["big"].Kind, Is.EqualTo(AttributeKind.Json));
+        Assert.That(Convert.ToInt64(await t.Fetch1Async<object>("big")), Is.EqualTo(5));
+    }
+}
