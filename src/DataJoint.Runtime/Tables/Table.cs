@@ -290,11 +290,14 @@ public class Table : QueryExpression
         // Leave headroom for the driver's escaping and packet framing.
         var budget = Math.Min(max - 4096, 16L * 1024 * 1024);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // One statement runs on the server while the next one is built here: the client's work overlaps the server's.
+        Task<int>? pending = null;
+        DbCommand? pendingCommand = null;
         try
         {
             foreach (var (sql, args, _) in BuildBatches(prepared, mode, budget, options.MaxRowsPerStatement))
             {
-                await using var cmd = conn.CreateCommand();
+                var cmd = conn.CreateCommand();
                 cmd.Transaction = tx;
                 cmd.CommandText = sql;
                 var ps = cmd.Parameters;
@@ -304,15 +307,31 @@ public class Table : QueryExpression
                     p.Value = a;
                     ps.Add(p);
                 }
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (pending is not null)
+                {
+                    await pending.ConfigureAwait(false);
+                    await pendingCommand!.DisposeAsync().ConfigureAwait(false);
+                }
+                pendingCommand = cmd;
+                pending = cmd.ExecuteNonQueryAsync(cancellationToken);
             }
+            if (pending is not null) await pending.ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            if (pending is { IsCompleted: false })
+            {
+                try { await pending.ConfigureAwait(false); }
+                catch (DbException) { /* reported through ex or the rollback below */ }
+            }
             await SafeRollbackAsync(tx).ConfigureAwait(false);
             if (Dialect.TranslateError(ex, $"insert into {FullName}") is { } dj) throw dj;
             throw;
+        }
+        finally
+        {
+            if (pendingCommand is not null) await pendingCommand.DisposeAsync().ConfigureAwait(false);
         }
     }
 
