@@ -41,48 +41,68 @@ public static class HashStorage
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(contents);
         var result = new HashMetadata[contents.Count];
-        for (var i = 0; i < contents.Count; i++)
-        {
-            var hash = ContentHash.Compute(contents[i].Span);
-            result[i] = new HashMetadata(hash, StorePaths.BuildHashPath(hash, schema, store.Spec), schema, store.Name, contents[i].Length);
-        }
-        // One upload per distinct path (the first item that has it).
-        var pending = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < result.Length; i++) pending.TryAdd(result[i].HashPath, i);
-        if (pending.Count == 0) return result;
+        if (contents.Count == 0) return result;
 
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        string? coveredUpTo = null; // every path ordinally <= this was listed (if it exists)
-        var listedAll = false;
-        if (store is not LocalObjectStore && pending.Count > 1)
+        // Existence knowledge from one ordered listing of the schema's hash folder (not for folder stores, where a
+        // per-file check is a cheap stat). It runs while the hashes are computed.
+        var listing = store is LocalObjectStore || contents.Count == 1
+            ? Task.FromResult(new Listing(new HashSet<string>(StringComparer.Ordinal), null, false))
+            : ListHashFolderAsync(store, schema, listBudget ?? Math.Max(1000, contents.Count / 2 * 1000), cancellationToken);
+
+        // Hashing is pipelined with the uploads: item i+1 is hashed while item i uploads. Only the first item of each
+        // distinct path is queued (identical contents upload once).
+        var queue = System.Threading.Channels.Channel.CreateUnbounded<int>(new() { SingleReader = maxDegree == 1, SingleWriter = true });
+        var hashing = Task.Run(() =>
         {
-            var hashPrefix = store.Spec.HashPrefix.Trim('/');
-            var prefix = (hashPrefix.Length == 0 ? "" : hashPrefix + "/") + schema + "/";
-            var budget = listBudget ?? Math.Max(1000, pending.Count / 2 * 1000);
-            var listed = 0;
-            listedAll = true;
-            await foreach (var o in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            try
             {
-                if (pending.ContainsKey(o.Path)) existing.Add(o.Path);
-                coveredUpTo = o.Path;
-                if (++listed >= budget) { listedAll = false; break; }
+                for (var i = 0; i < contents.Count; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var hash = ContentHash.Compute(contents[i].Span);
+                    result[i] = new HashMetadata(hash, StorePaths.BuildHashPath(hash, schema, store.Spec), schema, store.Name, contents[i].Length);
+                    if (claimed.Add(result[i].HashPath)) queue.Writer.TryWrite(i);
+                }
+                queue.Writer.TryComplete();
             }
-        }
-        var work = new List<(int Index, bool Check)>(pending.Count);
-        foreach (var (path, index) in pending)
+            catch (Exception ex)
+            {
+                queue.Writer.TryComplete(ex);
+                throw;
+            }
+        }, cancellationToken);
+
+        var known = await listing.ConfigureAwait(false);
+        await ParallelUploads.ForEachAsync(queue.Reader.ReadAllAsync(cancellationToken), maxDegree, async (i, ct) =>
         {
-            if (existing.Contains(path)) continue;
-            var knownAbsent = listedAll || (coveredUpTo is not null && string.CompareOrdinal(path, coveredUpTo) <= 0);
-            work.Add((index, !knownAbsent));
-        }
-        await ParallelUploads.ForEachAsync(work, maxDegree, async (w, ct) =>
-        {
-            var path = result[w.Index].HashPath;
-            if (w.Check && await store.GetSizeAsync(path, ct).ConfigureAwait(false) is not null) return;
-            await using var stream = new ReadOnlyMemoryStream(contents[w.Index]);
-            await store.PutAsync(path, stream, contents[w.Index].Length, ct).ConfigureAwait(false);
+            var path = result[i].HashPath;
+            if (known.Existing.Contains(path)) return;
+            var knownAbsent = known.Complete || (known.CoveredUpTo is not null && string.CompareOrdinal(path, known.CoveredUpTo) <= 0);
+            if (!knownAbsent && await store.GetSizeAsync(path, ct).ConfigureAwait(false) is not null) return;
+            await using var stream = new ReadOnlyMemoryStream(contents[i]);
+            await store.PutAsync(path, stream, contents[i].Length, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+        await hashing.ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>What one ordered listing of a hash folder tells: the listed paths, the last one, whether it reached the end.</summary>
+    private sealed record Listing(HashSet<string> Existing, string? CoveredUpTo, bool Complete);
+
+    private static async Task<Listing> ListHashFolderAsync(IObjectStore store, string schema, int budget, CancellationToken cancellationToken)
+    {
+        var hashPrefix = store.Spec.HashPrefix.Trim('/');
+        var prefix = (hashPrefix.Length == 0 ? "" : hashPrefix + "/") + schema + "/";
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        string? last = null;
+        await foreach (var o in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            existing.Add(o.Path);
+            last = o.Path;
+            if (existing.Count >= budget) return new Listing(existing, last, false);
+        }
+        return new Listing(existing, last, true);
     }
 
     /// <summary>

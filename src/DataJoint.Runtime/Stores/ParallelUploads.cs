@@ -19,7 +19,17 @@ public static class ParallelUploads
         return Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = cancellationToken }, action);
     }
 
-    /// <summary>Like <see cref="ForEachAsync{T}"/> but collects one result per item, in the items' order (e.g. the column metadata of each row).</summary>
+    /// <summary>Runs <paramref name="action"/> for every item of an async stream (e.g. a producer/consumer queue) with at most <paramref name="maxDegree"/> at once.</summary>
+    public static Task ForEachAsync<T>(IAsyncEnumerable<T> items, int maxDegree, Func<T, CancellationToken, ValueTask> action,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(action);
+        if (maxDegree < 1) throw new DataJointException($"The degree of parallel uploads must be at least 1, got {maxDegree}.");
+        return Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = cancellationToken }, action);
+    }
+
+    /// <summary>Like <see cref="ForEachAsync{T}(IEnumerable{T}, int, Func{T, CancellationToken, ValueTask}, CancellationToken)"/> but collects one result per item, in the items' order (e.g. the column metadata of each row).</summary>
     public static async Task<TResult[]> SelectAsync<T, TResult>(IReadOnlyList<T> items, int maxDegree, Func<T, CancellationToken, ValueTask<TResult>> func,
         CancellationToken cancellationToken = default)
     {
