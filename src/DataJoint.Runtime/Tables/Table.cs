@@ -23,6 +23,15 @@ public sealed record InsertOptions
     internal const int DefaultRowsPerStatement = 1000;
 }
 
+/// <summary>What a delete does about part tables whose master rows it does not delete.</summary>
+public enum PartIntegrity
+{
+    /// <summary>Refuse the delete (DataJoint's default, <c>part_integrity="enforce"</c>).</summary>
+    Enforce,
+    /// <summary>Delete the part rows anyway (<c>part_integrity="ignore"</c>).</summary>
+    Ignore,
+}
+
 /// <summary>The tier of a table, recognisable from its SQL name prefix.</summary>
 public enum TableTier
 {
@@ -348,10 +357,27 @@ public class Table : QueryExpression
     /// Deletes the rows of this (restricted) table and, leaves first, every row of every dependent table that
     /// references them (in any database), in one transaction. Returns the number of rows deleted from this table.
     /// </summary>
-    public async Task<long> DeleteAsync(CancellationToken cancellationToken = default)
+    /// <param name="partIntegrity">
+    /// <see cref="PartIntegrity.Enforce"/> (default) refuses a delete that would remove rows of a part table whose
+    /// master is not part of the same delete; <see cref="PartIntegrity.Ignore"/> allows it.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the delete (the transaction rolls back).</param>
+    public async Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default)
     {
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
+        if (partIntegrity == PartIntegrity.Enforce)
+        {
+            var tables = plan.Select(p => (p.Database, p.Table)).ToHashSet();
+            foreach (var (db, table, _) in plan)
+            {
+                if (DataJoint.Definitions.TableNaming.TryParseTableName(table, out var parsed) && parsed?.MasterSqlName is { } master
+                    && !tables.Contains((db, master)))
+                    throw new DataJointException(
+                        $"Attempt to delete part table {Dialect.QualifiedName(db, table)} before its master {Dialect.QualifiedName(db, master)}. " +
+                        "Delete from the master first, or use part_integrity='ignore' or 'cascade'.");
+            }
+        }
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -68,6 +68,11 @@ public class DependencyTests : SchemaFixture
         var blocked = await Assert.ThrowsAsync<IntegrityException>(() => subject.Restrict(new { subject_id = 1 }).DeleteQuickAsync());
         Assert.That(blocked!.Message, Does.Contain("foreign key constraint fails"));
 
+        var partFirst = await Assert.ThrowsAsync<DataJointException>(() => trial.Restrict(new { trial = 0 }).DeleteAsync());
+        Assert.That(partFirst!.Message, Does.StartWith($"Attempt to delete part table `{Schema.Database}`.`session__trial` before its master `{Schema.Database}`.`session`."));
+        Assert.That(await trial.CountAsync(), Is.EqualTo(6));
+        Assert.That(await trial.Restrict(new { subject_id = 1, trial = 4 }).DeleteAsync(PartIntegrity.Ignore), Is.EqualTo(1));
+
         var deleted = await subject.Restrict(new { subject_id = 1 }).DeleteAsync();
         Assert.That(deleted, Is.EqualTo(1));
         Assert.That(await subject.CountAsync(), Is.EqualTo(1));
