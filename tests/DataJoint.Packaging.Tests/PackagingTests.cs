@@ -74,6 +74,8 @@ public class PackagingTests
             var output = await Dotnet(consumer, ct, "run", "-c", "Release", "--no-build");
             Assert.That(output, Does.Contain("generator ran: 0.1.0"));
             Assert.That(output, Does.Contain(ConsumerExpectation));
+            Assert.That(output, Does.Contain("codecs: attach,blob,filepath,hash,npy,object,shout"), "the consumer's [Codec] is registered");
+            Assert.That(output, Does.Contain("chain: shout>blob>hash json main"));
         }
         finally
         {
@@ -84,9 +86,24 @@ public class PackagingTests
     /// <summary>The consumer's source: uses the runtime and a type only the generator emits.</summary>
     internal const string ConsumerProgram = """
         using System;
+        using System.Linq;
         using DataJoint;
         Console.WriteLine("generator ran: " + DataJoint.Generated.DataJointGeneratorMarker.GeneratorVersion);
         Console.WriteLine("runtime: " + typeof(DataJointException).Assembly.GetName().Name);
+        Console.WriteLine("codecs: " + string.Join(",", Codecs.List()));
+        var chain = Codecs.Resolve("<shout@main>");
+        Console.WriteLine("chain: " + string.Join(">", chain.Links.Select(l => l.Descriptor.Name)) + " " + chain.FinalType + " " + chain.Store);
+
+        /// <summary>A codec declared in the consumer, chained to the built-in blob codec.</summary>
+        [Codec("shout", InTable = "<blob>", InStore = "<blob>")]
+        public sealed partial class ShoutCodec : Codec<string, string>
+        {
+            /// <inheritdoc/>
+            protected override string Encode(string value, EncodeContext context) => value.ToUpperInvariant();
+
+            /// <inheritdoc/>
+            protected override string Decode(string stored, DecodeContext context) => stored.ToLowerInvariant();
+        }
         """;
 
     internal const string ConsumerExpectation = "runtime: DataJoint.Runtime";

@@ -14,7 +14,9 @@ namespace DataJoint.Generators.Diagnostics
     {
         private readonly Compilation compilation;
         private readonly Dictionary<string, List<ManifestEntry>> byName = new Dictionary<string, List<ManifestEntry>>(System.StringComparer.Ordinal);
-        private readonly Dictionary<string, ITypeSymbol> types = new Dictionary<string, ITypeSymbol>(System.StringComparer.Ordinal);
+        // Filled while symbol actions run concurrently (EnableConcurrentExecution).
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ITypeSymbol> types =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, ITypeSymbol>(System.StringComparer.Ordinal);
 
         private AnalyzerCodecRegistry(Compilation compilation) => this.compilation = compilation;
 

@@ -26,13 +26,14 @@ public static class Blob
     public static byte[] Pack(object? value, bool compress = true)
     {
         long exact = ExactSize(value);
-        if (exact > 0)
+        if (exact > 0 && !(compress && exact > CompressionThreshold))
         {
-            var writer = new BlobWriter(GC.AllocateUninitializedArray<byte>((int)exact));
-            writer.WriteValue(value);
-            return writer.ToArray(compress);
+            // Exactly sized, returned as is: no copy at all.
+            using var exactWriter = new BlobWriter(GC.AllocateUninitializedArray<byte>((int)exact));
+            exactWriter.WriteValue(value);
+            return exactWriter.ToArray(compress);
         }
-        using (var writer = new BlobWriter())
+        using (var writer = new BlobWriter(exact > 0 ? (int)exact : 256))
         {
             writer.WriteValue(value);
             return writer.ToArray(compress);
@@ -62,12 +63,13 @@ public static class Blob
             destination.Write(writer.WrittenSpan);
     }
 
-    /// <summary>Compression with an explicit level (benchmarks compare levels with it).</summary>
-    internal static byte[] Pack(object? value, System.IO.Compression.CompressionLevel level)
+    /// <summary>Compression with an explicit zlib level 0-9 (benchmarks compare levels with it).</summary>
+    internal static byte[] Pack(object? value, int zlibLevel)
     {
-        using var writer = new BlobWriter();
+        long exact = ExactSize(value);
+        using var writer = new BlobWriter(exact > 0 ? (int)exact : 256);
         writer.WriteValue(value);
-        return BlobCompression.TryCompress(writer.WrittenSpan, level) ?? writer.WrittenSpan.ToArray();
+        return BlobCompression.TryCompress(writer.WrittenSpan, zlibLevel) ?? writer.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -143,7 +145,7 @@ public static class Blob
         {
             case BlobArray a when a.Class != BlobClass.Object:
                 return headerAndCode + 8 + 8L * a.Rank + classAndFlag + (long)a.Length * BlobArray.ElementSize(a.Class) * (a.IsComplex ? 2 : 1);
-            case byte[] bytes:
+            case byte[] bytes when bytes.GetType() == typeof(byte[]):
                 return headerAndCode + 8 + bytes.Length;
             case Array arr when arr.Rank == 1 && arr.GetType().GetElementType() is { IsPrimitive: true } et && BlobArray.ClassOf(et) is { } cls:
                 int rank = et == typeof(char) ? 2 : 1;

@@ -11,10 +11,12 @@ internal static class BlobCompression
     public static ReadOnlySpan<byte> Magic => "ZL123\0"u8;
 
     /// <summary>
-    /// Fastest: with .NET's zlib-ng this is several times faster than level 6 on numeric data, at a somewhat
-    /// larger size; any valid zlib stream is readable by DataJoint Python and MATLAB (see docs/blob.md).
+    /// zlib level 2. With .NET's zlib-ng it is as fast as level 1 (<see cref="CompressionLevel.Fastest"/>,
+    /// which uses a static-Huffman "quick" strategy) but compresses numeric data much better, and is several
+    /// times faster than level 6 for a slightly larger result. Any valid zlib stream is readable by DataJoint
+    /// Python and MATLAB (measurements in docs/blob.md).
     /// </summary>
-    public const CompressionLevel DefaultLevel = CompressionLevel.Fastest;
+    public const int DefaultLevel = 2;
 
     /// <summary>Deflate cannot expand data by more than about 1032:1, so a larger declared size is a lie.</summary>
     private const long MaxInflateRatio = 1032;
@@ -25,7 +27,7 @@ internal static class BlobCompression
     /// DataJoint Python's rule: try only when the blob is longer than 1000 bytes, keep only if strictly
     /// smaller. Returns null when the blob should be stored as is.
     /// </summary>
-    public static byte[]? TryCompress(ReadOnlySpan<byte> blob, CompressionLevel level)
+    public static byte[]? TryCompress(ReadOnlySpan<byte> blob, int level)
     {
         if (blob.Length <= Blob.CompressionThreshold) return null;
         int limit = blob.Length - 1; // the whole envelope must be strictly smaller
@@ -33,7 +35,7 @@ internal static class BlobCompression
         try
         {
             var sink = new BoundedSink(buffer, Magic.Length + 8, limit);
-            using (var z = new ZLibStream(sink, level, leaveOpen: true))
+            using (var z = new ZLibStream(sink, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
             {
                 for (int offset = 0; offset < blob.Length && !sink.Overflowed; offset += ChunkSize)
                     z.Write(blob.Slice(offset, Math.Min(ChunkSize, blob.Length - offset)));
@@ -93,6 +95,14 @@ internal static class BlobCompression
             }
             if (total != length)
                 throw new DataJointException($"Invalid blob: blob size mismatch: expected {length} bytes after inflating, got {total}.");
+            // zlib checks the Adler-32 trailer when it is there, but a stream cut inside (or before) the
+            // trailer inflates silently. Require the checksum to be present: normally the last 4 bytes;
+            // DataJoint Python also tolerates bytes after the stream, so accept it further back too.
+            Span<byte> check = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(check, Adler32(buffer.AsSpan(0, length)));
+            var stream = data.Slice(headerLength);
+            if (!stream.EndsWith(check) && stream.LastIndexOf(check) < 2)
+                throw new DataJointException($"Invalid blob: the zlib stream after offset {headerLength} is truncated (its Adler-32 checksum is missing).");
             return buffer;
         }
         catch (InvalidDataException e)
@@ -105,6 +115,39 @@ internal static class BlobCompression
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Adler-32 (RFC 1950). Hand-written: System.IO.Compression does not expose the checksum, and there is
+    /// no Adler-32 in System.IO.Hashing. Sums are reduced every 5552 bytes (the largest run that cannot overflow).
+    /// </summary>
+    internal static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        const uint Mod = 65521;
+        const int MaxRun = 5552;
+        uint a = 1, b = 0;
+        while (data.Length > 0)
+        {
+            int n = Math.Min(data.Length, MaxRun);
+            var run = data[..n];
+            int i = 0;
+            for (; i + 4 <= n; i += 4)
+            {
+                a += run[i]; b += a;
+                a += run[i + 1]; b += a;
+                a += run[i + 2]; b += a;
+                a += run[i + 3]; b += a;
+            }
+            for (; i < n; i++)
+            {
+                a += run[i];
+                b += a;
+            }
+            a %= Mod;
+            b %= Mod;
+            data = data[n..];
+        }
+        return (b << 16) | a;
     }
 
     /// <summary>A write-only stream into a fixed array that records (instead of growing) when the limit is passed.</summary>

@@ -138,7 +138,7 @@ internal ref struct BlobReader
             (byte)'S' => ReadStruct(),
             (byte)'C' => ReadCell(),
             (byte)'F' => ReadRecordArray(),
-            (byte)'P' => throw Error(at, "a supported element", "a MATLAB sparse matrix (P), which DataJoint for .NET does not read (DataJoint Python cannot read it either)"),
+            (byte)'P' => ReadSparse(),
             0xFF => null,
             0x01 => new BlobTuple(ReadItems()),
             0x02 => new List<object?>(ReadItems()),
@@ -237,7 +237,6 @@ internal ref struct BlobReader
 
     private object ReadInt()
     {
-        int at = _pos;
         int len = ReadU16Length();
         var bytes = _data.Slice(_pos, len);
         _pos += len;
@@ -251,7 +250,6 @@ internal ref struct BlobReader
         }
         var big = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
         if (big >= long.MinValue && big <= long.MaxValue) return (long)big;
-        _ = at;
         return big;
     }
 
@@ -503,6 +501,40 @@ internal ref struct BlobReader
         var items = new object?[n];
         for (int i = 0; i < n; i++) items[i] = ReadPrefixed();
         return new MatCell(items, shape, trusted: true);
+    }
+
+    /// <summary>MATLAB sparse (mym layout): rows, cols, nzmax, class, complex, jc, ir, values [, imaginary].</summary>
+    private SparseMatrix ReadSparse()
+    {
+        int at = _pos;
+        ulong rows = ReadSize("sparse rows"), cols = ReadSize("sparse columns"), nzmax = ReadSize("sparse nzmax");
+        int classAt = _pos;
+        uint cls = ReadU32("a sparse class id");
+        int complexAt = _pos;
+        uint complexFlag = ReadU32("a sparse complex flag");
+        if (cls != (uint)BlobClass.Double && cls != (uint)BlobClass.Logical)
+            throw Error(classAt, "sparse class 6 (double) or 3 (logical)", cls.ToString(CultureInfo.InvariantCulture));
+        if (complexFlag > 1 || (complexFlag == 1 && cls != (uint)BlobClass.Double))
+            throw Error(complexAt, "a sparse complex flag 0 (or 1 for double)", complexFlag.ToString(CultureInfo.InvariantCulture));
+        int w = SizeWidth;
+        int valueSize = cls == (uint)BlobClass.Double ? 8 : 1;
+        if (rows > int.MaxValue || cols >= int.MaxValue || nzmax > int.MaxValue
+            || (decimal)(cols + 1) * w + (decimal)nzmax * (w + valueSize * (complexFlag + 1)) > Remaining)
+            throw Error(at, "a sparse matrix whose index and value arrays fit in the remaining bytes", $"{rows}x{cols} with nzmax {nzmax} and only {Remaining} bytes left");
+        var jc = new long[(int)cols + 1];
+        for (int i = 0; i < jc.Length; i++) jc[i] = (long)ReadSize("jc");
+        var ir = new long[(int)nzmax];
+        for (int i = 0; i < ir.Length; i++) ir[i] = (long)ReadSize("ir");
+        string? problem = SparseMatrix.Validate((long)rows, (long)cols, jc, ir, ir.Length, null);
+        if (problem is not null) throw Error(at, "a consistent compressed-sparse-column matrix", problem);
+        if (cls == (uint)BlobClass.Logical)
+        {
+            var flags = ReadLogical([ir.Length], ir.Length).Data;
+            return new SparseMatrix((int)rows, (int)cols, jc, ir, flags);
+        }
+        double[] real = ReadBlock<double>(ir.Length);
+        double[]? imag = complexFlag == 1 ? ReadBlock<double>(ir.Length) : null;
+        return new SparseMatrix((int)rows, (int)cols, jc, ir, real, imag);
     }
 
     private RecordArray? ReadRecordArray()

@@ -486,6 +486,27 @@ public sealed class BlobWriter : IDisposable
         foreach (var column in records.Columns) WriteValue(column);
     }
 
+    /// <summary>Writes a MATLAB sparse matrix (<c>P</c>; MATLAB reads it, DataJoint Python cannot).</summary>
+    public void WriteSparse(SparseMatrix matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        int p = Begin();
+        WriteByte((byte)'P');
+        Ensure(3 * 8 + 8 + 8L * (matrix.ColumnStartsArray.Length + matrix.RowIndicesArray.Length));
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_pos), (ulong)matrix.Rows);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_pos + 8), (ulong)matrix.Columns);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_pos + 16), (ulong)matrix.RowIndicesArray.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_pos + 24), (uint)matrix.Class);
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_pos + 28), matrix.Imaginary is null ? 0u : 1u);
+        _pos += 32;
+        WriteRaw<long>(matrix.ColumnStartsArray);
+        WriteRaw<long>(matrix.RowIndicesArray);
+        if (matrix.Values is double[] real) WriteRaw<double>(real);
+        else WriteRaw<bool>((bool[])matrix.Values);
+        if (matrix.Imaginary is not null) WriteRaw<double>(matrix.Imaginary);
+        End(p);
+    }
+
     // ---------------------------------------------------------------- generic values
 
     /// <summary>
@@ -528,7 +549,7 @@ public sealed class BlobWriter : IDisposable
             case BlobArray a: a.WriteTo(this); return;
             case BlobDictionary bd: WriteDictionary(bd); return;
             case List<object?> list: WriteList(list); return;
-            case byte[] bytes: WriteBytes(bytes); return;
+            case byte[] bytes when bytes.GetType() == typeof(byte[]): WriteBytes(bytes); return; // not sbyte[] (CLR array covariance)
             case float f: WriteDouble(f); return;
             case short sh: WriteInt64(sh); return;
             case sbyte sb: WriteInt64(sb); return;
@@ -562,6 +583,7 @@ public sealed class BlobWriter : IDisposable
                 foreach (var item in st.Values) WriteValue(item);
                 return;
             case RecordArray rec: WriteRecordArray(rec); return;
+            case SparseMatrix sparse: WriteSparse(sparse); return;
             case BlobTuple tuple:
                 WriteTupleStart(tuple.Count);
                 foreach (var item in tuple) WriteValue(item);

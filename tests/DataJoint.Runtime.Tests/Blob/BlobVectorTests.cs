@@ -11,7 +11,7 @@ public class BlobVectorTests
     [Test]
     public void The_vector_file_is_found_and_complete()
     {
-        Assert.That(BlobVectors.All, Has.Count.EqualTo(95));
+        Assert.That(BlobVectors.All, Has.Count.GreaterThanOrEqualTo(95), "the file held 95 vectors when these tests were written");
         Assert.That(BlobVectors.All.Select(v => v.Name), Is.Unique);
     }
 
@@ -59,10 +59,9 @@ public class BlobVectorTests
         Assert.That(repacked.AsSpan(0, 3).SequenceEqual(System.Text.Encoding.ASCII.GetBytes(v.Protocol)), Is.True, "protocol header");
     }
 
-    [TestCaseSource(typeof(BlobVectors), nameof(BlobVectors.Cases))]
+    [TestCaseSource(typeof(BlobVectors), nameof(BlobVectors.StandardLayoutCases))]
     public void Default_pack_makes_the_same_compression_decision(BlobVector v)
     {
-        if (v.Use32BitDims) Assert.Ignore("legacy 32-bit layout is read-only");
         object? value = DataJoint.Blob.Unpack(v.Bytes, OptionsFor(v));
         byte[] packed = DataJoint.Blob.Pack(value);
         // This one was packed by Python with compress=False; with compression on, it compresses.

@@ -88,6 +88,7 @@ public static class BlobVectors
         return all.Select(v => new TestCaseData(v).SetName(v.Name));
     }
 
-    public static IEnumerable<TestCaseData> PythonWrittenCases() =>
-        Cases().Where(c => c.Arguments[0] is not BlobVector v || v.IsPythonWritten);
+    /// <summary>Vectors in the standard 64-bit layout (all but the read-only legacy 32-bit one).</summary>
+    public static IEnumerable<TestCaseData> StandardLayoutCases() =>
+        Cases().Where(c => c.Arguments[0] is not BlobVector v || !v.Use32BitDims);
 }

@@ -317,6 +317,22 @@ public class DdlCompilerTests
     }
 
     [Test]
+    public void ParentFromStoredColumns()
+    {
+        var parents = new StubParents().Add("Subject", new ForeignKeyParent("lab", "subject", new[]
+        {
+            ParentKeyAttribute.FromStoredColumn("subject_id", "int(11)", ":int32:subject id", "lab.subject.subject_id"),
+            ParentKeyAttribute.FromStoredColumn("uid", "binary(16)", ":uuid:", null),
+        }));
+        var r = Compile("-> Subject", "x", parents);
+        Assert.That(r.Columns.Select(c => c.Ddl), Is.EqualTo(new[]
+        {
+            "`subject_id` int NOT NULL COMMENT \"subject id\"",
+            "`uid` binary(16) NOT NULL COMMENT \":uuid:\"",
+        }));
+    }
+
+    [Test]
     public void MissingParentLineageFallsBackWithWarning()
     {
         var parents = new StubParents().Add("P", new ForeignKeyParent("other", "p", new[] { new ParentKeyAttribute("p_id", "int", null, "", null) }));

@@ -47,6 +47,7 @@ public class DefinitionPropertyTests
                 Assert.That(r.Sql, Does.Contain(col.Ddl + ",\n"), text);
                 var marker = CommentMarker.Parse(col.StoredComment);
                 Assert.That(marker.Comment, Is.EqualTo(col.Comment), text);
+                Assert.That(marker.MarkerType, Is.EqualTo(col.OriginalType), text);
             }
 
             Assert.That(r.Sql, Does.StartWith("CREATE TABLE IF NOT EXISTS `lab`.`t" + iteration + "` (\n"));

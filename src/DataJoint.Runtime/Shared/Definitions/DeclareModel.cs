@@ -79,6 +79,16 @@ namespace DataJoint.Definitions
             Lineage = lineage;
         }
 
+        /// <summary>
+        /// Builds the attribute from a column as the database reports it (<c>SHOW FULL COLUMNS</c>): the comment marker is
+        /// parsed (§2.7) and an integer/float display width such as <c>int(11)</c> is stripped.
+        /// </summary>
+        public static ParentKeyAttribute FromStoredColumn(string name, string sqlType, string? rawComment, string? lineage)
+        {
+            var comment = CommentMarker.Parse(rawComment);
+            return new ParentKeyAttribute(name, CommentMarker.NormalizeSqlType(sqlType), comment.MarkerType?.Trim(), comment.Comment, lineage);
+        }
+
         public string Name { get; }
 
         /// <summary>The parent's SQL column type (<c>int</c>, <c>binary(16)</c>, <c>varchar(16)</c>).</summary>
