@@ -61,9 +61,11 @@ public class SnapshotTests
         Verify(hintName.Replace(".g.cs", string.Empty), result.Generated(hintName));
     }
 
-    private static void Verify(string name, string actual, [CallerFilePath] string testFile = "")
+    private static void Verify(string name, string actual)
     {
-        var folder = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        // The project folder comes from the build (AssemblyMetadata "ProjectDirectory"), not [CallerFilePath]:
+        // CI builds map source paths to /_/ (ContinuousIntegrationBuild), which would point nowhere.
+        var folder = Path.Combine(TestHarness.ProjectDirectory, "Snapshots");
         var verified = Path.Combine(folder, name + ".verified.cs");
         var received = Path.Combine(folder, name + ".received.cs");
         actual = actual.Replace("\r\n", "\n");

@@ -15,6 +15,11 @@ internal static class TestHarness
 {
     internal static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
+    /// <summary>This test project's source folder (where approved snapshots live), recorded at build time.</summary>
+    internal static string ProjectDirectory { get; } =
+        System.Reflection.CustomAttributeExtensions.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>(typeof(TestHarness).Assembly)
+            .Single(a => a.Key == "ProjectDirectory").Value!;
+
     internal static IEnumerable<MetadataReference> References(params MetadataReference[] extra) =>
         Net100.References.All.Concat([MetadataReference.CreateFromFile(typeof(DataJoint.Codecs).Assembly.Location)]).Concat(extra);
 
