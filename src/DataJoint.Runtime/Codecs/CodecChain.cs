@@ -46,6 +46,18 @@ public sealed class CodecChain
     {
         ArgumentNullException.ThrowIfNull(context);
         if (value is null) return null;
+        Validate(value, context);
+
+        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores, UsesFilepath) };
+        return await EncodeValidatedAsync(value, ctx, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checks <see cref="EncodeAsync"/> runs before any codec encodes: the value's .NET type and the outermost
+    /// codec's <c>Validate</c>. Inserts run it for every row before the first upload.
+    /// </summary>
+    internal void Validate(object value, EncodeContext context)
+    {
         var outer = Links[0];
         if (!outer.Descriptor.ValueType.IsInstanceOfType(value))
         {
@@ -61,8 +73,10 @@ public sealed class CodecChain
         {
             throw new DataJointException($"Attribute '{context.Attribute}' of table `{context.Schema}`.`{context.Table}`: {e.Message}", e);
         }
+    }
 
-        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores, UsesFilepath) };
+    private async ValueTask<object?> EncodeValidatedAsync(object value, EncodeContext ctx, CancellationToken cancellationToken)
+    {
         object? current = value;
         for (var i = 0; i < Links.Count; i++)
         {

@@ -12,6 +12,9 @@ internal interface IAttributeCodecs
 {
     ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken);
 
+    /// <summary>The checks encoding starts with (type, codec validation), run for every row before any upload.</summary>
+    void Validate(HeadingAttribute attribute, object value, CodecWrite where) { }
+
     ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken);
 }
 
@@ -43,6 +46,12 @@ internal static class AttributeCodecs
             return await chain.EncodeAsync(value, ctx, cancellationToken).ConfigureAwait(false);
         }
 
+        public void Validate(HeadingAttribute attribute, object value, CodecWrite where)
+        {
+            var chain = Chain(attribute, $"`{where.Schema}`.`{where.Table}`");
+            chain.Validate(value, new EncodeContext { Schema = where.Schema, Table = where.Table, Attribute = attribute.Name, Stores = where.Stores });
+        }
+
         public async ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken)
         {
             var chain = Chain(attribute, "");
@@ -53,6 +62,9 @@ internal static class AttributeCodecs
 
     private sealed class Unregistered : IAttributeCodecs
     {
+        public void Validate(HeadingAttribute attribute, object value, CodecWrite where) =>
+            throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}` of table `{where.Schema}`.`{where.Table}`)");
+
         public ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken) =>
             throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}` of table `{where.Schema}`.`{where.Table}`)");
 

@@ -13,6 +13,12 @@ public sealed record InsertOptions
     public bool Replace { get; init; }
     /// <summary>Row fields that are not attributes of the table are ignored instead of rejected.</summary>
     public bool IgnoreExtraFields { get; init; }
+    /// <summary>
+    /// How many rows encode and upload their store-backed values (<c>&lt;blob@store&gt;</c>, <c>&lt;object@store&gt;</c>...) at
+    /// once in a multi-row insert (default 4; 1 = one row after the other). Rows keep their order and every row is
+    /// validated before the first upload. Custom codecs of such columns must then be safe to call concurrently.
+    /// </summary>
+    public int MaxParallelUploads { get; init; } = DataJoint.Stores.ParallelUploads.DefaultDegree;
     /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
     internal int MaxRowsPerStatement { get; init; } = DefaultRowsPerStatement;
 
@@ -124,15 +130,41 @@ public class Table : QueryExpression
         options ??= new InsertOptions();
         if (options.Replace && options.SkipDuplicates)
             throw new DataJointException($"Insert into {FullName}: replace and skip_duplicates cannot both be set");
-        var prepared = await PrepareAsync(rows, options, cancellationToken).ConfigureAwait(false);
-        if (prepared.Rows.Count == 0) return;
-        await WriteAsync(prepared, options, cancellationToken).ConfigureAwait(false);
+        if (options.MaxParallelUploads < 1)
+            throw new DataJointException($"Insert into {FullName}: MaxParallelUploads must be at least 1, got {options.MaxParallelUploads}");
+        // Store-backed values are uploaded before the transaction starts, so a committed row never points at a missing
+        // object. The tracker records what this call uploaded: if the insert fails, its schema-addressed objects are
+        // removed (hash-addressed ones may be shared and are left for garbage collection).
+        var tracker = Stores is not null && TableHeading.Attributes.Any(IsStoreBacked) ? new DataJoint.Stores.InsertUploadTracker(Stores) : null;
+        var commit = new CommitState();
+        try
+        {
+            var prepared = await PrepareAsync(rows, options, cancellationToken, tracker).ConfigureAwait(false);
+            if (prepared.Rows.Count == 0) return;
+            await WriteAsync(prepared, options, cancellationToken, commit).ConfigureAwait(false);
+        }
+        catch when (tracker is not null && !commit.Started)
+        {
+            // Once COMMIT was sent, the outcome is unknown (the rows may be in): keep the objects; GC removes true orphans.
+            await tracker.RollbackAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static bool IsStoreBacked(HeadingAttribute a) => a.CodecName is not null && a.Store is not null;
+
+    /// <summary>Set once COMMIT has been sent: from then on a failure does not prove the rows are absent.</summary>
+    internal sealed class CommitState
+    {
+        public bool Started { get; set; }
     }
 
     internal sealed record PreparedRows(string[] Fields, List<object?[]> Rows, long[] RowBytes);
 
-    internal async Task<PreparedRows> PrepareAsync<TRow>(IEnumerable<TRow> rows, InsertOptions options, CancellationToken cancellationToken)
+    internal async Task<PreparedRows> PrepareAsync<TRow>(IEnumerable<TRow> rows, InsertOptions options, CancellationToken cancellationToken,
+        DataJoint.Stores.IStoreProvider? stores = null)
     {
+        stores ??= Stores;
         var table = FullName;
         var heading = TableHeading;
         HeadingAttribute[]? attrs = null;        // attributes in field order
@@ -145,6 +177,8 @@ public class Table : QueryExpression
         var codecFields = new List<int>();
         var pkFields = new List<(string Name, int Field)>();
         var rowNumber = 0;
+        List<(int Row, int Field, CodecWrite Where)>? pending = null;
+        var storeBacked = false;
 
         foreach (var row in rows)
         {
@@ -179,28 +213,65 @@ public class Table : QueryExpression
                 foreach (var (k, v) in pairs) raw[Array.IndexOf(fields!, k)] = v;
             }
 
-            // Values are converted in place: the array becomes the row's statement values.
+            // Values are converted in place: the array becomes the row's statement values. Codec values are only
+            // validated here; they are encoded (and uploaded) once every row has been checked.
             var converted = raw;
-            long size = 4;
+            Dictionary<string, object?>? key = null;
             for (var i = 0; i < converted.Length; i++)
             {
                 var a = attrs![i];
                 var v = raw[i];
                 if (a.CodecName is not null && v is not null)
                 {
-                    var key = new Dictionary<string, object?>(pkFields.Count, StringComparer.Ordinal);
-                    foreach (var (n, f) in pkFields) key[n] = raw[f];
-                    v = await AttributeCodecs.Current.EncodeAsync(a, v, new CodecWrite(Database, Name, key, Stores), cancellationToken).ConfigureAwait(false);
+                    if (key is null)
+                    {
+                        key = new Dictionary<string, object?>(pkFields.Count, StringComparer.Ordinal);
+                        foreach (var (n, f) in pkFields) key[n] = raw[f];
+                    }
+                    var where = new CodecWrite(Database, Name, key, stores);
+                    AttributeCodecs.Current.Validate(a, v, where);
+                    pending ??= [];
+                    pending.Add((rowNumber, i, where));
+                    if (IsStoreBacked(a)) storeBacked = true;
+                    continue;
                 }
-                var c = ValueConverter.ToDb(a, v, table, a.CodecName is not null);
-                converted[i] = c;
-                size += ValueConverter.EstimateBytes(c) + 1;
+                converted[i] = ValueConverter.ToDb(a, v, table, a.CodecName is not null);
             }
             list.Add(converted!);
-            bytes.Add(size);
             rowNumber++;
         }
+
+        if (pending is not null)
+        {
+            if (storeBacked && options.MaxParallelUploads > 1 && list.Count > 1)
+            {
+                // One work item per row (a row's fields encode in order); results land in the row's own slots.
+                var byRow = pending.GroupBy(p => p.Row).Select(g => g.ToArray()).ToArray();
+                await DataJoint.Stores.ParallelUploads.ForEachAsync(byRow, options.MaxParallelUploads, async (items, ct) =>
+                {
+                    foreach (var item in items) await EncodeOne(item, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var item in pending) await EncodeOne(item, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        foreach (var row in list)
+        {
+            long size = 4;
+            foreach (var c in row) size += ValueConverter.EstimateBytes(c!) + 1;
+            bytes.Add(size);
+        }
         return new PreparedRows(fields ?? [], list, bytes.ToArray());
+
+        async ValueTask EncodeOne((int Row, int Field, CodecWrite Where) item, CancellationToken ct)
+        {
+            var a = attrs![item.Field];
+            var row = list[item.Row];
+            var encoded = await AttributeCodecs.Current.EncodeAsync(a, row[item.Field]!, item.Where, ct).ConfigureAwait(false);
+            row[item.Field] = ValueConverter.ToDb(a, encoded, table, true);
+        }
 
         bool Keep(string name)
         {
@@ -291,7 +362,7 @@ public class Table : QueryExpression
         }
     }
 
-    private async Task WriteAsync(PreparedRows prepared, InsertOptions options, CancellationToken cancellationToken)
+    private async Task WriteAsync(PreparedRows prepared, InsertOptions options, CancellationToken cancellationToken, CommitState? commit = null)
     {
         var mode = options.Replace ? InsertMode.Replace : options.SkipDuplicates ? InsertMode.SkipDuplicates : InsertMode.Insert;
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -325,6 +396,7 @@ public class Table : QueryExpression
                 pending = cmd.ExecuteNonQueryAsync(cancellationToken);
             }
             if (pending is not null) await pending.ConfigureAwait(false);
+            if (commit is not null) commit.Started = true;
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -1,0 +1,171 @@
+using System.Text;
+using DataJoint.Stores;
+
+namespace DataJoint.Integration.Tests.StoresTables;
+
+/// <summary>Tables with store-backed columns: round trips, atomic failure clean-up, parallel vs sequential uploads.</summary>
+[TestFixture("file")]
+[TestFixture("s3")]
+public class StoreTableInsertTests(string protocol) : StoresTablesFixture(protocol)
+{
+    private const string Definition = """
+        id : int
+        ---
+        data : <blob@main>
+        obj : <object@main>
+        """;
+
+    private static FetchOptions ById => new() { OrderBy = ["id"] };
+
+    [Test]
+    public async Task BlobAndObjectRoundTrip()
+    {
+        var schema = await NewSchemaAsync("rt");
+        var table = await schema.DeclareAsync("Rec", TableTier.Manual, Definition);
+        await table.Insert1Async(new Dictionary<string, object?> { ["id"] = 1, ["data"] = "hello store", ["obj"] = new byte[] { 1, 2, 3, 250 } });
+
+        var row = await table.Fetch1Async();
+        Assert.That(row["data"], Is.EqualTo("hello store"));
+        var obj = (ObjectRef)row["obj"]!;
+        Assert.That(await obj.ReadAllBytesAsync(), Is.EqualTo(new byte[] { 1, 2, 3, 250 }));
+        Assert.That(obj.Path, Does.StartWith($"_schema/{schema.Database}/rec/id=1/obj_"));
+        Assert.That(await ListAsync($"_hash/{schema.Database}/"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task DuplicateKeyInLastRowLeavesNoRowsAndNoSchemaObjects()
+    {
+        var schema = await NewSchemaAsync("dup");
+        var table = await schema.DeclareAsync("Rec", TableTier.Manual, Definition);
+        var rows = Enumerable.Range(0, 6)
+            .Select(i => new Dictionary<string, object?> { ["id"] = i == 5 ? 0 : i, ["data"] = $"row {i}", ["obj"] = new[] { (byte)i } })
+            .ToList();
+
+        var ex = await Assert.ThrowsAsync<DuplicateEntryException>(() => table.InsertAsync(rows));
+        Assert.That(ex!.Message, Does.Contain("Duplicate"));
+        Assert.That(await CountAsync(table), Is.Zero);
+        Assert.That(await ListAsync("_schema/"), Is.Empty);
+        // Hash-addressed objects may be shared, so the failed insert leaves them; GC reports them as orphans.
+        var report = await schema.CollectGarbageAsync();
+        Assert.That(report.HashPathsOrphaned, Is.EqualTo(6));
+        Assert.That(report.SchemaPathsStored, Is.Zero);
+    }
+
+    [Test]
+    public async Task DuplicateOfAnExistingRowRemovesOnlyThisInsertsObjects()
+    {
+        var schema = await NewSchemaAsync("dup2");
+        var table = await schema.DeclareAsync("Rec", TableTier.Manual, Definition);
+        await table.Insert1Async(new { id = 7, data = "kept", obj = new byte[] { 7 } });
+        var before = await ListAsync("_schema/");
+        Assert.That(before, Has.Count.EqualTo(1));
+
+        await Assert.ThrowsAsync<DuplicateEntryException>(() => table.InsertAsync(new[]
+        {
+            new { id = 8, data = "new", obj = new byte[] { 8 } },
+            new { id = 7, data = "clash", obj = new byte[] { 9 } },
+        }, new InsertOptions { MaxParallelUploads = 1 }));
+        Assert.That(await ListAsync("_schema/"), Is.EqualTo(before));
+        var row = await table.Fetch1Async();
+        Assert.That(await ((ObjectRef)row["obj"]!).ReadAllBytesAsync(), Is.EqualTo(new byte[] { 7 }));
+    }
+
+    [Test]
+    public async Task InvalidValueInLastRowUploadsNothing()
+    {
+        var schema = await NewSchemaAsync("inv");
+        var table = await schema.DeclareAsync("Rec", TableTier.Manual, Definition);
+        var rows = new List<Dictionary<string, object?>>
+        {
+            new() { ["id"] = 1, ["data"] = 1.5, ["obj"] = new byte[] { 1 } },
+            new() { ["id"] = 2, ["data"] = 2.5, ["obj"] = 42 }, // <object> takes bytes or a path, not an int
+        };
+        var ex = await Assert.ThrowsAsync<DataJointException>(() => table.InsertAsync(rows));
+        Assert.That(ex!.Message, Does.Contain("<object> expects bytes or path, got int"));
+        Assert.That(await CountAsync(table), Is.Zero);
+        Assert.That(await ListAsync(""), Is.Empty, "rows are validated before the first upload");
+    }
+
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task EncodeFailureAfterOtherUploadsRemovesTheirSchemaObjects(int degree)
+    {
+        var schema = await NewSchemaAsync("enc");
+        var table = await schema.DeclareAsync("Note", TableTier.Manual, """
+            id : int
+            ---
+            text : <atomic_text@main>
+            """);
+        var rows = Enumerable.Range(0, 12).Select(i => new { id = i, text = i == 9 ? "boom" : $"note {i}" }).ToList();
+        var ex = await Assert.ThrowsAsync<DataJointException>(() => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }));
+        Assert.That(ex!.Message, Does.Contain("atomic_text refuses to encode 'boom'"));
+        Assert.That(await CountAsync(table), Is.Zero);
+        Assert.That(await ListAsync("_schema/"), Is.Empty);
+
+        // The same codec works end to end once the bad value is gone.
+        await table.InsertAsync(rows.Where(r => r.text != "boom"), new InsertOptions { MaxParallelUploads = degree });
+        var fetched = await table.FetchAsync(ById);
+        Assert.That(fetched.Select(r => (string)r["text"]!), Is.EqualTo(rows.Where(r => r.text != "boom").Select(r => r.text)));
+    }
+
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task InsertCancelledDuringUploadsLeavesNoRowsAndNoSchemaObjects(int degree)
+    {
+        var schema = await NewSchemaAsync("cancel");
+        var table = await schema.DeclareAsync("Note", TableTier.Manual, """
+            id : int
+            ---
+            text : <atomic_text@main>
+            """);
+        using var cts = new CancellationTokenSource();
+        AtomicTextCodec.CancelOnEncode = cts; // encoding the text "cancel" cancels the insert's token, mid-upload
+        try
+        {
+            var rows = Enumerable.Range(0, 10).Select(i => new { id = i, text = i == 4 ? "cancel" : $"note {i}" });
+            Assert.That(async () => await table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }, cts.Token),
+                Throws.InstanceOf<OperationCanceledException>());
+        }
+        finally
+        {
+            AtomicTextCodec.CancelOnEncode = null;
+        }
+        Assert.That(await CountAsync(table), Is.Zero);
+        Assert.That(await ListAsync("_schema/"), Is.Empty);
+    }
+
+    [Test]
+    public async Task ParallelAndSequentialInsertsProduceTheSameRowsAndObjects()
+    {
+        var sequential = await NewSchemaAsync("seq");
+        var parallel = await NewSchemaAsync("par");
+        var rows = Enumerable.Range(0, 24)
+            .Select(i => new { id = i, data = Enumerable.Range(0, 1000).Select(k => (double)(k * i)).ToArray(), obj = Encoding.UTF8.GetBytes($"object {i}") })
+            .ToList();
+        var results = new List<(List<string> Hash, List<string> Objects, IReadOnlyList<Row> Rows)>();
+        foreach (var (schema, degree) in new[] { (sequential, 1), (parallel, 8) })
+        {
+            var table = await schema.DeclareAsync("Rec", TableTier.Manual, Definition);
+            await table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree });
+            var hash = (await ListAsync($"_hash/{schema.Database}/")).Select(p => p[(p.LastIndexOf('/') + 1)..]).ToList();
+            // Object paths carry a random token: compare them without it.
+            var objects = (await ListAsync($"_schema/{schema.Database}/")).Select(p => p[..(p.LastIndexOf("/obj_", StringComparison.Ordinal) + 5)]).ToList();
+            results.Add((hash, objects, await table.FetchAsync(ById)));
+        }
+        Assert.That(results[1].Hash, Is.EqualTo(results[0].Hash));
+        Assert.That(results[0].Hash, Has.Count.EqualTo(24));
+        Assert.That(results[1].Objects.Select(p => p[(p.IndexOf("/rec/", StringComparison.Ordinal))..]),
+            Is.EqualTo(results[0].Objects.Select(p => p[(p.IndexOf("/rec/", StringComparison.Ordinal))..])));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            foreach (var r in new[] { results[0].Rows[i], results[1].Rows[i] })
+            {
+                Assert.That(r["id"], Is.EqualTo(i));
+                Assert.That(((BlobArray<double>)r["data"]!).ToArray(), Is.EqualTo(rows[i].data), $"row {i}");
+                var obj = (ObjectRef)r["obj"]!;
+                Assert.That(obj.Path, Does.Contain($"/rec/id={i}/obj_"));
+                Assert.That(Encoding.UTF8.GetString(await obj.ReadAllBytesAsync()), Is.EqualTo($"object {i}"));
+            }
+        }
+    }
+}
