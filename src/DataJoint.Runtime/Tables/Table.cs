@@ -243,6 +243,7 @@ public class Table : QueryExpression
 
         if (pending is not null)
         {
+            if (stores is DataJoint.Stores.InsertUploadTracker tracker) tracker.RowCount = list.Count;
             if (storeBacked && options.MaxParallelUploads > 1 && list.Count > 1)
             {
                 // One work item per row (a row's fields encode in order); results land in the row's own slots.
