@@ -168,4 +168,25 @@ public class StoreTableInsertTests(string protocol) : StoresTablesFixture(protoc
             }
         }
     }
+
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task MultiRowInsertDeduplicatesAgainstExistingHashObjects(int degree)
+    {
+        var schema = await NewSchemaAsync("dedup");
+        var first = await schema.DeclareAsync("First", TableTier.Manual, "id : int\n---\nval : <blob@main>\n");
+        var second = await schema.DeclareAsync("Second", TableTier.Manual, "id : int\n---\nval : <blob@main>\n");
+        await first.InsertAsync(Enumerable.Range(0, 5).Select(i => new { id = i, val = (object)$"shared {i}" }), new InsertOptions { MaxParallelUploads = degree });
+        var stored = await ListAsync($"_hash/{schema.Database}/");
+        Assert.That(stored, Has.Count.EqualTo(5));
+
+        // Rows 0-4 reuse the stored objects (listed once, not re-checked per row); rows 5-7 add new ones.
+        await second.InsertAsync(Enumerable.Range(0, 8).Select(i => new { id = i, val = (object)$"shared {i}" }), new InsertOptions { MaxParallelUploads = degree });
+        var after = await ListAsync($"_hash/{schema.Database}/");
+        Assert.That(after, Has.Count.EqualTo(8));
+        Assert.That(after, Is.SupersetOf(stored));
+        var rows = await second.FetchAsync(ById);
+        Assert.That(rows.Select(r => r["val"]), Is.EqualTo(Enumerable.Range(0, 8).Select(i => $"shared {i}")));
+        Assert.That((await schema.CollectGarbageAsync()).OrphanCount, Is.Zero);
+    }
 }
