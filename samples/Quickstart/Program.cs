@@ -1,4 +1,4 @@
-// Quickstart: connect with the DJ_* settings, create a schema, write and read one row and one object.
+// Quickstart: connect with the DJ_* settings, declare tables in a schema, insert and query rows, store one object.
 // Run it with `bash scripts/run-sample.sh` (starts MariaDB and the S3 endpoint first).
 using System.Text;
 using DataJoint;
@@ -8,27 +8,39 @@ using Minio.DataModel.Args;
 var connection = DataJointConnection.FromEnvironment();
 Console.WriteLine($"server: {await connection.GetServerVersionAsync()} at {connection.Settings}");
 
-var schema = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djnet_quickstart";
-await using (var conn = await connection.OpenAsync())
+var schemaName = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djnet_quickstart";
+var lab = await Schema.ActivateAsync(connection, schemaName);   // CREATE DATABASE if missing
+
+// Declare tables from definitions (re-running the sample finds them identical and leaves them alone).
+var subject = await lab.DeclareAsync("Subject", TableTier.Manual, """
+    # experimental subjects
+    subject_id : int32
+    ---
+    species : varchar(64)
+    """);
+var session = await lab.DeclareAsync("Session", TableTier.Manual, """
+    -> Subject
+    session_idx : int16
+    ---
+    quality = null : float64
+    """);
+
+await subject.InsertAsync(new[]
 {
-    foreach (var sql in new[]
-    {
-        $"CREATE DATABASE IF NOT EXISTS `{schema}`",
-        $"CREATE TABLE IF NOT EXISTS `{schema}`.`subject` (`subject_id` int NOT NULL COMMENT \":int32:\", " +
-        "`species` varchar(64) NOT NULL COMMENT \":varchar(64):\", PRIMARY KEY (`subject_id`)) ENGINE=InnoDB",
-        $"REPLACE INTO `{schema}`.`subject` VALUES (1, 'mus musculus')",
-    })
-    {
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        await cmd.ExecuteNonQueryAsync();
-    }
-    await using var select = conn.CreateCommand();
-    select.CommandText = $"SELECT subject_id, species FROM `{schema}`.`subject`";
-    await using var reader = await select.ExecuteReaderAsync();
-    while (await reader.ReadAsync())
-        Console.WriteLine($"row: subject_id={reader.GetInt32(0)} species={reader.GetString(1)}");
-}
+    new { subject_id = 1, species = "mus musculus" },
+    new { subject_id = 2, species = "rattus norvegicus" },
+}, new InsertOptions { SkipDuplicates = true });
+await session.InsertAsync(new[]
+{
+    new { subject_id = 1, session_idx = (short)1, quality = 0.9 },
+    new { subject_id = 1, session_idx = (short)2, quality = 0.4 },
+}, new InsertOptions { SkipDuplicates = true });
+
+await foreach (var row in subject)
+    Console.WriteLine($"row: subject_id={row["subject_id"]} species={row["species"]}");
+var good = await (session * subject).Restrict("quality > 0.5").FetchAsync("subject_id", "session_idx", "species");
+Console.WriteLine($"good sessions: {string.Join(", ", good)}");
+var schema = schemaName; // the object store below uses the schema name as its prefix
 
 var endpoint = Environment.GetEnvironmentVariable("DJ_S3_ENDPOINT") ?? "127.0.0.1:9000";
 var bucket = Environment.GetEnvironmentVariable("DJ_S3_BUCKET") ?? "datajoint-test";

@@ -62,7 +62,7 @@ public sealed class CodecChain
             throw new DataJointException($"Attribute '{context.Attribute}' of table `{context.Schema}`.`{context.Table}`: {e.Message}", e);
         }
 
-        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores) };
+        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores, UsesFilepath) };
         object? current = value;
         for (var i = 0; i < Links.Count; i++)
         {
@@ -80,7 +80,7 @@ public sealed class CodecChain
     {
         ArgumentNullException.ThrowIfNull(context);
         if (stored is null || stored is DBNull) return null;
-        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores) };
+        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores, UsesFilepath) };
         object? current = FromColumn(stored, Links[^1].Descriptor.StoredType, ctx);
         for (var i = Links.Count - 1; i >= 0; i--)
         {
@@ -142,6 +142,8 @@ public sealed class CodecChain
     private object? ToColumn(object? value, Type storedType, EncodeContext ctx)
     {
         if (value is null || !IsJson) return value;
+        // A codec that built its JSON itself (the store codecs write DataJoint Python's json.dumps text) keeps it verbatim.
+        if (value is JsonElement element) return element.GetRawText();
         try
         {
             return JsonSerializer.Serialize(value, storedType == typeof(object) ? value.GetType() : storedType);
@@ -170,6 +172,9 @@ public sealed class CodecChain
             throw new DataJointException($"Attribute '{ctx.Attribute ?? "?"}' of table `{ctx.Schema ?? "?"}`.`{ctx.Table ?? "?"}`: the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
         }
     }
+
+    // A bare <filepath@> means stores.filepath_default (spec §5.8).
+    private bool UsesFilepath => Links.Any(l => l.Descriptor.Name == "filepath");
 
     /// <inheritdoc/>
     public override string ToString() => $"{Spec} → {FinalType}{(Store is null ? "" : "@" + Store)} [{string.Join(" → ", Links.Select(l => "<" + l.Descriptor.Name + ">"))}]";

@@ -73,6 +73,7 @@ internal static class CodecContextHelpers
     }
 
     /// <summary>Bare <c>@</c> ("") becomes the provider's default store name (spec §5.8); null stays null.</summary>
-    internal static string? ResolveStoreName(string? store, IStoreProvider? stores) =>
-        store is null ? null : store.Length > 0 ? store : stores?.DefaultStoreName ?? store;
+    internal static string? ResolveStoreName(string? store, IStoreProvider? stores, bool forFilepath = false) =>
+        store is null ? null : store.Length > 0 ? store
+        : (forFilepath ? stores?.FilepathDefaultStoreName : null) ?? stores?.DefaultStoreName ?? store;
 }

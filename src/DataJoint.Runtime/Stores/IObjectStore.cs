@@ -10,6 +10,9 @@ public interface IObjectStore
     /// <summary>The store's configured name (the <c>main</c> in <c>&lt;blob@main&gt;</c>).</summary>
     string Name { get; }
 
+    /// <summary>The store's validated configuration (layout options: prefixes, subfolding, token length...).</summary>
+    StoreSpec Spec { get; }
+
     /// <summary>
     /// Writes (or overwrites) the object at <paramref name="path"/> from <paramref name="content"/>;
     /// <paramref name="length"/> is the content length when known (lets S3 choose single or multipart upload), else null.
@@ -25,7 +28,10 @@ public interface IObjectStore
     /// <summary>Deletes the object; a missing object is not an error.</summary>
     Task DeleteAsync(string path, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists objects whose path starts with <paramref name="prefix"/> (recursively).</summary>
+    /// <summary>
+    /// Lists objects whose path starts with <paramref name="prefix"/> (recursively; a prefix ending in <c>/</c>
+    /// lists a folder). Paths are store-relative POSIX paths.
+    /// </summary>
     IAsyncEnumerable<StoreObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
 }
 
@@ -37,6 +43,9 @@ public interface IStoreProvider
 {
     /// <summary>The name the default store resolves to (written into metadata instead of an empty name).</summary>
     string? DefaultStoreName { get; }
+
+    /// <summary>The store a bare <c>&lt;filepath@&gt;</c> resolves to (<c>stores.filepath_default</c>); null: <see cref="DefaultStoreName"/>.</summary>
+    string? FilepathDefaultStoreName => null;
 
     /// <summary>The store with this name (null/empty: the default). Throws <see cref="DataJointException"/> if not configured.</summary>
     IObjectStore GetStore(string? name);

@@ -194,10 +194,11 @@ public class CodecRegistryTests
     }
 
     [Test]
-    public async Task StoreCodecs_SayStoreIoIsNotImplementedYet()
+    public async Task StoreCodecs_WithoutConfiguredStores_SayWhichAttributeNeedsOne()
     {
+        // The store I/O itself is tested in Stores/StoreCodecTests (unit) and the integration tests.
         var e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<hash@main>").EncodeAsync(new byte[] { 1 }, Ctx()));
-        Assert.That(e!.Message, Is.EqualTo("The store I/O of the <hash> codec is not implemented yet (it comes with the object-store support)."));
+        Assert.That(e!.Message, Is.EqualTo("No object stores are configured, but attribute 'g' of table `lab`.`session` uses store 'main'."));
     }
 
     [Test]

@@ -1,25 +1,29 @@
 using System.Text.Json;
+using DataJoint.Stores;
 
 namespace DataJoint.BuiltIn;
 
 /// <summary>
 /// <c>&lt;hash@store&gt;</c>: bytes stored once per schema at <c>_hash/{schema}/{md5 base32}</c>; the column holds JSON
-/// metadata <c>{hash, path, schema, store, size}</c> (spec §5.3). Store-only.
+/// metadata <c>{hash, path, schema, store, size}</c> (spec §5.3). Store-only. Fetch re-verifies the hash.
 /// </summary>
 [Codec("hash", InStore = "json", InTableError = "<hash> requires @ (in-store storage only)")]
 public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>
 {
     /// <inheritdoc/>
-    protected override ValueTask<JsonElement> EncodeAsync(byte[] value, EncodeContext context, CancellationToken cancellationToken) =>
-        throw NotImplementedYet.StoreIo("hash");
+    protected override async ValueTask<JsonElement> EncodeAsync(byte[] value, EncodeContext context, CancellationToken cancellationToken)
+    {
+        var store = StoreCodecSupport.WriteStore(context);
+        var schema = string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema;
+        var metadata = await HashStorage.PutAsync(store, schema, value, cancellationToken).ConfigureAwait(false);
+        return StoreCodecSupport.ToElement(metadata.ToJson());
+    }
 
     /// <inheritdoc/>
-    protected override ValueTask<byte[]> DecodeAsync(JsonElement stored, DecodeContext context, CancellationToken cancellationToken) =>
-        throw NotImplementedYet.StoreIo("hash");
-}
-
-internal static class NotImplementedYet
-{
-    internal static DataJointException StoreIo(string codec) =>
-        new($"The store I/O of the <{codec}> codec is not implemented yet (it comes with the object-store support).");
+    protected override async ValueTask<byte[]> DecodeAsync(JsonElement stored, DecodeContext context, CancellationToken cancellationToken)
+    {
+        var metadata = HashMetadata.Parse(stored.GetRawText());
+        var store = StoreCodecSupport.ReadStore(metadata.StoreName, context);
+        return await HashStorage.GetAsync(store, metadata, cancellationToken).ConfigureAwait(false);
+    }
 }

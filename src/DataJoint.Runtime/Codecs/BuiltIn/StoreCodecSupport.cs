@@ -1,0 +1,34 @@
+using System.Text.Json;
+using DataJoint.Stores;
+
+namespace DataJoint.BuiltIn;
+
+/// <summary>Shared plumbing of the built-in store codecs: stores by name, metadata as <see cref="JsonElement"/>, row locations.</summary>
+internal static class StoreCodecSupport
+{
+    /// <summary>The store an encoder writes to (the chain's concrete store).</summary>
+    internal static IObjectStore WriteStore(EncodeContext context) => context.GetStore();
+
+    /// <summary>
+    /// The store a stored value lives in: the <c>store</c> recorded in its metadata (so reads survive configuration
+    /// changes), else the column's store.
+    /// </summary>
+    internal static IObjectStore ReadStore(string? recordedStore, DecodeContext context) =>
+        CodecContextHelpers.GetStore(context.Stores, string.IsNullOrEmpty(recordedStore) ? context.Store : recordedStore,
+            $"attribute '{context.Attribute ?? "?"}' of table `{context.Schema ?? "?"}`.`{context.Table ?? "?"}`");
+
+    internal static JsonElement ToElement(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+
+    internal static ObjectLocation Location(EncodeContext context) =>
+        new(string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema,
+            string.IsNullOrEmpty(context.Table) ? "unknown" : context.Table,
+            string.IsNullOrEmpty(context.Attribute) ? "data" : context.Attribute,
+            context.PrimaryKey.ToList());
+
+    internal static string Where(DecodeContext context) =>
+        $"attribute '{context.Attribute ?? "?"}' of table `{context.Schema ?? "?"}`.`{context.Table ?? "?"}`";
+}

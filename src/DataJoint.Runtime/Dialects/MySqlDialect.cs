@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using MySqlConnector;
+
+namespace DataJoint;
+
+/// <summary>The MySQL / MariaDB dialect (through MySqlConnector); the SQL DataJoint Python writes.</summary>
+public sealed class MySqlDialect : ISqlDialect
+{
+    /// <summary>The shared instance.</summary>
+    public static MySqlDialect Instance { get; } = new();
+
+    /// <inheritdoc />
+    public string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";
+
+    /// <inheritdoc />
+    public string FetchExpression(HeadingAttribute attribute, string columnSql) =>
+        attribute.Kind == AttributeKind.Float32 ? "CAST(" + columnSql + " AS DOUBLE)" : columnSql;
+
+    /// <inheritdoc />
+    public string CreateDatabase(string database) => "CREATE DATABASE " + Quote(database);
+
+    /// <inheritdoc />
+    public string DropDatabase(string database) => "DROP DATABASE IF EXISTS " + Quote(database);
+
+    /// <inheritdoc />
+    public async Task<bool> DatabaseExistsAsync(DbConnection connection, string database, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection, "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?", database);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListTablesAsync(DbConnection connection, string database, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name", database);
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<Heading?> ReadHeadingAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken)
+    {
+        var pk = new List<string>();
+        var fks = new List<ForeignKeyInfo>();
+        await using (var cmd = Command(connection,
+            "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, referenced_column_name " +
+            "FROM information_schema.key_column_usage WHERE table_schema = ? AND table_name = ? " +
+            "AND (constraint_name = 'PRIMARY' OR referenced_table_name IS NOT NULL) ORDER BY constraint_name, ordinal_position",
+            database, table))
+        await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            string? current = null;
+            List<string>? cols = null, parentCols = null;
+            string? pdb = null, ptable = null;
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var constraint = r.GetString(0);
+                if (constraint == "PRIMARY") { pk.Add(r.GetString(1)); continue; }
+                if (constraint != current)
+                {
+                    if (cols is not null) fks.Add(new ForeignKeyInfo(cols, pdb!, ptable!, parentCols!));
+                    current = constraint; cols = []; parentCols = [];
+                    pdb = r.GetString(2); ptable = r.GetString(3);
+                }
+                cols!.Add(r.GetString(1));
+                parentCols!.Add(r.GetString(4));
+            }
+            if (cols is not null) fks.Add(new ForeignKeyInfo(cols, pdb!, ptable!, parentCols!));
+        }
+
+        var attrs = new List<HeadingAttribute>();
+        var where = Quote(database) + "." + Quote(table);
+        try
+        {
+            await using var cmd = Command(connection, $"SHOW FULL COLUMNS FROM {Quote(table)} IN {Quote(database)}");
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            int iField = r.GetOrdinal("Field"), iType = r.GetOrdinal("Type"), iNull = r.GetOrdinal("Null"),
+                iDefault = r.GetOrdinal("Default"), iExtra = r.GetOrdinal("Extra"), iComment = r.GetOrdinal("Comment");
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var name = r.GetString(iField);
+                var nullable = string.Equals(r.GetString(iNull), "YES", StringComparison.OrdinalIgnoreCase);
+                string? def = r.IsDBNull(iDefault) ? null : r.GetString(iDefault);
+                if (def == "NULL" && nullable) def = null; // MariaDB spells a NULL default as the text NULL
+                attrs.Add(HeadingAttribute.FromColumn(where, name, r.GetString(iType), nullable, def,
+                    r.IsDBNull(iExtra) ? "" : r.GetString(iExtra), r.IsDBNull(iComment) ? "" : r.GetString(iComment),
+                    pk.Contains(name)));
+            }
+        }
+        catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.NoSuchTable)
+        {
+            return null;
+        }
+        if (attrs.Count == 0) return null;
+        // Keep the primary key order of the constraint.
+        var ordered = attrs.ToList();
+        return new Heading(ordered, fks);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string Database, string Table, ForeignKeyInfo Key)>> ReadChildrenAsync(
+        DbConnection connection, string database, string table, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection,
+            "SELECT table_schema, table_name, constraint_name, column_name, referenced_column_name " +
+            "FROM information_schema.key_column_usage WHERE referenced_table_schema = ? AND referenced_table_name = ? " +
+            "ORDER BY table_schema, table_name, constraint_name, ordinal_position", database, table);
+        var result = new List<(string, string, ForeignKeyInfo)>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        string? key = null, cdb = null, ctable = null;
+        List<string>? cols = null, pcols = null;
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var k = r.GetString(0) + "\0" + r.GetString(1) + "\0" + r.GetString(2);
+            if (k != key)
+            {
+                if (cols is not null) result.Add((cdb!, ctable!, new ForeignKeyInfo(cols, database, table, pcols!)));
+                key = k; cdb = r.GetString(0); ctable = r.GetString(1); cols = []; pcols = [];
+            }
+            cols!.Add(r.GetString(3));
+            pcols!.Add(r.GetString(4));
+        }
+        if (cols is not null) result.Add((cdb!, ctable!, new ForeignKeyInfo(cols, database, table, pcols!)));
+        return result;
+    }
+
+    /// <inheritdoc />
+    public string InsertPrefix(string database, string table, IReadOnlyList<string> columns, InsertMode mode)
+    {
+        var sb = new StringBuilder(mode == InsertMode.Replace ? "REPLACE INTO " : "INSERT INTO ");
+        sb.Append(Quote(database)).Append('.').Append(Quote(table)).Append('(');
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(Quote(columns[i]));
+        }
+        return sb.Append(") VALUES ").ToString();
+    }
+
+    /// <inheritdoc />
+    public string InsertSuffix(string database, string table, IReadOnlyList<string> primaryKey, InsertMode mode)
+    {
+        if (mode != InsertMode.SkipDuplicates) return "";
+        // Same clause as DataJoint Python: a no-op update of the first primary-key column.
+        var first = primaryKey.Count > 0 ? primaryKey[0] : "_singleton";
+        return " ON DUPLICATE KEY UPDATE " + Quote(first) + "=" + Quote(database) + "." + Quote(table) + "." + Quote(first);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> GetMaxStatementBytesAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection, "SELECT @@max_allowed_packet");
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public string LimitClause(long? limit, long? offset)
+    {
+        if (limit is null && offset is null) return "";
+        var l = limit ?? long.MaxValue; // MySQL has no OFFSET without LIMIT
+        return offset is > 0
+            ? string.Create(CultureInfo.InvariantCulture, $" LIMIT {l} OFFSET {offset}")
+            : string.Create(CultureInfo.InvariantCulture, $" LIMIT {l}");
+    }
+
+    /// <inheritdoc />
+    public DataJointException? TranslateError(Exception exception, string context)
+    {
+        if (exception is not MySqlException ex) return null;
+        return ex.Number switch
+        {
+            1062 => new DuplicateEntryException(
+                $"{ex.Message} ({context}). To ignore duplicate entries in insert, set skip_duplicates=True", ex),
+            1217 or 1451 or 1452 or 3730 => new IntegrityException($"{ex.Message} ({context})", ex),
+            1146 => new MissingTableException($"{ex.Message} ({context})", ex),
+            _ => new DataJointException($"{ex.Message} ({context})", ex),
+        };
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, params object?[] args)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var a in args)
+        {
+            var p = cmd.CreateParameter();
+            p.Value = a ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+}

@@ -1,0 +1,367 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
+using DataJoint.Declare;
+using DataJoint.Definitions;
+using DefTier = DataJoint.Definitions.TableTier;
+
+namespace DataJoint;
+
+/// <summary>
+/// A DataJoint schema: one database on a connection, the tables declared in it through this object (by class
+/// name, so definitions can reference each other with <c>-&gt; Parent</c>), and its <c>~lineage</c> table.
+/// </summary>
+public sealed class Schema
+{
+    private readonly Dictionary<string, Table> _byClass = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _declareLock = new(1, 1);
+
+    private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores)
+    {
+        Stores = stores;
+        Connection = connection;
+        Database = database;
+        Dialect = dialect;
+    }
+
+    /// <summary>The connection.</summary>
+    public DataJointConnection Connection { get; }
+    /// <summary>The database name (used verbatim).</summary>
+    public string Database { get; }
+    /// <summary>The object stores that store-backed codec columns (<c>&lt;blob@main&gt;</c>...) of this schema's tables use.</summary>
+    public DataJoint.Stores.IStoreProvider? Stores { get; }
+    /// <summary>The SQL dialect.</summary>
+    public ISqlDialect Dialect { get; }
+
+    /// <summary>
+    /// Binds <paramref name="database"/> on <paramref name="connection"/>, creating the database when it is missing
+    /// and <paramref name="createIfMissing"/> is true (else a missing database is an error). <paramref name="stores"/>
+    /// serves the store-backed codec columns of its tables.
+    /// </summary>
+    public static async Task<Schema> ActivateAsync(DataJointConnection connection, string database, bool createIfMissing = true,
+        DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
+            throw new DataJointException($"Invalid schema name '{database}': it must be 1 to 64 characters");
+        var dialect = MySqlDialect.Instance;
+        await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
+        {
+            if (!createIfMissing)
+                throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false");
+            await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
+        }
+        return new Schema(connection, database, dialect, stores);
+    }
+
+    /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
+    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
+        return all.Where(t => !t.StartsWith('~')).ToList();
+    }
+
+    /// <summary>Drops the database and everything in it.</summary>
+    public async Task DropAsync(CancellationToken cancellationToken = default)
+    {
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecAsync(conn, Dialect.DropDatabase(Database), cancellationToken).ConfigureAwait(false);
+        lock (_byClass) _byClass.Clear();
+    }
+
+    /// <summary>
+    /// Opens an existing table by its SQL name (e.g. one DataJoint Python declared), reading its heading from the
+    /// database. Codec columns open even when their codec is unknown; using such a column raises.
+    /// </summary>
+    public async Task<Table> OpenTableAsync(string tableName, CancellationToken cancellationToken = default)
+    {
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
+               ?? throw new MissingTableException($"The table `{Database}`.`{tableName}` is not defined.", null);
+    }
+
+    private async Task<Table?> OpenAsync(DbConnection conn, string tableName, CancellationToken cancellationToken)
+    {
+        var heading = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
+        return heading is null ? null : new Table(Connection, Dialect, Database, tableName, heading, stores: Stores);
+    }
+
+    /// <summary>A table declared or opened through this schema object under its class name, or null.</summary>
+    public Table? GetTable(string className)
+    {
+        lock (_byClass) return _byClass.TryGetValue(className, out var t) ? t : null;
+    }
+
+    /// <summary>
+    /// Declares a table from a definition string at run time and returns its handle. The SQL name comes from the
+    /// class name and tier (<c>Session</c> + Manual → <c>session</c>; a part gets <c>master__part</c>). Foreign keys
+    /// <c>-&gt; Parent</c> resolve among the tables this schema object knows by class name (then by SQL name in
+    /// the database). Declaring an existing identical table is a no-op; a different existing table is an error
+    /// saying what differs (nothing is altered).
+    /// </summary>
+    public async Task<Table> DeclareAsync(string className, TableTier tier, string definition, string? masterClassName = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(definition);
+        await _declareLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await DeclareCoreAsync(className, tier, definition, masterClassName, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _declareLock.Release();
+        }
+    }
+
+    private async Task<Table> DeclareCoreAsync(string className, TableTier tier, string definition, string? masterClassName,
+        CancellationToken cancellationToken)
+    {
+        Table? master = null;
+        if (tier == TableTier.Part)
+        {
+            if (masterClassName is null) throw new DataJointException($"Part table {className} needs its master's class name");
+            master = GetTable(masterClassName) ?? throw new DataJointException(
+                $"Declare the master {masterClassName} before its part {className}");
+        }
+        if (!TableNaming.TryGetTableName(className, ToDefTier(tier), master?.Name, out var tableName, out var nameError))
+            throw new DataJointException(nameError!);
+        var registryName = master is null ? className : masterClassName + "." + className;
+
+        var parsed = DefinitionParser.Parse(definition).ThrowIfFailed($"`{Database}`.`{tableName}`");
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        var parents = new Dictionary<string, ForeignKeyParent>(StringComparer.Ordinal);
+        foreach (var line in parsed.Lines)
+        {
+            if (line is not ForeignKeyDefinition fk || parents.ContainsKey(fk.TableName)) continue;
+            var parent = fk.TableName == "master" && master is not null
+                ? master
+                : GetTable(fk.TableName) ?? await FindBySqlNameAsync(conn, fk.TableName, cancellationToken).ConfigureAwait(false);
+            if (parent is null) continue; // the compiler reports it as unresolvable
+            parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = DdlCompiler.Compile(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver).ThrowIfFailed();
+
+        var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
+        if (existing is not null)
+        {
+            await CheckSameAsync(conn, tableName, existing, result.Sql!, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await ExecAsync(conn, LineageSql.CreateTable(Database), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ExecAsync(conn, result.Sql!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Dialect.TranslateError(ex, $"declare `{Database}`.`{tableName}`") is { } dj)
+            {
+                throw dj;
+            }
+            await WriteLineageAsync(conn, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
+        }
+        var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
+                    ?? throw new DataJointException($"The table `{Database}`.`{tableName}` is not defined.");
+        lock (_byClass) _byClass[registryName] = table;
+        return table;
+    }
+
+    /// <summary>
+    /// Declares (if needed) and opens the table of class <typeparamref name="T"/>, reading its <c>Definition</c>
+    /// const. Parents it references by class name that are defined in the same assembly are declared first.
+    /// </summary>
+    public Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable =>
+        TableAsync(typeof(T), cancellationToken);
+
+    private async Task<Table> TableAsync(Type type, CancellationToken cancellationToken)
+    {
+        var info = ClassInfo.Of(type);
+        var existing = GetTable(info.RegistryName);
+        if (existing is not null) return existing;
+        if (info.Master is not null) await TableAsync(info.Master, cancellationToken).ConfigureAwait(false);
+        foreach (var reference in info.References)
+        {
+            if (reference == "master" || GetTable(reference) is not null) continue;
+            var parentType = ClassInfo.FindClass(type, reference);
+            if (parentType is not null && parentType != type) await TableAsync(parentType, cancellationToken).ConfigureAwait(false);
+        }
+        if (info.SqlNameOverride is not null)
+        {
+            var opened = await OpenTableAsync(info.SqlNameOverride, cancellationToken).ConfigureAwait(false);
+            lock (_byClass) _byClass[info.RegistryName] = opened;
+            return opened;
+        }
+        return await DeclareAsync(info.ClassName, info.Tier, info.Definition, info.Master?.Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Table?> FindBySqlNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)
+    {
+        if (reference.Contains('.', StringComparison.Ordinal)) return null;
+        if (TableNaming.ValidateClassName(reference, out _, out _) is not { } normalized) return null;
+        var snake = TableNaming.ToSnakeCase(normalized);
+        foreach (var prefix in new[] { "", "#", "_", "__" })
+        {
+            var t = await OpenAsync(conn, prefix + snake, cancellationToken).ConfigureAwait(false);
+            if (t is not null) return t;
+        }
+        return null;
+    }
+
+    private async Task<ForeignKeyParent> ToParentAsync(DbConnection conn, Table parent, CancellationToken cancellationToken)
+    {
+        var lineage = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tables = await Dialect.ListTablesAsync(conn, parent.Database, cancellationToken).ConfigureAwait(false);
+        if (tables.Contains(LineageTable.Name))
+        {
+            await using var cmd = QueryExpression.Command(conn, new SqlFragment(
+                "SELECT `attribute_name`, `lineage` FROM " + Dialect.QualifiedName(parent.Database, LineageTable.Name) + " WHERE `table_name` = ?",
+                [parent.Name]));
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) lineage[r.GetString(0)] = r.GetString(1);
+        }
+        var pk = parent.TableHeading.AllAttributes.Where(a => a.InPrimaryKey && !a.IsHidden)
+            .Select(a => new ParentKeyAttribute(a.Name, a.SqlType, a.OriginalType, a.Comment,
+                lineage.TryGetValue(a.Name, out var l) ? l : null))
+            .ToList();
+        return new ForeignKeyParent(parent.Database, parent.Name, pk);
+    }
+
+    private async Task WriteLineageAsync(DbConnection conn, string tableName, IReadOnlyList<LineageRow> rows, CancellationToken cancellationToken)
+    {
+        await using (var del = conn.CreateCommand())
+        {
+            del.CommandText = LineageSql.DeleteForTable(Database);
+            AddNamed(del, "@table_name", tableName);
+            await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (rows.Count == 0) return;
+        await using var up = conn.CreateCommand();
+        up.CommandText = LineageSql.Upsert(Database, rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            AddNamed(up, "@t" + n, rows[i].TableName);
+            AddNamed(up, "@a" + n, rows[i].AttributeName);
+            AddNamed(up, "@l" + n, rows[i].Lineage);
+        }
+        await up.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Compares an existing table with what the definition declares: the definition is created under a scratch
+    /// name, both headings are read back from the server (so type spellings are the server's own) and compared.
+    /// </summary>
+    private async Task CheckSameAsync(DbConnection conn, string tableName, Heading existing, string createSql, CancellationToken cancellationToken)
+    {
+        var scratch = "~dj_cmp_" + Guid.NewGuid().ToString("N")[..12];
+        var head = "CREATE TABLE IF NOT EXISTS " + Dialect.QualifiedName(Database, tableName) + " (";
+        if (!createSql.StartsWith(head, StringComparison.Ordinal))
+            throw new DataJointException($"Unexpected CREATE TABLE text for `{Database}`.`{tableName}`");
+        var sql = "CREATE TABLE " + Dialect.QualifiedName(Database, scratch) + " (" + createSql[head.Length..];
+        Heading declared;
+        try
+        {
+            await ExecAsync(conn, sql, cancellationToken).ConfigureAwait(false);
+            declared = await Dialect.ReadHeadingAsync(conn, Database, scratch, cancellationToken).ConfigureAwait(false)
+                       ?? throw new DataJointException($"Cannot read back the declared heading of `{Database}`.`{tableName}`");
+        }
+        finally
+        {
+            await ExecAsync(conn, "DROP TABLE IF EXISTS " + Dialect.QualifiedName(Database, scratch), CancellationToken.None).ConfigureAwait(false);
+        }
+        var diffs = HeadingDiff.Compare(existing, declared);
+        if (diffs.Count > 0)
+            throw new DataJointException(
+                $"Table `{Database}`.`{tableName}` already exists with a different heading than its definition (it is not altered): " +
+                string.Join("; ", diffs));
+    }
+
+    private static void AddNamed(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    private static async Task ExecAsync(DbConnection conn, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static DefTier ToDefTier(TableTier tier) => tier switch
+    {
+        TableTier.Lookup => DefTier.Lookup,
+        TableTier.Imported => DefTier.Imported,
+        TableTier.Computed => DefTier.Computed,
+        TableTier.Part => DefTier.Part,
+        _ => DefTier.Manual,
+    };
+
+    private sealed class Resolver(Dictionary<string, ForeignKeyParent> parents) : IForeignKeyResolver
+    {
+        public ForeignKeyParent? Resolve(string reference) => parents.TryGetValue(reference, out var p) ? p : null;
+    }
+
+    /// <summary>What <see cref="TableAsync{T}"/> needs to know about a table class.</summary>
+    private sealed record ClassInfo(string ClassName, string RegistryName, TableTier Tier, string Definition, Type? Master,
+        IReadOnlyList<string> References, string? SqlNameOverride)
+    {
+        public static ClassInfo Of(Type type)
+        {
+            if (type.IsAbstract) throw new DataJointException($"{type.Name} is abstract; table classes must be concrete");
+            var tier = TierOf(type) ?? throw new DataJointException(
+                $"{type.Name} must derive from Manual, Lookup, Imported, Computed or Part<TMaster>");
+            var field = type.GetField("Definition", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+            if (field is not { IsLiteral: true } || field.GetRawConstantValue() is not string definition)
+                throw new DataJointException($"Table class {type.Name} must declare `public const string Definition = \"\"\"...\"\"\";`");
+            var master = MasterOf(type);
+            var attr = type.GetCustomAttribute<TableAttribute>();
+            var parsed = DefinitionParser.Parse(definition);
+            var refs = parsed.Lines.OfType<ForeignKeyDefinition>().Select(f => f.TableName).Distinct().ToList();
+            return new ClassInfo(type.Name, master is null ? type.Name : master.Name + "." + type.Name, tier, definition, master, refs, attr?.Name);
+        }
+
+        private static TableTier? TierOf(Type type)
+        {
+            for (var t = type.BaseType; t is not null; t = t.BaseType)
+            {
+                if (t == typeof(Manual)) return TableTier.Manual;
+                if (t == typeof(Lookup)) return TableTier.Lookup;
+                if (t == typeof(Imported)) return TableTier.Imported;
+                if (t == typeof(Computed)) return TableTier.Computed;
+                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Part<>)) return TableTier.Part;
+            }
+            return null;
+        }
+
+        private static Type? MasterOf(Type type)
+        {
+            for (var t = type.BaseType; t is not null; t = t.BaseType)
+                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Part<>)) return t.GetGenericArguments()[0];
+            return null;
+        }
+
+        /// <summary>Finds a table class by a reference (<c>Subject</c> or <c>Master.Part</c>) in the referencing class's assembly.</summary>
+        public static Type? FindClass(Type from, string reference)
+        {
+            var parts = reference.Split('.');
+            var candidates = from.Assembly.GetTypes().Where(t => typeof(UserTable).IsAssignableFrom(t) && !t.IsAbstract);
+            if (parts.Length == 1)
+            {
+                var sameNs = candidates.Where(t => t.Name == reference).ToList();
+                return sameNs.FirstOrDefault(t => t.Namespace == from.Namespace) ?? (sameNs.Count == 1 ? sameNs[0] : null);
+            }
+            if (parts.Length == 2)
+                return candidates.FirstOrDefault(t => t.Name == parts[1] && (t.DeclaringType?.Name == parts[0] || MasterOf(t)?.Name == parts[0]));
+            return null;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Buffers;
+
+namespace DataJoint.Stores;
+
+/// <summary>
+/// Hash-addressed storage (<c>&lt;hash@&gt;</c>, and through it <c>&lt;blob@&gt;</c>/<c>&lt;attach@&gt;</c>): content goes
+/// to <c>{hash_prefix}/{schema}/[folds/]{md5-base32}</c>, is uploaded once per schema (an existing object is not
+/// rewritten), and every read re-verifies the hash.
+/// </summary>
+public static class HashStorage
+{
+    /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if the object exists) and returns its column metadata.</summary>
+    public static async Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var hash = ContentHash.Compute(content.Span);
+        var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
+        if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await using var stream = new ReadOnlyMemoryStream(content);
+            await store.PutAsync(path, stream, content.Length, cancellationToken).ConfigureAwait(false);
+        }
+        return new HashMetadata(hash, path, schema, store.Name, content.Length);
+    }
+
+    /// <summary>
+    /// Stores many contents for one schema (a multi-row insert) and returns their metadata in order. Identical contents
+    /// are uploaded once; objects already in the store are not rewritten. On S3 the existence check costs one LIST
+    /// request per 1,000 stored objects of the schema instead of one HEAD per content: keys are listed in order, so a
+    /// hash that sorts before the last listed key and was not listed is known to be absent. Listing stops after half as
+    /// many pages as there are contents; hashes beyond the listed range are checked one by one. Uploads run with at most
+    /// <paramref name="maxDegree"/> at once.
+    /// </summary>
+    public static Task<HashMetadata[]> PutManyAsync(IObjectStore store, string schema, IReadOnlyList<ReadOnlyMemory<byte>> contents,
+        int maxDegree = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default) =>
+        PutManyAsync(store, schema, contents, maxDegree, listBudget: null, cancellationToken);
+
+    internal static async Task<HashMetadata[]> PutManyAsync(IObjectStore store, string schema, IReadOnlyList<ReadOnlyMemory<byte>> contents,
+        int maxDegree, int? listBudget, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(contents);
+        var result = new HashMetadata[contents.Count];
+        if (contents.Count == 0) return result;
+
+        // Existence knowledge from one ordered listing of the schema's hash folder (not for folder stores, where a
+        // per-file check is a cheap stat). It runs while the hashes are computed.
+        var listing = store is LocalObjectStore || contents.Count == 1
+            ? Task.FromResult(new Listing(new HashSet<string>(StringComparer.Ordinal), null, false))
+            : ListHashFolderAsync(store, schema, listBudget ?? Math.Max(1000, contents.Count / 2 * 1000), cancellationToken);
+
+        // Hashing is pipelined with the uploads: item i+1 is hashed while item i uploads. Only the first item of each
+        // distinct path is queued (identical contents upload once).
+        var queue = System.Threading.Channels.Channel.CreateUnbounded<int>(new() { SingleReader = maxDegree == 1, SingleWriter = true });
+        var hashing = Task.Run(() =>
+        {
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            try
+            {
+                for (var i = 0; i < contents.Count; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var hash = ContentHash.Compute(contents[i].Span);
+                    result[i] = new HashMetadata(hash, StorePaths.BuildHashPath(hash, schema, store.Spec), schema, store.Name, contents[i].Length);
+                    if (claimed.Add(result[i].HashPath)) queue.Writer.TryWrite(i);
+                }
+                queue.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                queue.Writer.TryComplete(ex);
+                throw;
+            }
+        }, cancellationToken);
+
+        var known = await listing.ConfigureAwait(false);
+        await ParallelUploads.ForEachAsync(queue.Reader.ReadAllAsync(cancellationToken), maxDegree, async (i, ct) =>
+        {
+            var path = result[i].HashPath;
+            if (known.Existing.Contains(path)) return;
+            var knownAbsent = known.Complete || (known.CoveredUpTo is not null && string.CompareOrdinal(path, known.CoveredUpTo) <= 0);
+            if (!knownAbsent && await store.GetSizeAsync(path, ct).ConfigureAwait(false) is not null) return;
+            await using var stream = new ReadOnlyMemoryStream(contents[i]);
+            await store.PutAsync(path, stream, contents[i].Length, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        await hashing.ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>What one ordered listing of a hash folder tells: the listed paths, the last one, whether it reached the end.</summary>
+    private sealed record Listing(HashSet<string> Existing, string? CoveredUpTo, bool Complete);
+
+    private static async Task<Listing> ListHashFolderAsync(IObjectStore store, string schema, int budget, CancellationToken cancellationToken)
+    {
+        var hashPrefix = store.Spec.HashPrefix.Trim('/');
+        var prefix = (hashPrefix.Length == 0 ? "" : hashPrefix + "/") + schema + "/";
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        string? last = null;
+        await foreach (var o in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            existing.Add(o.Path);
+            last = o.Path;
+            if (existing.Count >= budget) return new Listing(existing, last, false);
+        }
+        return new Listing(existing, last, true);
+    }
+
+    /// <summary>
+    /// Stores the content of a seekable stream (e.g. a large file) without buffering it: one pass to hash, one to
+    /// upload (skipped if the object exists).
+    /// </summary>
+    public static async Task<HashMetadata> PutAsync(IObjectStore store, string schema, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(content);
+        if (!content.CanSeek)
+            throw new DataJointException($"Hash-addressed upload to store '{store.Name}' needs a seekable stream (it is read twice: hash, then upload).");
+        var start = content.Position;
+        var hash = await ContentHash.ComputeAsync(content, cancellationToken).ConfigureAwait(false);
+        var length = content.Position - start;
+        var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
+        if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
+        {
+            content.Position = start;
+            await store.PutAsync(path, content, length, cancellationToken).ConfigureAwait(false);
+        }
+        return new HashMetadata(hash, path, schema, store.Name, length);
+    }
+
+    /// <summary>
+    /// Reads a hash-addressed object by its stored <c>path</c> (never recomputed, so layout changes don't break reads)
+    /// and verifies its hash: <c>Hash mismatch: expected h, got h2. Data at path may be corrupted.</c>
+    /// </summary>
+    public static async Task<byte[]> GetAsync(IObjectStore store, HashMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(metadata);
+        byte[] data;
+        await using (var stream = await store.OpenReadAsync(metadata.HashPath, cancellationToken).ConfigureAwait(false))
+        {
+            var expected = metadata.Size is >= 0 and <= int.MaxValue ? (int)metadata.Size : 0;
+            using var buffer = new MemoryStream(expected);
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            data = buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+        }
+        var actual = ContentHash.Compute(data);
+        if (actual != metadata.Hash)
+            throw new DataJointException(
+                $"Hash mismatch: expected {metadata.Hash}, got {actual}. Data at {metadata.HashPath} may be corrupted (store '{store.Name}').");
+        return data;
+    }
+
+    /// <summary>Copies a hash-addressed object to <paramref name="destination"/> while verifying its hash (for large objects).</summary>
+    public static async Task CopyToAsync(IObjectStore store, HashMetadata metadata, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(destination);
+        using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            await using var stream = await store.OpenReadAsync(metadata.HashPath, cancellationToken).ConfigureAwait(false);
+            int n;
+            while ((n = await stream.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                md5.AppendData(buffer, 0, n);
+                await destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        var actual = ContentHash.Base32(md5.GetHashAndReset());
+        if (actual != metadata.Hash)
+            throw new DataJointException(
+                $"Hash mismatch: expected {metadata.Hash}, got {actual}. Data at {metadata.HashPath} may be corrupted (store '{store.Name}').");
+    }
+}
+
+/// <summary>A read-only, seekable stream over a <see cref="ReadOnlyMemory{T}"/> (no copy).</summary>
+internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+{
+    private int _position;
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => memory.Length;
+    public override long Position { get => _position; set => _position = (int)Math.Clamp(value, 0, memory.Length); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = Math.Min(buffer.Length, memory.Length - _position);
+        memory.Span.Slice(_position, n).CopyTo(buffer);
+        _position += n;
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => memory.Length + offset };
+        return _position;
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

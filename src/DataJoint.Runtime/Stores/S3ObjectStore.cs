@@ -1,0 +1,205 @@
+using System.Runtime.CompilerServices;
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+
+namespace DataJoint.Stores;
+
+/// <summary>
+/// A store in an S3 bucket (path-style addressing) through the Minio SDK: object <c>{path}</c> is the key
+/// <c>{location}/{path}</c> in <c>{bucket}</c>. Reads stream the response body (no ranged GETs: Minio 7.0.0's
+/// <c>WithOffsetAndLength</c> is broken); uploads of unknown or large length use the SDK's multipart upload.
+/// </summary>
+public sealed class S3ObjectStore : IObjectStore, IDisposable
+{
+    private readonly IMinioClient _client;
+    private readonly bool _ownsClient;
+    private readonly string _bucket;
+    private readonly string _prefix;
+
+    /// <summary>Connects to the S3 store described by <paramref name="spec"/> (protocol <c>s3</c>).</summary>
+    public S3ObjectStore(StoreSpec spec) : this(spec, CreateClient(spec), ownsClient: true) { }
+
+    /// <summary>Uses an existing Minio client (the caller keeps ownership) for the store described by <paramref name="spec"/>.</summary>
+    public S3ObjectStore(StoreSpec spec, IMinioClient client) : this(spec, client, ownsClient: false) { }
+
+    private S3ObjectStore(StoreSpec spec, IMinioClient client, bool ownsClient)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(client);
+        if (spec.Protocol != "s3")
+            throw new DataJointException($"Store '{spec.Name}' has protocol \"{spec.Protocol}\"; an S3 store needs protocol \"s3\".");
+        if (string.IsNullOrWhiteSpace(spec.Bucket))
+            throw new DataJointException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: bucket is required.");
+        Spec = spec;
+        _client = client;
+        _ownsClient = ownsClient;
+        _bucket = spec.Bucket;
+        var loc = spec.Location.Trim('/');
+        _prefix = loc.Length == 0 ? "" : loc + "/";
+    }
+
+    /// <summary>Builds a Minio client for the spec: endpoint (a scheme overrides <c>secure</c>), keys, region (default us-east-1).</summary>
+    public static IMinioClient CreateClient(StoreSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (string.IsNullOrWhiteSpace(spec.Endpoint))
+            throw new DataJointException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: endpoint is required.");
+        var endpoint = spec.Endpoint.Trim();
+        var secure = spec.Secure;
+        if (endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) { secure = true; endpoint = endpoint["https://".Length..]; }
+        else if (endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) { secure = false; endpoint = endpoint["http://".Length..]; }
+        endpoint = endpoint.TrimEnd('/');
+        var client = new MinioClient().WithEndpoint(endpoint).WithSSL(secure).WithRegion(string.IsNullOrEmpty(spec.Region) ? "us-east-1" : spec.Region);
+        if (spec.AccessKey is not null) client = client.WithCredentials(spec.AccessKey, spec.SecretKey);
+        if (!string.IsNullOrEmpty(spec.ProxyServer)) client = client.WithProxy(new System.Net.WebProxy(spec.ProxyServer));
+        return client.Build();
+    }
+
+    /// <inheritdoc />
+    public string Name => Spec.Name;
+
+    /// <inheritdoc />
+    public StoreSpec Spec { get; }
+
+    private string Key(string path) => _prefix + StorePaths.Normalize(path, Name);
+
+    /// <inheritdoc />
+    public async Task PutAsync(string path, Stream content, long? length, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var size = length ?? (content.CanSeek ? content.Length - content.Position : -1);
+        var args = new PutObjectArgs().WithBucket(_bucket).WithObject(Key(path))
+            .WithStreamData(content).WithObjectSize(size).WithContentType("application/octet-stream");
+        try
+        {
+            await _client.PutObjectAsync(args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MinioException ex)
+        {
+            throw new DataJointException($"Cannot write {Spec.FullPath(path)} (store '{Name}'): {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        // Minio hands the response body to a callback and closes it when the callback returns; bridge that to a
+        // Stream the caller owns: the callback parks until the caller disposes the returned stream.
+        var ready = new TaskCompletionSource<Stream>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var args = new GetObjectArgs().WithBucket(_bucket).WithObject(Key(path))
+            .WithCallbackStream(async (body, _) =>
+            {
+                ready.TrySetResult(body);
+                await released.Task.ConfigureAwait(false);
+            });
+        var download = _client.GetObjectAsync(args, cancellationToken);
+        var first = await Task.WhenAny(ready.Task, download).ConfigureAwait(false);
+        if (first == download && !ready.Task.IsCompleted)
+        {
+            try
+            {
+                await download.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsNotFound(ex))
+            {
+                throw new DataJointException($"Missing external file {Spec.FullPath(path)} (store '{Name}', path '{path}').", ex);
+            }
+            catch (MinioException ex)
+            {
+                throw new DataJointException($"Cannot read {Spec.FullPath(path)} (store '{Name}'): {ex.Message}", ex);
+            }
+            throw new DataJointException($"Cannot read {Spec.FullPath(path)} (store '{Name}'): the S3 client returned no body.");
+        }
+        return new BridgedStream(await ready.Task.ConfigureAwait(false), released, download);
+    }
+
+    /// <inheritdoc />
+    public async Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(_bucket).WithObject(Key(path)), cancellationToken).ConfigureAwait(false);
+            return stat.Size;
+        }
+        catch (Exception ex) when (IsNotFound(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(_bucket).WithObject(Key(path)), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsNotFound(ex))
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoreObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var args = new ListObjectsArgs().WithBucket(_bucket).WithPrefix(_prefix + (prefix ?? "")).WithRecursive(true);
+        await foreach (var item in _client.ListObjectsEnumAsync(args, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.IsDir || !item.Key.StartsWith(_prefix, StringComparison.Ordinal)) continue;
+            yield return new StoreObjectInfo(item.Key[_prefix.Length..], (long)item.Size);
+        }
+    }
+
+    private static bool IsNotFound(Exception ex) =>
+        ex is ObjectNotFoundException or BucketNotFoundException
+        || (ex is MinioException m && (m.Response?.Code is "NoSuchKey" or "NotFound"));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient) _client.Dispose();
+    }
+
+    /// <summary>The response body; disposing it lets the SDK's callback return and surfaces any download error.</summary>
+    private sealed class BridgedStream(Stream inner, TaskCompletionSource released, Task download) : Stream
+    {
+        private bool _disposed;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (!_disposed && disposing)
+            {
+                _disposed = true;
+                released.TrySetResult();
+                try { download.GetAwaiter().GetResult(); } catch (Exception) { /* the body was already handed over */ }
+            }
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                released.TrySetResult();
+                try { await download.ConfigureAwait(false); } catch (Exception) { /* the body was already handed over */ }
+            }
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

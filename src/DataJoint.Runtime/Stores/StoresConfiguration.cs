@@ -1,0 +1,341 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+
+namespace DataJoint.Stores;
+
+/// <summary>
+/// The <c>stores</c> section exactly as DataJoint Python users write it (<c>datajoint.json</c>, <c>DJ_STORES</c>,
+/// <c>.secrets/stores.&lt;name&gt;.&lt;attr&gt;</c>), or the same shape under an <see cref="IConfiguration"/> section.
+/// <code>
+/// { "stores": { "default": "main", "filepath_default": "raw",
+///               "main": { "protocol": "file", "location": "/data/main" },
+///               "s3store": { "protocol": "s3", "endpoint": "minio:9000", "bucket": "b", "location": "proj",
+///                            "access_key": "...", "secret_key": "...", "secure": true } } }
+/// </code>
+/// Each store is validated when it is first asked for (as Python's <c>get_store_spec</c> does), so one broken
+/// entry does not stop the others from working.
+/// </summary>
+public sealed class StoresConfiguration
+{
+    private static readonly string[] Common =
+        ["protocol", "location", "subfolding", "partition_pattern", "token_length", "hash_prefix", "schema_prefix", "filepath_prefix", "stage"];
+    private static readonly Dictionary<string, (string[] Required, string[] Extra)> Protocols = new()
+    {
+        ["file"] = (["protocol", "location"], []),
+        // "region" is ours (the S3 signature region; DataJoint Python has no such key).
+        ["s3"] = (["protocol", "endpoint", "bucket", "location"], ["endpoint", "bucket", "access_key", "secret_key", "secure", "proxy_server", "region"]),
+        ["gcs"] = (["protocol", "bucket", "location"], ["bucket", "token", "project"]),
+        ["azure"] = (["protocol", "container", "location"], ["container", "account_name", "account_key", "connection_string"]),
+    };
+
+    private readonly Dictionary<string, JsonObject> _raw;
+
+    private StoresConfiguration(string? defaultStore, string? filepathDefault, Dictionary<string, JsonObject> raw)
+    {
+        DefaultStore = defaultStore;
+        FilepathDefault = filepathDefault;
+        _raw = raw;
+    }
+
+    /// <summary>An empty configuration (no stores).</summary>
+    public static StoresConfiguration Empty { get; } = new(null, null, new Dictionary<string, JsonObject>(StringComparer.Ordinal));
+
+    /// <summary>The <c>default</c> key: the store used for <c>&lt;codec@&gt;</c> and when no store is named.</summary>
+    public string? DefaultStore { get; }
+
+    /// <summary>The <c>filepath_default</c> key: the store used for a bare <c>&lt;filepath@&gt;</c>.</summary>
+    public string? FilepathDefault { get; }
+
+    /// <summary>The configured store names (not counting <c>default</c>/<c>filepath_default</c>).</summary>
+    public IReadOnlyCollection<string> StoreNames => _raw.Keys;
+
+    /// <summary>
+    /// Parses the JSON of a <c>stores</c> object (the value of <c>DJ_STORES</c>, or the <c>stores</c> key of
+    /// <c>datajoint.json</c>). <paramref name="source"/> names where it came from, for messages.
+    /// </summary>
+    public static StoresConfiguration Parse(string json, string source = "stores")
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new DataJointException($"{source} is not valid JSON: {ex.Message}", ex);
+        }
+        if (node is not JsonObject obj)
+            throw new DataJointException($"{source} must be a JSON object of stores, got {Kind(node)}.");
+        return FromJsonObject(obj, source);
+    }
+
+    /// <summary>Reads a <c>stores</c> section of an <see cref="IConfiguration"/> (e.g. <c>configuration.GetSection("DataJoint:stores")</c>); values may be strings.</summary>
+    public static StoresConfiguration FromConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var obj = new JsonObject();
+        foreach (var child in section.GetChildren())
+            obj[child.Key] = ToNode(child);
+        return FromJsonObject(obj, section is IConfigurationSection s ? s.Path : "stores");
+    }
+
+    private static JsonNode? ToNode(IConfigurationSection section)
+    {
+        var children = section.GetChildren().ToList();
+        if (children.Count == 0) return section.Value is null ? null : JsonValue.Create(section.Value);
+        if (children.All(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            var arr = new JsonArray();
+            foreach (var c in children.OrderBy(c => int.Parse(c.Key, CultureInfo.InvariantCulture))) arr.Add(ToNode(c));
+            return arr;
+        }
+        var obj = new JsonObject();
+        foreach (var c in children) obj[c.Key] = ToNode(c);
+        return obj;
+    }
+
+    private static StoresConfiguration FromJsonObject(JsonObject obj, string source)
+    {
+        string? def = null, fpDef = null;
+        var raw = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var (key, value) in obj)
+        {
+            if (key is "default" or "filepath_default")
+            {
+                if (value is null) continue;
+                if (value is not JsonValue v || !v.TryGetValue<string>(out var name))
+                    throw new DataJointException($"stores.{key} must be a string (in {source}), got {Kind(value)}.");
+                if (key == "default") def = name; else fpDef = name;
+                continue;
+            }
+            if (value is not JsonObject store)
+                throw new DataJointException($"config.stores[\"{key}\"] must be an object with a protocol (in {source}), got {Kind(value)}.");
+            raw[key] = (JsonObject)store.DeepClone();
+        }
+        return new StoresConfiguration(def, fpDef, raw);
+    }
+
+    /// <summary>
+    /// The configuration a DataJoint user has: <c>DJ_STORES</c> if set, else the <c>stores</c> key of the
+    /// <c>datajoint.json</c> found upward from <paramref name="workingDirectory"/> (stopping at a folder with
+    /// <c>.git</c>/<c>.hg</c> or the root; skipped when <c>DJ_IGNORE_CONFIG_FILE</c> is true); then secrets files
+    /// (<c>.secrets/stores.&lt;name&gt;.&lt;attr&gt;</c> beside datajoint.json, else <c>/run/secrets/datajoint/</c>)
+    /// fill values still unset.
+    /// </summary>
+    public static StoresConfiguration Load(string? workingDirectory = null) =>
+        Load(workingDirectory ?? Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable);
+
+    internal static StoresConfiguration Load(string workingDirectory, Func<string, string?> env)
+    {
+        var ignoreFile = env("DJ_IGNORE_CONFIG_FILE") is { } ig && (ig.Equals("true", StringComparison.OrdinalIgnoreCase) || ig == "1");
+        var file = ignoreFile ? null : FindConfigFile(workingDirectory);
+        StoresConfiguration config = Empty;
+        var djStores = env("DJ_STORES");
+        if (!string.IsNullOrWhiteSpace(djStores))
+            config = Parse(djStores, "DJ_STORES");
+        else if (file is not null)
+        {
+            JsonNode? root;
+            try
+            {
+                root = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            }
+            catch (JsonException ex)
+            {
+                throw new DataJointException($"{file} is not valid JSON: {ex.Message}", ex);
+            }
+            if (root is JsonObject r && r["stores"] is JsonObject s) config = FromJsonObject(s, file + " (stores)");
+            else if (root is JsonObject r2 && r2["stores"] is { } bad)
+                throw new DataJointException($"The \"stores\" key of {file} must be an object, got {Kind(bad)}.");
+        }
+        var secrets = file is not null ? Path.Combine(Path.GetDirectoryName(file)!, ".secrets") : "/run/secrets/datajoint";
+        config.FillFromSecrets(secrets);
+        return config;
+    }
+
+    /// <summary>The <c>datajoint.json</c> nearest upward from <paramref name="start"/>, or null.</summary>
+    public static string? FindConfigFile(string start)
+    {
+        var dir = new DirectoryInfo(Path.GetFullPath(start));
+        while (dir is not null)
+        {
+            var candidate = Path.Combine(dir.FullName, "datajoint.json");
+            if (File.Exists(candidate)) return candidate;
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git"))
+                || Directory.Exists(Path.Combine(dir.FullName, ".hg")))
+                return null;
+            dir = dir.Parent;
+        }
+        return null;
+    }
+
+    /// <summary>Fills unset store attributes from files named <c>stores.&lt;name&gt;.&lt;attr&gt;</c> in <paramref name="secretsDirectory"/>.</summary>
+    internal void FillFromSecrets(string secretsDirectory)
+    {
+        if (!Directory.Exists(secretsDirectory)) return;
+        foreach (var file in Directory.EnumerateFiles(secretsDirectory, "stores.*"))
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            if (parts.Length != 3 || parts[1].Length == 0 || parts[2].Length == 0) continue;
+            if (!_raw.TryGetValue(parts[1], out var store)) continue; // secrets only fill stores that are configured
+            if (store[parts[2]] is not null) continue;
+            store[parts[2]] = File.ReadAllText(file).Trim();
+        }
+    }
+
+    /// <summary>The concrete store name for <paramref name="name"/>: null/empty → <c>default</c> (or <c>filepath_default</c>).</summary>
+    public string ResolveName(string? name, bool forFilepath = false)
+    {
+        if (!string.IsNullOrEmpty(name)) return name;
+        var key = forFilepath ? "filepath_default" : "default";
+        var resolved = forFilepath ? FilepathDefault : DefaultStore;
+        if (string.IsNullOrEmpty(resolved))
+            throw new DataJointException(
+                $"stores.{key} is not configured: a codec with a bare '@' (or no store name) needs it. " +
+                $"Set \"{key}\" in the stores section (datajoint.json, DJ_STORES) to one of: {Names()}.");
+        return resolved;
+    }
+
+    /// <summary>The validated spec of store <paramref name="name"/> (null/empty: the default store).</summary>
+    public StoreSpec GetSpec(string? name, bool forFilepath = false)
+    {
+        var n = ResolveName(name, forFilepath);
+        if (!_raw.TryGetValue(n, out var raw))
+            throw new DataJointException($"Storage '{n}' is requested but not configured in stores (configured: {Names()}).");
+        return Validate(n, raw);
+    }
+
+    private string Names() => _raw.Count == 0 ? "none" : string.Join(", ", _raw.Keys.Order(StringComparer.Ordinal));
+
+    private static StoreSpec Validate(string name, JsonObject raw)
+    {
+        var where = $"config.stores[\"{name}\"]";
+        var protocol = GetString(raw, "protocol", where);
+        if (protocol is null)
+            throw new DataJointException($"{where} is missing: protocol");
+        protocol = protocol.ToLowerInvariant();
+        if (!Protocols.TryGetValue(protocol, out var rules))
+            throw new DataJointException($"Unknown protocol \"{protocol}\" in {where}. Built-in: file, s3, gcs, azure. Install a plugin package for additional protocols.");
+        var missing = rules.Required.Where(k => raw[k] is null).ToList();
+        if (missing.Count > 0)
+            throw new DataJointException($"{where} is missing: {string.Join(", ", missing)}");
+        var allowed = new HashSet<string>(Common.Concat(rules.Extra), StringComparer.Ordinal);
+        var invalid = raw.Select(p => p.Key).Where(k => !allowed.Contains(k)).ToList();
+        if (invalid.Count > 0)
+            throw new DataJointException($"Invalid key(s) in {where}: {string.Join(", ", invalid)}");
+        if (protocol is "gcs" or "azure")
+            throw new DataJointException($"{where}: protocol \"{protocol}\" is recognised but not supported by DataJoint for .NET yet (supported: file, s3).");
+
+        var spec = new StoreSpec
+        {
+            Name = name,
+            Protocol = protocol,
+            Location = GetString(raw, "location", where) ?? "",
+            Endpoint = GetString(raw, "endpoint", where),
+            Bucket = GetString(raw, "bucket", where),
+            AccessKey = GetString(raw, "access_key", where),
+            SecretKey = GetString(raw, "secret_key", where),
+            Secure = GetBool(raw, "secure", where) ?? true,
+            Region = GetString(raw, "region", where),
+            ProxyServer = GetString(raw, "proxy_server", where),
+            Subfolding = GetIntList(raw, "subfolding", where),
+            PartitionPattern = GetString(raw, "partition_pattern", where),
+            TokenLength = GetInt(raw, "token_length", where) ?? 8,
+            HashPrefix = GetString(raw, "hash_prefix", where) ?? "_hash",
+            SchemaPrefix = GetString(raw, "schema_prefix", where) ?? "_schema",
+            FilepathPrefix = GetString(raw, "filepath_prefix", where),
+            Stage = GetString(raw, "stage", where),
+        };
+
+        // Section prefixes must be mutually exclusive (normalized strip("/") + "/").
+        var prefixes = new List<(string Key, string Value)> { ("hash_prefix", spec.HashPrefix), ("schema_prefix", spec.SchemaPrefix) };
+        if (spec.FilepathPrefix is not null) prefixes.Add(("filepath_prefix", spec.FilepathPrefix));
+        for (var i = 0; i < prefixes.Count; i++)
+            for (var j = i + 1; j < prefixes.Count; j++)
+            {
+                var a = prefixes[i].Value.Trim('/') + "/";
+                var b = prefixes[j].Value.Trim('/') + "/";
+                if (a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal))
+                    throw new DataJointException(
+                        $"{where}: {prefixes[i].Key}=\"{prefixes[i].Value}\" and {prefixes[j].Key}=\"{prefixes[j].Value}\" overlap. Storage section prefixes must be mutually exclusive.");
+            }
+        if (spec.Subfolding is { } folds && folds.Any(f => f <= 0))
+            throw new DataJointException($"{where}: subfolding entries must be positive integers, got [{string.Join(", ", folds)}].");
+
+        if (protocol == "s3")
+        {
+            if (string.IsNullOrWhiteSpace(spec.Endpoint) || string.IsNullOrWhiteSpace(spec.Bucket))
+                throw new DataJointException($"Missing S3 configuration in {where}: endpoint and bucket are required.");
+            if (spec.AccessKey is null != (spec.SecretKey is null))
+                throw new DataJointException($"Incomplete S3 credentials in {where}: set both access_key and secret_key, or neither.");
+        }
+        return spec;
+    }
+
+    private static string? GetString(JsonObject raw, string key, string where)
+    {
+        var node = raw[key];
+        if (node is null) return null;
+        if (node is JsonValue v && v.TryGetValue<string>(out var s)) return s;
+        throw new DataJointException($"{where}: \"{key}\" must be a string, got {Kind(node)}.");
+    }
+
+    private static bool? GetBool(JsonObject raw, string key, string where)
+    {
+        var node = raw[key];
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<bool>(out var b)) return b;
+            if (v.TryGetValue<string>(out var s) && bool.TryParse(s, out b)) return b;
+        }
+        throw new DataJointException($"{where}: \"{key}\" must be true or false, got {node.ToJsonString()}.");
+    }
+
+    private static int? GetInt(JsonObject raw, string key, string where)
+    {
+        var node = raw[key];
+        if (node is null) return null;
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<int>(out var i)) return i;
+            if (v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
+        }
+        throw new DataJointException($"{where}: \"{key}\" must be an integer, got {node.ToJsonString()}.");
+    }
+
+    private static int[]? GetIntList(JsonObject raw, string key, string where)
+    {
+        var node = raw[key];
+        if (node is null) return null;
+        if (node is JsonArray arr)
+        {
+            var result = new int[arr.Count];
+            for (var i = 0; i < arr.Count; i++)
+            {
+                if (arr[i] is JsonValue v && (v.TryGetValue<int>(out result[i])
+                    || (v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]))))
+                    continue;
+                throw new DataJointException($"{where}: \"{key}\" must be a list of integers, got {node.ToJsonString()}.");
+            }
+            return result;
+        }
+        throw new DataJointException($"{where}: \"{key}\" must be a list of integers, got {node.ToJsonString()}.");
+    }
+
+    private static string Kind(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "a list",
+        _ => node.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => node.ToJsonString(),
+        },
+    };
+}

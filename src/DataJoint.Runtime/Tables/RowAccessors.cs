@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+
+namespace DataJoint;
+
+/// <summary>
+/// Reads named values out of a row object: dictionaries directly, any other object (anonymous type, record,
+/// class) through getters compiled once per type and cached — no reflection per row.
+/// </summary>
+internal sealed class RowAccessor
+{
+    private static readonly ConcurrentDictionary<Type, RowAccessor> Cache = new();
+
+    private RowAccessor(string[] names, Func<object, object?>[] getters)
+    {
+        Names = names;
+        Getters = getters;
+        Index = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++) Index[names[i]] = i;
+    }
+
+    public string[] Names { get; }
+    public Func<object, object?>[] Getters { get; }
+    public Dictionary<string, int> Index { get; }
+
+    /// <summary>True for row shapes read as dictionaries.</summary>
+    public static bool IsDictionary(object row) =>
+        row is IReadOnlyDictionary<string, object?> or IDictionary<string, object?> or IDictionary;
+
+    /// <summary>The accessor for a non-dictionary row type (public readable properties and fields).</summary>
+    public static RowAccessor For(Type type) => Cache.GetOrAdd(type, Build);
+
+    private static RowAccessor Build(Type type)
+    {
+        var members = new List<(string Name, Type Type, Func<Expression, Expression> Access)>();
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            if (p.CanRead && p.GetIndexParameters().Length == 0)
+                members.Add((p.Name, p.PropertyType, e => Expression.Property(e, p)));
+        foreach (var f in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+            members.Add((f.Name, f.FieldType, e => Expression.Field(e, f)));
+        if (members.Count == 0)
+            throw new DataJointException($"Rows of type {type.Name} have no public properties to read attributes from");
+        var getters = new Func<object, object?>[members.Count];
+        for (var i = 0; i < members.Count; i++)
+        {
+            var obj = Expression.Parameter(typeof(object), "row");
+            var body = Expression.Convert(members[i].Access(Expression.Convert(obj, type)), typeof(object));
+            getters[i] = Expression.Lambda<Func<object, object?>>(body, obj).Compile();
+        }
+        return new RowAccessor(members.Select(m => m.Name).ToArray(), getters);
+    }
+
+    /// <summary>Enumerates (name, value) pairs of any row shape.</summary>
+    public static IEnumerable<KeyValuePair<string, object?>> Pairs(object row)
+    {
+        switch (row)
+        {
+            case IReadOnlyDictionary<string, object?> ro:
+                return ro;
+            case IDictionary<string, object?> d:
+                return d;
+            case IDictionary nd:
+                return nd.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(
+                    e.Key as string ?? throw new DataJointException($"Row keys must be attribute names (strings), got {e.Key?.GetType().Name}"), e.Value));
+            default:
+                var acc = For(row.GetType());
+                return acc.Names.Select((n, i) => new KeyValuePair<string, object?>(n, acc.Getters[i](row)));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace DataJoint;
+
+/// <summary>
+/// Base of the tier classes. A table class is a <c>[Table]</c> partial class deriving from one tier and declaring
+/// <c>public const string Definition = """...""";</c>; <see cref="Schema.TableAsync{T}"/> declares and opens it.
+/// </summary>
+public abstract class UserTable
+{
+    private protected UserTable() { }
+
+    internal abstract TableTier TierValue { get; }
+    internal virtual Type? MasterType => null;
+}
+
+/// <summary>Manually entered data (no name prefix).</summary>
+public abstract class Manual : UserTable
+{
+    internal sealed override TableTier TierValue => TableTier.Manual;
+}
+
+/// <summary>Reference contents (<c>#</c> prefix).</summary>
+public abstract class Lookup : UserTable
+{
+    internal sealed override TableTier TierValue => TableTier.Lookup;
+}
+
+/// <summary>Data imported by populate (<c>_</c> prefix).</summary>
+public abstract class Imported : UserTable
+{
+    internal sealed override TableTier TierValue => TableTier.Imported;
+}
+
+/// <summary>Data computed by populate (<c>__</c> prefix).</summary>
+public abstract class Computed : UserTable
+{
+    internal sealed override TableTier TierValue => TableTier.Computed;
+}
+
+/// <summary>A part of <typeparamref name="TMaster"/> (<c>master__part</c>); its definition may use <c>-&gt; master</c>.</summary>
+/// <typeparam name="TMaster">The master table class.</typeparam>
+public abstract class Part<TMaster> : UserTable where TMaster : UserTable
+{
+    internal sealed override TableTier TierValue => TableTier.Part;
+    internal sealed override Type? MasterType => typeof(TMaster);
+}

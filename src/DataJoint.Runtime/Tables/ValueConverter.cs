@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DataJoint;
+
+/// <summary>Stands for the SQL <c>DEFAULT</c> keyword in a value tuple (used for null values, like Python).</summary>
+internal sealed class SqlDefault
+{
+    public static readonly SqlDefault Instance = new();
+    private SqlDefault() { }
+}
+
+/// <summary>
+/// Checks a .NET value against a column and turns it into the value sent to the server. Every rejection is a
+/// <see cref="DataJointException"/> naming the table, the attribute and the value's kind; nothing is written
+/// before all values have passed.
+/// </summary>
+internal static class ValueConverter
+{
+    /// <summary>Converts an insert value; null (and NaN) become <see cref="SqlDefault"/>.</summary>
+    public static object ToDb(HeadingAttribute a, object? value, string table, bool encodedByCodec = false)
+    {
+        if (value is null || value is DBNull) return NullValue(a, table, value);
+        // A codec chain ending in json already produced the JSON text.
+        if (encodedByCodec && a.Kind == AttributeKind.Json && value is string json) return json;
+        // Fast paths: the value already has the column's exact .NET type (no range check needed, no new box).
+        switch (a.Kind)
+        {
+            case AttributeKind.Int32 when value is int:
+            case AttributeKind.Int64 when value is long:
+            case AttributeKind.Int16 when value is short:
+            case AttributeKind.Int8 when value is sbyte:
+            case AttributeKind.Float64 when value is double d0 && double.IsFinite(d0):
+            case AttributeKind.Date when value is DateOnly:
+            case AttributeKind.DateTime when value is DateTime:
+                return value;
+            case AttributeKind.Bytes when value is byte[] b0 && (a.MaxLength is null || b0.Length <= a.MaxLength):
+                return value;
+        }
+        switch (a.Kind)
+        {
+            case AttributeKind.Int8: return (sbyte)Integer(a, value, table, sbyte.MinValue, sbyte.MaxValue);
+            case AttributeKind.Int16: return (short)Integer(a, value, table, short.MinValue, short.MaxValue);
+            case AttributeKind.Int32: return (int)Integer(a, value, table, int.MinValue, int.MaxValue);
+            case AttributeKind.Int64: return (long)Integer(a, value, table, long.MinValue, long.MaxValue);
+            case AttributeKind.UInt8: return (byte)Integer(a, value, table, 0, byte.MaxValue);
+            case AttributeKind.UInt16: return (ushort)Integer(a, value, table, 0, ushort.MaxValue);
+            case AttributeKind.UInt32: return (uint)Integer(a, value, table, 0, uint.MaxValue);
+            case AttributeKind.UInt64: return (ulong)Integer(a, value, table, 0, ulong.MaxValue);
+            case AttributeKind.Float32:
+            case AttributeKind.Float64:
+                return Float(a, value, table);
+            case AttributeKind.Decimal: return Decimal(a, value, table);
+            case AttributeKind.Bool:
+                return value switch
+                {
+                    bool b => b ? (sbyte)1 : (sbyte)0,
+                    sbyte or byte or short or ushort or int or uint or long or ulong when Integer(a, value, table, 0, 1) is var i => (sbyte)i,
+                    _ => throw Bad(a, value, table, "expects a bool"),
+                };
+            case AttributeKind.Uuid: return Uuid(a, value, table);
+            case AttributeKind.Json: return Json(a, value, table);
+            case AttributeKind.Bytes: return Bytes(a, value, table);
+            case AttributeKind.Date:
+                return value switch
+                {
+                    DateOnly d => d,
+                    DateTime dt when dt.TimeOfDay == TimeSpan.Zero => DateOnly.FromDateTime(dt),
+                    DateTime => throw Bad(a, value, table, "expects a date without time of day"),
+                    _ => throw Bad(a, value, table, "expects a DateOnly"),
+                };
+            case AttributeKind.DateTime:
+                return value switch
+                {
+                    DateTime dt => dt,
+                    DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+                    DateTimeOffset => throw Bad(a, value, table, "expects a DateTime (convert the DateTimeOffset to the time zone you store)"),
+                    _ => throw Bad(a, value, table, "expects a DateTime"),
+                };
+            case AttributeKind.Time:
+                return value switch
+                {
+                    TimeSpan ts => ts,
+                    TimeOnly t => t.ToTimeSpan(),
+                    _ => throw Bad(a, value, table, "expects a TimeSpan"),
+                };
+            case AttributeKind.String: return String(a, value, table);
+            case AttributeKind.Enum:
+            {
+                if (value is not string s) throw Bad(a, value, table, "expects a string");
+                var values = a.EnumValues!;
+                for (var i = 0; i < values.Count; i++)
+                    if (string.Equals(values[i], s, StringComparison.Ordinal)) return values[i];
+                for (var i = 0; i < values.Count; i++)
+                    if (string.Equals(values[i], s, StringComparison.OrdinalIgnoreCase)) return values[i];
+                throw Bad(a, value, table, $"value '{s}' is not one of the enum values ({string.Join(", ", values.Select(v => "'" + v + "'"))})");
+            }
+            default:
+                return value;
+        }
+    }
+
+    private static object NullValue(HeadingAttribute a, string table, object? value)
+    {
+        if (!a.HasDefault)
+            throw new DataJointException(
+                $"Attribute `{a.Name}` of table {table} cannot be null: it is NOT NULL and has no default (got {(value is null ? "null" : "DBNull")}).");
+        return SqlDefault.Instance;
+    }
+
+    public static DataJointException Bad(HeadingAttribute a, object? value, string table, string what) =>
+        new($"Attribute `{a.Name}` ({a.Type}) of table {table} {what}; got {Describe(value)}.");
+
+    public static string Describe(object? value) => value switch
+    {
+        null => "null",
+        string s => s.Length > 40 ? $"String of length {s.Length}" : $"String \"{s}\"",
+        byte[] b => $"Byte[] of length {b.Length}",
+        _ => value.GetType().Name + " " + Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    private static BigInteger Integer(HeadingAttribute a, object value, string table, BigInteger min, BigInteger max)
+    {
+        BigInteger v = value switch
+        {
+            int i => i,
+            long l => l,
+            short s => s,
+            sbyte sb => sb,
+            byte b => b,
+            ushort us => us,
+            uint ui => ui,
+            ulong ul => ul,
+            BigInteger bi => bi,
+            Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
+            _ => throw Bad(a, value, table, "expects an integer"),
+        };
+        if (v < min || v > max) throw Bad(a, value, table, $"value is out of range [{min}, {max}]");
+        return v;
+    }
+
+    private static object Float(HeadingAttribute a, object value, string table)
+    {
+        double d = value switch
+        {
+            double x => x,
+            float f => f,
+            int i => i,
+            long l => l,
+            short s => s,
+            sbyte sb => sb,
+            byte b => b,
+            ushort us => us,
+            uint ui => ui,
+            ulong ul => ul,
+            decimal m => (double)m,
+            Half h => (double)h,
+            _ => throw Bad(a, value, table, "expects a number"),
+        };
+        if (double.IsNaN(d))
+        {
+            // Python sends NaN as DEFAULT; a NOT NULL column without a default cannot take it.
+            if (!a.HasDefault) throw Bad(a, value, table, "is NOT NULL and cannot store NaN");
+            return SqlDefault.Instance;
+        }
+        if (double.IsInfinity(d)) throw Bad(a, value, table, "cannot store infinity");
+        if (a.Kind == AttributeKind.Float32)
+        {
+            if (Math.Abs(d) > float.MaxValue) throw Bad(a, value, table, "value is out of range for float32");
+            // Sent as the double equal to the float: the shortest float text (3.4028235E+38) would overflow FLOAT.
+            return (double)(float)d;
+        }
+        return value is double ? value : d;
+    }
+
+    private static object Decimal(HeadingAttribute a, object value, string table)
+    {
+        decimal m;
+        try
+        {
+            m = value switch
+            {
+                decimal x => x,
+                int i => i,
+                long l => l,
+                short s => s,
+                sbyte sb => sb,
+                byte b => b,
+                ushort us => us,
+                uint ui => ui,
+                ulong ul => ul,
+                double d when double.IsFinite(d) => (decimal)d,
+                float f when float.IsFinite(f) => (decimal)f,
+                _ => throw Bad(a, value, table, "expects a decimal"),
+            };
+        }
+        catch (OverflowException)
+        {
+            throw Bad(a, value, table, "value is out of range");
+        }
+        if (a.DecimalSize is { } size)
+        {
+            var limit = Pow10(size.Precision - size.Scale);
+            if (Math.Abs(decimal.Truncate(Math.Round(m, size.Scale, MidpointRounding.AwayFromZero))) >= limit)
+                throw Bad(a, value, table, $"value does not fit decimal({size.Precision},{size.Scale})");
+        }
+        return m;
+    }
+
+    private static decimal Pow10(int n)
+    {
+        decimal r = 1;
+        for (var i = 0; i < n && i < 28; i++) r *= 10;
+        return n >= 29 ? decimal.MaxValue : r;
+    }
+
+    private static byte[] Uuid(HeadingAttribute a, object value, string table)
+    {
+        switch (value)
+        {
+            case Guid g:
+                return g.ToByteArray(bigEndian: true);
+            case string s:
+                if (!Guid.TryParse(s, out var parsed))
+                    throw new DataJointException($"badly formed UUID value {s} for attribute `{a.Name}` of table {table}");
+                return parsed.ToByteArray(bigEndian: true);
+            case byte[] b when b.Length == 16:
+                return b;
+            default:
+                throw Bad(a, value, table, "expects a Guid");
+        }
+    }
+
+    private static string Json(HeadingAttribute a, object value, string table)
+    {
+        try
+        {
+            return value switch
+            {
+                JsonElement e => e.GetRawText(),
+                JsonDocument d => d.RootElement.GetRawText(),
+                JsonNode n => n.ToJsonString(),
+                _ => JsonSerializer.Serialize(value, value.GetType()),
+            };
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        {
+            throw Bad(a, value, table, "expects a value that serializes to JSON (" + ex.Message + ")");
+        }
+    }
+
+    private static byte[] Bytes(HeadingAttribute a, object value, string table)
+    {
+        var bytes = value switch
+        {
+            byte[] b => b,
+            ReadOnlyMemory<byte> rom => rom.ToArray(),
+            Memory<byte> mem => mem.ToArray(),
+            ArraySegment<byte> seg => seg.ToArray(),
+            _ => throw Bad(a, value, table, "expects a byte[]"),
+        };
+        if (a.MaxLength is { } max)
+        {
+            var binaryFixed = a.SqlType.StartsWith("binary", StringComparison.Ordinal);
+            if (bytes.Length > max) throw Bad(a, value, table, $"holds at most {max} bytes");
+            if (binaryFixed && bytes.Length != max && a.Kind == AttributeKind.Bytes && max == 16 && a.Type == "uuid")
+                throw Bad(a, value, table, "expects 16 bytes");
+        }
+        return bytes;
+    }
+
+    private static string String(HeadingAttribute a, object value, string table)
+    {
+        var s = value switch
+        {
+            string x => x,
+            char c => c.ToString(),
+            _ => throw Bad(a, value, table, "expects a string"),
+        };
+        if (a.MaxLength is { } max)
+        {
+            var isText = a.SqlType.EndsWith("text", StringComparison.Ordinal);
+            if (isText)
+            {
+                // text columns are limited in bytes
+                if (s.Length > max / 4 && Encoding.UTF8.GetByteCount(s) > max)
+                    throw Bad(a, value, table, $"holds at most {max} bytes of UTF-8");
+            }
+            else if (s.Length > max)
+            {
+                // char/varchar count characters (code points); a UTF-16 surrogate pair is one character.
+                var chars = CountCodePoints(s);
+                if (chars > max)
+                    throw Bad(a, value, table, $"is {a.SqlType} and the string has {chars} characters");
+            }
+        }
+        return s;
+    }
+
+    private static int CountCodePoints(string s)
+    {
+        var n = 0;
+        foreach (var c in s) if (!char.IsLowSurrogate(c)) n++;
+        return n;
+    }
+
+    /// <summary>An upper bound of the bytes a converted value adds to a statement (for packet-sized batches).</summary>
+    public static int EstimateBytes(object value) => value switch
+    {
+        string s => s.Length * 3 + 3,
+        byte[] b => b.Length * 2 + 12,
+        _ => 26,
+    };
+}
