@@ -118,6 +118,35 @@ public class TypedTableGeneratorTests
         Assert.That(hints, Does.Contain("Lab.Typed.Connectivity.DataJointTable.g.cs"));
     }
 
+    [Test]
+    public void BuiltInCodecs_TakeValueTypeFromRuntimeManifest_NonTierClass_GetsNothing()
+    {
+        var result = TestHarness.Run(Sample + """
+
+            namespace Lab.Typed
+            {
+                [Table]
+                public partial class Files : Manual
+                {
+                    public const string Definition = "file_id : int32\n---\ndoc : <attach>\nequals : int16\nfiles : int16";
+                }
+
+                [Table]
+                public partial class NoTier
+                {
+                    public const string Definition = "x : int32";
+                }
+            }
+            """);
+        Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
+        var files = result.Generated("Lab.Typed.Files.DataJointTable.g.cs");
+        Assert.That(files, Does.Contain("public required string Doc { get; init; }"));
+        Assert.That(files, Does.Contain("public required short Equals_ { get; init; }"));
+        Assert.That(files, Does.Contain("public required short Files_ { get; init; }"));
+        var hints = result.Run.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.That(hints, Does.Not.Contain("Lab.Typed.NoTier.DataJointTable.g.cs"));
+    }
+
     [TestCase("neuron_id", "NeuronId")]
     [TestCase("x", "X")]
     [TestCase("f32", "F32")]
