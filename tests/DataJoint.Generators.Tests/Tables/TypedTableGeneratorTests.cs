@@ -147,6 +147,42 @@ public class TypedTableGeneratorTests
         Assert.That(hints, Does.Not.Contain("Lab.Typed.NoTier.DataJointTable.g.cs"));
     }
 
+    [Test]
+    public void PartTable_MasterKey_AndDottedPartReference()
+    {
+        var result = TestHarness.Run(Sample + """
+
+            namespace Lab.Typed
+            {
+                [Table]
+                public partial class Session : Manual
+                {
+                    public const string Definition = "-> User\nsession_idx : int16";
+
+                    [Table]
+                    public partial class Trial : Part<Session>
+                    {
+                        public const string Definition = "-> master\ntrial_idx : int32\n---\nok : bool";
+                    }
+                }
+
+                [Table]
+                public partial class TrialNote : Manual
+                {
+                    public const string Definition = "-> Session.Trial\n---\ntext = null : varchar(100)";
+                }
+            }
+            """);
+        Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
+        var trial = result.Generated("Lab.Typed.Session.Trial.DataJointTable.g.cs");
+        Assert.That(trial, Does.Contain("partial class Session\n    {\n        partial class Trial : global::DataJoint.ITypedTable<Trial, Trial.Row, Trial.Key>"));
+        Assert.That(trial, Does.Contain("__djKeyAttributes = new string[] { \"user_id\", \"session_idx\", \"trial_idx\" };"));
+        var note = result.Generated("Lab.Typed.TrialNote.DataJointTable.g.cs");
+        Assert.That(note, Does.Contain("__djRowAttributes = new string[] { \"user_id\", \"session_idx\", \"trial_idx\", \"text\" };"));
+        Assert.That(note, Does.Contain("public required short SessionIdx { get; init; }"));
+        Assert.That(note, Does.Contain("public string? Text { get; init; }"));
+    }
+
     [TestCase("neuron_id", "NeuronId")]
     [TestCase("x", "X")]
     [TestCase("f32", "F32")]
