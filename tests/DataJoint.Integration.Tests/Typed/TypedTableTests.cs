@@ -210,6 +210,26 @@ namespace DataJoint.Integration.Tests.Typed
         }
 
         [Test]
+        public async Task TypedInsert_RunsTheDynamicChecks_AllOrNothing()
+        {
+            var neurons = await Neurons.TableAsync(Schema);
+            var ex = await Assert.ThrowsAsync<DataJointException>(() => neurons.InsertAsync(
+            [
+                new Neurons.Row { NeuronId = 1, Label = "fine" },
+                new Neurons.Row { NeuronId = 2, Label = new string('x', 33) },
+            ]));
+            Assert.That(ex!.Message, Does.StartWith("Attribute `label` (varchar(32)) of table `" + Schema.Database + "`.`neurons`"));
+            Assert.That(ex.Message, Does.Contain("the string has 33 characters"));
+            Assert.That(await neurons.CountAsync(), Is.EqualTo(0));
+
+            await neurons.Insert1Async(new Neurons.Row { NeuronId = 1, Label = "one" });
+            await neurons.InsertAsync([new Neurons.Row { NeuronId = 1, Label = "changed" }], new InsertOptions { SkipDuplicates = true });
+            Assert.That(await neurons.Restrict(new Neurons.Key { NeuronId = 1 }).Fetch1Async(r => r.Label), Is.EqualTo("one"));
+            await neurons.InsertAsync([new Neurons.Row { NeuronId = 1, Label = "replaced" }], new InsertOptions { Replace = true });
+            Assert.That(await neurons.Restrict(new Neurons.Key { NeuronId = 1 }).Fetch1Async(r => r.Label), Is.EqualTo("replaced"));
+        }
+
+        [Test]
         public async Task BadValueFromDatabase_NamesAttribute()
         {
             // a typed handle over a table whose column holds NULL where the typed property is not nullable
