@@ -153,6 +153,7 @@ namespace DataJoint.Integration.Tests.Typed
             var one = await everything.Restrict(second).Fetch1Async();
             AssertSame(one, rows[1]);
             Assert.That(await (everything & second).CountAsync(), Is.EqualTo(1));
+            AssertSame(await everything.Restrict(rows[2]).Fetch1Async(), rows[2]);
             Assert.That(await everything.Restrict(new { neuron_id = 3 }).Fetch1Async(r => r.Label), Is.EqualTo("naïve ünïcode"));
             Assert.That(await everything.Restrict(second).Fetch1Async(r => r.Note), Is.Null);
             Assert.That(await everything.Restrict(rows[0].ToKey()).Fetch1Async(r => r.Score), Is.EqualTo(0.25));

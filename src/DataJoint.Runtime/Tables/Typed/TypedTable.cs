@@ -19,6 +19,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
 {
     private static readonly string[] RowNames = TTable.RowAttributes.ToArray();
     private static readonly string[] KeyNames = TTable.KeyAttributes.ToArray();
+    private static readonly int[] KeyInRow = KeyNames.Select(k => Array.IndexOf(RowNames, k)).ToArray();
 
     internal TypedTable(Table table) => Table = table;
 
@@ -41,6 +42,17 @@ public sealed class TypedTable<TTable, TRow, TKey>
 
     /// <summary>Rows whose primary key equals <paramref name="key"/>.</summary>
     public TypedTable<TTable, TRow, TKey> Restrict(TKey key) => new(Table.Restrict(KeyValues(key)));
+
+    /// <summary>The row whose primary key equals that of <paramref name="row"/> (its other values are not compared).</summary>
+    public TypedTable<TTable, TRow, TKey> Restrict(TRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var values = new object?[RowNames.Length];
+        TTable.WriteRow(row, values);
+        var key = new object?[KeyNames.Length];
+        for (var i = 0; i < key.Length; i++) key[i] = values[KeyInRow[i]];
+        return new(Table.Restrict(new MappedValues(KeyNames, key)));
+    }
 
     /// <summary>Rows matching a condition of the dynamic API (dictionary, anonymous object, SQL string, query...).</summary>
     public TypedTable<TTable, TRow, TKey> Restrict(object condition) => new(Table.Restrict(condition));
