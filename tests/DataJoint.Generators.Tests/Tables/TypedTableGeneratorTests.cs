@@ -81,7 +81,7 @@ public class TypedTableGeneratorTests
     {
         var result = TestHarness.Run(Sample);
         Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
-        Verify(name, result.Generated(name + ".g.cs"));
+        Snapshot.Verify(Path.Combine("Tables", "Snapshots"), name, result.Generated(name + ".g.cs"));
     }
 
     [Test]
@@ -230,26 +230,5 @@ public class TypedTableGeneratorTests
         var outputs = driver.GetRunResult().Results.Single().TrackedSteps[TablePipeline.Steps.Output].SelectMany(s => s.Outputs).ToList();
         Assert.That(outputs.Count(o => o.Reason == IncrementalStepRunReason.Modified), Is.EqualTo(1));
         Assert.That(outputs.Count(o => o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged), Is.EqualTo(2));
-    }
-
-    private static void Verify(string name, string actual, [CallerFilePath] string testFile = "")
-    {
-        var folder = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
-        var verified = Path.Combine(folder, name + ".verified.cs");
-        var received = Path.Combine(folder, name + ".received.cs");
-        actual = actual.Replace("\r\n", "\n");
-        if (Environment.GetEnvironmentVariable("DJ_ACCEPT_SNAPSHOTS") == "1")
-        {
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(verified, actual);
-            if (File.Exists(received)) File.Delete(received);
-            return;
-        }
-        var expected = File.Exists(verified) ? File.ReadAllText(verified).Replace("\r\n", "\n") : null;
-        if (expected != actual)
-        {
-            File.WriteAllText(received, actual);
-            Assert.Fail($"Generated {name} differs from the approved snapshot; compare {received} with {verified}.");
-        }
     }
 }
