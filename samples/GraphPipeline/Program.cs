@@ -1,9 +1,10 @@
 // GraphPipeline: the sample a user would copy.
-//  * a custom codec <graph> (a .NET Graph <-> a plain record packed as a DataJoint blob dict),
-//  * tables declared from DataJoint definitions (the same DDL DataJoint Python writes),
+//  * a custom codec <graph> (a .NET Graph <-> a plain record packed as a DataJoint blob dict), Graph.cs,
+//  * [Table] classes whose definitions the generator checks at compile time and turns into typed
+//    Row/Key records (Tables.cs) — the same DDL DataJoint Python writes,
 //  * small graphs stored in the table (<graph>), large ones in the object store (<graph@main>),
 //  * arrays in the store as .npy files (<npy@main>), fetched lazily,
-//  * queries, and a fetch that a DataJoint Python colleague could run against the same schema.
+//  * typed and dynamic queries over the same tables, readable by a DataJoint Python colleague.
 // Run: bash scripts/run-sample.sh   (starts MariaDB and the S3 endpoint; DJ_STORES names the "main" store)
 using DataJoint;
 using DataJoint.Stores;
@@ -15,23 +16,11 @@ var schemaName = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djne
 var lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
 Console.WriteLine($"schema `{schemaName}` on {await connection.GetServerVersionAsync()}; codecs: {string.Join(", ", Codecs.List())}");
 
-var circuit = await lab.DeclareAsync("Circuit", TableTier.Manual, """
-    # a recorded circuit
-    circuit_id : int32
-    ---
-    region : varchar(32)
-    """);
-var connectivity = await lab.DeclareAsync("Connectivity", TableTier.Manual, """
-    # connectivity estimated for a circuit
-    -> Circuit
-    method : enum('xcorr', 'granger')
-    ---
-    network : <graph>                 # small graphs in the database
-    full_network = null : <graph@main> # large graphs in object storage
-    weights = null : <npy@main>        # dense weight matrix as .npy
-    """);
+var circuits = await Circuit.TableAsync(lab);          // declares `circuit` (a no-op when it already matches)
+var connectivity = await Connectivity.TableAsync(lab); // declares `connectivity` with its foreign key
 
-await circuit.InsertAsync(new[] { new { circuit_id = 1, region = "V1" }, new { circuit_id = 2, region = "CA1" } },
+await circuits.InsertAsync(
+    [new Circuit.Row { CircuitId = 1, Region = "V1" }, new Circuit.Row { CircuitId = 2, Region = "CA1" }],
     new InsertOptions { SkipDuplicates = true });
 
 var small = new Graph(Directed: true, ["a", "b", "c"], [(0, 1), (1, 2)]);
@@ -39,19 +28,24 @@ var large = new Graph(Directed: false, [.. Enumerable.Range(0, 500).Select(i => 
     [.. Enumerable.Range(0, 499).Select(i => (i, i + 1))]);
 var weights = new double[3, 3] { { 0, 1, 0 }, { 0, 0, 1 }, { 0, 0, 0 } };
 
-await connectivity.InsertAsync(new[]
-{
-    new { circuit_id = 1, method = "xcorr", network = small, full_network = large, weights = (Array)weights },
-    new { circuit_id = 2, method = "granger", network = small, full_network = (Graph?)null!, weights = (Array)null! },
-}, new InsertOptions { SkipDuplicates = true });
+await connectivity.InsertAsync(
+[
+    new Connectivity.Row { CircuitId = 1, Method = "xcorr", Network = small, FullNetwork = large, Weights = weights },
+    new Connectivity.Row { CircuitId = 2, Method = "granger", Network = small },
+], new InsertOptions { SkipDuplicates = true });
 
-// Query: connectivity of V1 circuits, with the region joined in.
-foreach (var row in await (connectivity * circuit).Restrict(new { region = "V1" }).FetchAsync())
+// Typed: one attribute of one row, decoded through <graph> → <blob>.
+var key = new Connectivity.Key { CircuitId = 1, Method = "xcorr" };
+Graph network = await connectivity.Restrict(key).Fetch1Async(r => r.Network);
+Console.WriteLine($"typed fetch: circuit 1 xcorr network has {network.Nodes.Count} nodes and {network.Edges.Count} edges");
+
+// Dynamic: a join with the circuit's region, restricted by region.
+var dynamicConnectivity = await lab.OpenTableAsync("connectivity");
+var dynamicCircuits = await lab.OpenTableAsync("circuit");
+foreach (var row in await (dynamicConnectivity * dynamicCircuits).Restrict(new { region = "V1" }).FetchAsync())
 {
-    var net = (Graph)row["network"]!;
     var full = (Graph?)row["full_network"];
     Console.WriteLine($"circuit {row["circuit_id"]} ({row["region"]}, {row["method"]}): " +
-                      $"in-table graph {net.Nodes.Count} nodes/{net.Edges.Count} edges; " +
                       $"stored graph {full?.Nodes.Count} nodes/{full?.Edges.Count} edges");
     if (row["weights"] is NpyRef npy)
     {
@@ -61,5 +55,5 @@ foreach (var row in await (connectivity * circuit).Restrict(new { region = "V1" 
     }
 }
 
-var count = await connectivity.CountAsync();
-Console.WriteLine($"{count} connectivity rows; objects live under _hash/{schemaName}/ and _schema/{schemaName}/ in store 'main'");
+Console.WriteLine($"{await connectivity.CountAsync()} connectivity rows; objects live under _hash/{schemaName}/ and " +
+                  $"_schema/{schemaName}/ in store 'main'");
