@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 eval "$(bash scripts/services.sh start)"
-exec dotnet run -c Release --project samples/Quickstart -- "$@"
+exec dotnet run -c Release --project samples/GraphPipeline -- "$@"

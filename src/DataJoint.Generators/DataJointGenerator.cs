@@ -81,6 +81,8 @@ namespace DataJoint.Generators
                 if (model.Local.Count == 0 && model.Referenced.Count == 0) return;
                 spc.AddSource("DataJoint.CodecRegistry.g.cs", CodecEmitter.EmitRegistry(model));
             });
+
+            Tables.TablePipeline.Register(context, codecs);
         }
 
         private static CodecModel? ExtractCodec(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)

@@ -174,6 +174,8 @@ public class Table : QueryExpression
         RowAccessor? accessor = null;
         Type? accessorType = null;
         int[]? accessorMap = null;                // accessor member index -> field index (-1 ignored)
+        string[]? mappedNames = null;             // typed rows: the name array the map below was built for
+        int[]? mappedMap = null;
         var codecFields = new List<int>();
         var pkFields = new List<(string Name, int Field)>();
         var rowNumber = 0;
@@ -184,7 +186,26 @@ public class Table : QueryExpression
         {
             if (row is null) throw new DataJointException($"Insert into {table}: row {rowNumber} is null");
             object?[] raw;
-            if (!RowAccessor.IsDictionary(row))
+            if (row is MappedValues mapped)
+            {
+                // Typed rows (generated mappers): one name array per call, so the field map is built once.
+                if (!ReferenceEquals(mapped.NameArray, mappedNames))
+                {
+                    var names = mapped.NameArray.Where(n => Keep(n)).ToList();
+                    if (fields is null) Init(names);
+                    else CheckSameFields(names);
+                    mappedNames = mapped.NameArray;
+                    mappedMap = mappedNames.Select(n => Array.IndexOf(fields!, n)).ToArray();
+                }
+                raw = new object?[fields!.Length];
+                var values = mapped.ValueArray;
+                for (var i = 0; i < mappedMap!.Length; i++)
+                {
+                    var f = mappedMap[i];
+                    if (f >= 0) raw[f] = values[i];
+                }
+            }
+            else if (!RowAccessor.IsDictionary(row))
             {
                 var t = row.GetType();
                 if (t != accessorType)

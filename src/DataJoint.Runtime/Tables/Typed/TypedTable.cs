@@ -1,0 +1,184 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace DataJoint;
+
+/// <summary>
+/// A typed handle on the table of class <typeparamref name="TTable"/>: inserts and fetches the generated
+/// <c>Row</c>/<c>Key</c> records. A thin wrapper over the dynamic <see cref="DataJoint.Table"/> (same SQL, same
+/// checks, same codec chain); the generated mappers move values without reflection.
+/// </summary>
+/// <typeparam name="TTable">The <c>[Table]</c> class.</typeparam>
+/// <typeparam name="TRow">Its generated <c>Row</c> record.</typeparam>
+/// <typeparam name="TKey">Its generated <c>Key</c> record.</typeparam>
+public sealed class TypedTable<TTable, TRow, TKey>
+    where TTable : UserTable, ITypedTable<TTable, TRow, TKey>
+    where TRow : class
+    where TKey : class
+{
+    private static readonly string[] RowNames = TTable.RowAttributes.ToArray();
+    private static readonly string[] KeyNames = TTable.KeyAttributes.ToArray();
+    private static readonly int[] KeyInRow = KeyNames.Select(k => Array.IndexOf(RowNames, k)).ToArray();
+
+    internal TypedTable(Table table) => Table = table;
+
+    /// <summary>The dynamic table (with this handle's restrictions) for operators the typed API does not wrap.</summary>
+    public Table Table { get; }
+
+    /// <summary>Declares (if needed) and opens the table of <typeparamref name="TTable"/> in <paramref name="schema"/>.</summary>
+    public static async Task<TypedTable<TTable, TRow, TKey>> OpenAsync(Schema schema, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return new TypedTable<TTable, TRow, TKey>(await schema.TableAsync<TTable>(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Wraps an already opened dynamic table of <typeparamref name="TTable"/>.</summary>
+    public static TypedTable<TTable, TRow, TKey> Wrap(Table table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return new TypedTable<TTable, TRow, TKey>(table);
+    }
+
+    /// <summary>Rows whose primary key equals <paramref name="key"/>.</summary>
+    public TypedTable<TTable, TRow, TKey> Restrict(TKey key) => new(Table.Restrict(KeyValues(key)));
+
+    /// <summary>The row whose primary key equals that of <paramref name="row"/> (its other values are not compared).</summary>
+    public TypedTable<TTable, TRow, TKey> Restrict(TRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var values = new object?[RowNames.Length];
+        TTable.WriteRow(row, values);
+        var key = new object?[KeyNames.Length];
+        for (var i = 0; i < key.Length; i++) key[i] = values[KeyInRow[i]];
+        return new(Table.Restrict(new MappedValues(KeyNames, key)));
+    }
+
+    /// <summary>Rows matching a condition of the dynamic API (dictionary, anonymous object, SQL string, query...).</summary>
+    public TypedTable<TTable, TRow, TKey> Restrict(object condition) => new(Table.Restrict(condition));
+
+    /// <summary>Rows not matching a condition.</summary>
+    public TypedTable<TTable, TRow, TKey> Except(object condition) => new(Table.Except(condition is TKey k ? KeyValues(k) : condition));
+
+    /// <summary>Restriction by key.</summary>
+    public static TypedTable<TTable, TRow, TKey> operator &(TypedTable<TTable, TRow, TKey> table, TKey key) => table.Restrict(key);
+
+    /// <summary>Restriction by a dynamic condition.</summary>
+    public static TypedTable<TTable, TRow, TKey> operator &(TypedTable<TTable, TRow, TKey> table, object condition) => table.Restrict(condition);
+
+    /// <summary>Anti-restriction.</summary>
+    public static TypedTable<TTable, TRow, TKey> operator -(TypedTable<TTable, TRow, TKey> table, object condition) => table.Except(condition);
+
+    /// <summary>Inserts one row.</summary>
+    public Task Insert1Async(TRow row, InsertOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return InsertAsync([row], options, cancellationToken);
+    }
+
+    /// <summary>Inserts rows (all or none, as <see cref="DataJoint.Table.InsertAsync{TRow}"/>).</summary>
+    public Task InsertAsync(IEnumerable<TRow> rows, InsertOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Table.InsertAsync(Map(rows), options, cancellationToken);
+
+        static IEnumerable<IReadOnlyDictionary<string, object?>> Map(IEnumerable<TRow> rows)
+        {
+            foreach (var row in rows)
+            {
+                if (row is null) throw new DataJointException($"Insert into {typeof(TTable).Name}: a row is null");
+                var values = new object?[RowNames.Length];
+                TTable.WriteRow(row, values);
+                yield return new MappedValues(RowNames, values);
+            }
+        }
+    }
+
+    /// <summary>All rows.</summary>
+    public async Task<IReadOnlyList<TRow>> FetchAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await Table.FetchAsync(null, cancellationToken).ConfigureAwait(false);
+        var result = new TRow[rows.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadRow(rows[i]);
+        return result;
+    }
+
+    /// <summary>The only row; throws a <see cref="DataJointException"/> when there is none or more than one.</summary>
+    public async Task<TRow> Fetch1Async(CancellationToken cancellationToken = default) =>
+        TTable.ReadRow(await Table.Fetch1Async(null, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// One value of the only row. A selector that reads one property (<c>r =&gt; r.Network</c>) fetches only that
+    /// attribute; any other selector fetches the row and applies it.
+    /// </summary>
+    public async Task<TValue> Fetch1Async<TValue>(Expression<Func<TRow, TValue>> selector, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (AttributeOf(selector) is { } attribute)
+        {
+            var row = await Table.Fetch1Async(new FetchOptions { Attributes = [attribute.Name] }, cancellationToken).ConfigureAwait(false);
+            return TypedValues.Convert<TValue>(row[attribute.Name], attribute.Name, attribute.Nullable);
+        }
+        return selector.Compile()(await Fetch1Async(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One attribute of every row (only that attribute is fetched when the selector reads one property).</summary>
+    public async Task<IReadOnlyList<TValue>> FetchAsync<TValue>(Expression<Func<TRow, TValue>> selector, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        if (AttributeOf(selector) is { } attribute)
+        {
+            var rows = await Table.FetchAsync(new FetchOptions { Attributes = [attribute.Name] }, cancellationToken).ConfigureAwait(false);
+            var values = new TValue[rows.Count];
+            for (var i = 0; i < values.Length; i++) values[i] = TypedValues.Convert<TValue>(rows[i][attribute.Name], attribute.Name, attribute.Nullable);
+            return values;
+        }
+        var f = selector.Compile();
+        return (await FetchAsync(cancellationToken).ConfigureAwait(false)).Select(f).ToArray();
+    }
+
+    /// <summary>The primary keys of all rows.</summary>
+    public async Task<IReadOnlyList<TKey>> KeysAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = await Table.KeysAsync(null, cancellationToken).ConfigureAwait(false);
+        var result = new TKey[rows.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadKey(rows[i]);
+        return result;
+    }
+
+    /// <summary>Streams the rows without holding them all in memory.</summary>
+    public async IAsyncEnumerable<TRow> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var row in Table.StreamAsync(null, cancellationToken).ConfigureAwait(false))
+            yield return TTable.ReadRow(row);
+    }
+
+    /// <summary>Number of rows.</summary>
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => Table.CountAsync(cancellationToken);
+
+    /// <summary>Deletes the rows (cascading to dependents) as <see cref="DataJoint.Table.DeleteAsync"/>; returns the count deleted here.</summary>
+    public Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
+        Table.DeleteAsync(partIntegrity, cancellationToken);
+
+    /// <inheritdoc />
+    public override string ToString() => Table.ToString();
+
+    private static MappedValues KeyValues(TKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var values = new object?[KeyNames.Length];
+        TTable.WriteKey(key, values);
+        return new MappedValues(KeyNames, values);
+    }
+
+    /// <summary>The attribute a one-property selector reads, and whether its property is nullable (checked once per call).</summary>
+    private static (string Name, bool Nullable)? AttributeOf<TValue>(Expression<Func<TRow, TValue>> selector)
+    {
+        var body = selector.Body;
+        if (body is not MemberExpression { Member: PropertyInfo property } m || m.Expression != selector.Parameters[0]) return null;
+        if (TTable.AttributeOf(property.Name) is not { } name) return null;
+        var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null
+            || (!property.PropertyType.IsValueType && new NullabilityInfoContext().Create(property).ReadState != NullabilityState.NotNull);
+        return (name, nullable);
+    }
+}
