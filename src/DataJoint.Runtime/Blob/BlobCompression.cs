@@ -30,6 +30,7 @@ internal static class BlobCompression
     public static byte[]? TryCompress(ReadOnlySpan<byte> blob, int level)
     {
         if (blob.Length <= Blob.CompressionThreshold) return null;
+        if (blob.Length >= ProbeMinLength && !SampleCompresses(blob.Slice(0, ProbeLength), level)) return null;
         int limit = blob.Length - 1; // the whole envelope must be strictly smaller
         byte[] buffer = ArrayPool<byte>.Shared.Rent(limit);
         try
@@ -44,6 +45,35 @@ internal static class BlobCompression
             Magic.CopyTo(buffer);
             BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(Magic.Length), (ulong)blob.Length);
             return buffer.AsSpan(0, sink.Written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Blobs at least this long are probed before the full compression attempt.</summary>
+    internal const int ProbeMinLength = 256 * 1024;
+
+    private const int ProbeLength = 64 * 1024;
+
+    /// <summary>
+    /// Cheap compressibility probe for large blobs: deflates the first 64 KiB and gives up on the whole blob when
+    /// that sample does not shrink by at least 2%. Incompressible payloads (noise, already-compressed images) then
+    /// cost one small deflate instead of deflating the whole value only to throw the result away. A departure
+    /// from Python's rule only for large blobs whose head is incompressible but whose tail is not; those are stored
+    /// uncompressed, which every DataJoint client reads.
+    /// </summary>
+    private static bool SampleCompresses(ReadOnlySpan<byte> sample, int level)
+    {
+        int limit = sample.Length - sample.Length / 50;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(limit);
+        try
+        {
+            var sink = new BoundedSink(buffer, 0, limit);
+            using (var z = new ZLibStream(sink, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+                z.Write(sample);
+            return !sink.Overflowed;
         }
         finally
         {
