@@ -42,17 +42,7 @@ public class TypedTableBenchmarks
     public Task Cleanup() => _tables.DropAsync();
 
     [Benchmark(Baseline = true)]
-    public async Task<int> RawFetch()
-    {
-        await using var conn = await _tables.Connection.OpenAsync();
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT `sample_id`,`value`,`label`,`payload` FROM `{_tables.Database}`.`sample`";
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var list = new List<TableInsertBenchmarks.Sample>();
-        while (await reader.ReadAsync())
-            list.Add(new TableInsertBenchmarks.Sample(reader.GetInt32(0), reader.GetDouble(1), reader.GetString(2), (byte[])reader.GetValue(3)));
-        return list.Count;
-    }
+    public Task<int> RawFetch() => _tables.RawFetchAsync();
 
     [Benchmark]
     public async Task<int> DynamicFetch() => (await _tables.Sample.FetchAsync()).Count;
@@ -90,32 +80,7 @@ public class TypedTableInsertBenchmarks
     public Task Cleanup() => _tables.DropAsync();
 
     [Benchmark(Baseline = true)]
-    public async Task RawMultiRowInsert()
-    {
-        await using var conn = await _tables.Connection.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        const int batch = 1000;
-        for (var start = 0; start < _rows.Length; start += batch)
-        {
-            var n = Math.Min(batch, _rows.Length - start);
-            var sb = new System.Text.StringBuilder($"INSERT INTO `{_tables.Database}`.`sample`(`sample_id`,`value`,`label`,`payload`) VALUES ");
-            await using var cmd = conn.CreateCommand();
-            cmd.Transaction = tx;
-            for (var i = 0; i < n; i++)
-            {
-                if (i > 0) sb.Append(',');
-                sb.Append("(?,?,?,?)");
-                var r = _rows[start + i];
-                cmd.Parameters.Add(new MySqlConnector.MySqlParameter { Value = r.sample_id });
-                cmd.Parameters.Add(new MySqlConnector.MySqlParameter { Value = r.value });
-                cmd.Parameters.Add(new MySqlConnector.MySqlParameter { Value = r.label });
-                cmd.Parameters.Add(new MySqlConnector.MySqlParameter { Value = r.payload });
-            }
-            cmd.CommandText = sb.ToString();
-            await cmd.ExecuteNonQueryAsync();
-        }
-        await tx.CommitAsync();
-    }
+    public Task RawMultiRowInsert() => _tables.RawMultiRowInsertAsync(_rows);
 
     [Benchmark]
     public Task DynamicInsert() => _tables.Sample.InsertAsync(_rows);
