@@ -9,7 +9,7 @@ namespace DataJoint.Benchmarks.Stores;
 
 /// <summary>
 /// 200 rows × 1 MB <c>&lt;blob@main&gt;</c> inserted through the table API into MariaDB + the S3 endpoint (blob pack,
-/// MD5, HEAD existence check, upload, then one INSERT transaction), sequentially and with
+/// MD5, one LIST of the schema's hash folder for existence, upload, then one INSERT transaction), sequentially and with
 /// <see cref="InsertOptions.MaxParallelUploads"/> = 4, against a raw Minio <c>PutObject</c> loop over the same bytes
 /// (baseline). Each iteration starts from an empty table and store area (hash-addressed objects would otherwise be
 /// deduplicated and not uploaded again).
