@@ -26,14 +26,15 @@ public static class Blob
     public static byte[] Pack(object? value, bool compress = true)
     {
         long exact = ExactSize(value);
-        if (exact > 0 && !(compress && exact > CompressionThreshold))
+        if (exact > 0)
         {
-            // Exactly sized, returned as is: no copy at all.
+            // Exactly sized: written once into its final array, which is returned as is unless the compressed form
+            // replaces it (no pooled buffer, no copy of the uncompressed blob).
             using var exactWriter = new BlobWriter(GC.AllocateUninitializedArray<byte>((int)exact));
             exactWriter.WriteValue(value);
             return exactWriter.ToArray(compress);
         }
-        using (var writer = new BlobWriter(exact > 0 ? (int)exact : 256))
+        using (var writer = new BlobWriter(256))
         {
             writer.WriteValue(value);
             return writer.ToArray(compress);

@@ -24,6 +24,22 @@ public static class HashStorage
     }
 
     /// <summary>
+    /// Like <see cref="PutAsync(IObjectStore, string, ReadOnlyMemory{byte}, CancellationToken)"/> for content the caller
+    /// hands over (the built-in <c>&lt;hash@&gt;</c> codec's encoded value): inside an insert the upload then runs in the
+    /// background while the next value is encoded, and the insert waits for it before its transaction.
+    /// </summary>
+    internal static async Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        if (store is not IDeferredUploads deferred) return await PutAsync(store, schema, content, cancellationToken).ConfigureAwait(false);
+        var hash = ContentHash.Compute(content.Span);
+        var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
+        if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
+            await deferred.PutOwnedAsync(path, content, cancellationToken).ConfigureAwait(false);
+        return new HashMetadata(hash, path, schema, store.Name, content.Length);
+    }
+
+    /// <summary>
     /// Stores many contents for one schema (a multi-row insert) and returns their metadata in order. Identical contents
     /// are uploaded once; objects already in the store are not rewritten. On S3 the existence check costs one LIST
     /// request per 1,000 stored objects of the schema instead of one HEAD per content: keys are listed in order, so a

@@ -7,19 +7,50 @@ namespace DataJoint.Stores;
 /// fails, the schema-addressed objects (<c>{schema_prefix}/...</c>, written by <c>&lt;object@&gt;</c>/<c>&lt;npy@&gt;</c> and
 /// codecs chained into them) are deleted; hash-addressed objects stay (another row may share them) for GC to judge.
 /// Wrapping the provider (instead of hooking each codec) also catches custom codecs that write to a store.
+/// <para>
+/// It also bounds and pipelines the insert's uploads: at most <c>maxParallelUploads</c> run at once (every
+/// <see cref="IObjectStore.PutAsync"/> through it takes a slot), and content the insert owns (the built-in
+/// <c>&lt;hash@&gt;</c> codec's bytes, see <see cref="IDeferredUploads"/>) is uploaded in the background while the next
+/// value is encoded. <see cref="DrainAsync"/> waits for those uploads before the database transaction starts.
+/// </para>
 /// </summary>
-internal sealed class InsertUploadTracker(IStoreProvider inner) : IStoreProvider
+internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
 {
+    private readonly IStoreProvider _inner;
     private readonly ConcurrentDictionary<string, TrackingStore> _stores = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(IObjectStore Store, string Path)> _written = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _abort;
+    private readonly ConcurrentDictionary<(string Store, string Path), PendingUpload> _pending = new();
+    private Exception? _failure;
 
-    public string? DefaultStoreName => inner.DefaultStoreName;
+    /// <param name="inner">The table's stores.</param>
+    /// <param name="maxParallelUploads">Uploads of this insert that may run at once (1: one after the other).</param>
+    /// <param name="cancellationToken">The insert's token: background uploads observe it (not a per-row token).</param>
+    public InsertUploadTracker(IStoreProvider inner, int maxParallelUploads = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        if (maxParallelUploads < 1) throw new ArgumentOutOfRangeException(nameof(maxParallelUploads), maxParallelUploads, "must be at least 1");
+        _inner = inner;
+        _slots = new SemaphoreSlim(maxParallelUploads, maxParallelUploads);
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
 
-    public string? FilepathDefaultStoreName => inner.FilepathDefaultStoreName;
+    private sealed record PendingUpload(Task Task, long Length);
+
+    /// <summary>Caller-stream uploads in flight (rollback waits for them too).</summary>
+    private readonly ConcurrentDictionary<Task, byte> _direct = new();
+
+    /// <summary>The first background upload failure of this insert, if any.</summary>
+    internal Exception? Failure => Volatile.Read(ref _failure);
+
+    public string? DefaultStoreName => _inner.DefaultStoreName;
+
+    public string? FilepathDefaultStoreName => _inner.FilepathDefaultStoreName;
 
     public IObjectStore GetStore(string? name)
     {
-        var store = inner.GetStore(name);
+        var store = _inner.GetStore(name);
         return _stores.GetOrAdd(store.Name, static (_, s) => new TrackingStore(s.Store, s.Tracker), (Store: store, Tracker: this));
     }
 
@@ -42,6 +73,10 @@ internal sealed class InsertUploadTracker(IStoreProvider inner) : IStoreProvider
     /// </summary>
     internal async Task RollbackAsync()
     {
+        // Background uploads first: an object still being written when its delete runs would survive it.
+        if (!_abort.IsCancellationRequested) _abort.Cancel();
+        try { await Task.WhenAll(_pending.Values.Select(p => p.Task).Concat(_direct.Keys)).ConfigureAwait(false); }
+        catch (Exception) { /* the insert's own error is what the caller sees */ }
         foreach (var (store, path) in SchemaAddressed)
         {
             try { await store.DeleteAsync(path, CancellationToken.None).ConfigureAwait(false); }
@@ -55,6 +90,149 @@ internal sealed class InsertUploadTracker(IStoreProvider inner) : IStoreProvider
     private void Record(IObjectStore store, string path) => _written.Enqueue((store, path));
 
     /// <summary>
+    /// Waits for every background upload of this insert; throws the first upload failure (as the insert's error).
+    /// Called once all values are encoded, before the database transaction starts.
+    /// </summary>
+    internal async Task DrainAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_pending.Values.Select(p => p.Task)).ConfigureAwait(false);
+        }
+        catch (Exception) when (_failure is not null)
+        {
+            // rethrown below: the first failure, not a later cancellation it caused
+        }
+        ThrowIfFailed();
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is { } failure) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>Takes an upload slot, runs <paramref name="upload"/> inline and frees the slot (a caller-owned stream).</summary>
+    private async Task RunInSlotAsync(Func<CancellationToken, Task> upload, CancellationToken cancellationToken)
+    {
+        var run = RunCoreAsync();
+        _direct.TryAdd(run, 0);
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            _direct.TryRemove(run, out _);
+        }
+
+        async Task RunCoreAsync()
+        {
+            await Task.Yield(); // registered before it runs
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
+            await WaitForSlotAsync(linked.Token, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await upload(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && Failure is not null)
+            {
+                ThrowIfFailed(); // cancelled because another upload failed: that failure is the error
+                throw;
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+    }
+
+    /// <summary>Waits for an upload slot; if the wait ends because another upload failed, throws that failure.</summary>
+    private async Task WaitForSlotAsync(CancellationToken linked, CancellationToken callerToken)
+    {
+        ThrowIfFailed();
+        try
+        {
+            await _slots.WaitAsync(linked).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested && Failure is not null)
+        {
+            ThrowIfFailed();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Queues the upload of content this insert owns: waits for a free slot (so at most the insert's degree of uploads
+    /// run, and encoding is at most one value ahead per slot), then uploads on the thread pool and returns at once. A
+    /// second put of the same path within the insert is skipped (deferred puts are content-addressed).
+    /// </summary>
+    private async ValueTask PutDeferredAsync(IObjectStore store, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        var key = (store.Name, path);
+        if (_pending.ContainsKey(key)) return;
+        // Claimed before waiting for a slot, so a row with identical content finds it; the upload starts (on the
+        // thread pool: the SDK hashes and signs the body synchronously, work that should overlap the encoding of the
+        // next value) once a slot is free.
+        var start = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_pending.TryAdd(key, new PendingUpload(UploadWhenStartedAsync(start.Task, store, path, content), content.Length)))
+        {
+            start.TrySetResult(false); // another row queued the same content meanwhile
+            return;
+        }
+        Record(store, path); // before the upload: a cancelled or failed upload may still have left (part of) the object
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
+            await WaitForSlotAsync(linked.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            start.TrySetException(ex);
+            throw;
+        }
+        start.TrySetResult(true);
+    }
+
+    private async Task UploadWhenStartedAsync(Task<bool> start, IObjectStore store, string path, ReadOnlyMemory<byte> content)
+    {
+        if (!await start.ConfigureAwait(false)) return;
+        await UploadAsync(store, path, content).ConfigureAwait(false);
+    }
+
+    private async Task UploadAsync(IObjectStore store, string path, ReadOnlyMemory<byte> content)
+    {
+        try
+        {
+            _abort.Token.ThrowIfCancellationRequested();
+            await using var stream = new ReadOnlyMemoryStream(content);
+            await store.PutAsync(path, stream, content.Length, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (Interlocked.CompareExchange(ref _failure, ex, null) is null && !_abort.IsCancellationRequested)
+            {
+                try { _abort.Cancel(); } catch (AggregateException) { /* callbacks of cancelled uploads */ }
+            }
+            throw;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>The pending background upload of <paramref name="path"/>, if this insert queued one.</summary>
+    private PendingUpload? Pending(IObjectStore store, string path) => _pending.TryGetValue((store.Name, path), out var p) ? p : null;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _abort.Dispose();
+        _slots.Dispose();
+    }
+
+    /// <summary>
     /// Rows of the insert (set once they are validated). With more than one, the first existence check of a hash path
     /// lists the schema's hash folder once (ordered) instead of one HEAD request per row, as
     /// <see cref="HashStorage.PutManyAsync(IObjectStore, string, IReadOnlyList{ReadOnlyMemory{byte}}, int, CancellationToken)"/> does.
@@ -65,7 +243,7 @@ internal sealed class InsertUploadTracker(IStoreProvider inner) : IStoreProvider
 
     private sealed record HashListing(string Prefix, HashSet<string> Existing, string? CoveredUpTo, bool Complete);
 
-    private sealed class TrackingStore(IObjectStore inner, InsertUploadTracker tracker) : IObjectStore
+    private sealed class TrackingStore(IObjectStore inner, InsertUploadTracker tracker) : IObjectStore, IDeferredUploads
     {
         private readonly ConcurrentDictionary<string, Lazy<Task<HashListing>>> _listings = new(StringComparer.Ordinal);
 
@@ -73,17 +251,31 @@ internal sealed class InsertUploadTracker(IStoreProvider inner) : IStoreProvider
 
         public StoreSpec Spec => inner.Spec;
 
-        public async Task PutAsync(string path, Stream content, long? length, CancellationToken cancellationToken = default)
-        {
-            // Recorded before the upload: a cancelled or failed upload may still have left (part of) the object.
-            tracker.Record(inner, path);
-            await inner.PutAsync(path, content, length, cancellationToken).ConfigureAwait(false);
-        }
+        public Task PutAsync(string path, Stream content, long? length, CancellationToken cancellationToken = default) =>
+            tracker.RunInSlotAsync(async ct =>
+            {
+                // Recorded before the upload: a cancelled or failed upload may still have left (part of) the object.
+                tracker.Record(inner, path);
+                await inner.PutAsync(path, content, length, ct).ConfigureAwait(false);
+            }, cancellationToken);
 
-        public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => inner.OpenReadAsync(path, cancellationToken);
+        public ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+            tracker.PutDeferredAsync(inner, path, content, cancellationToken);
+
+        public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+        {
+            if (tracker.Pending(inner, path) is { } pending) await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await inner.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        }
 
         public async Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
         {
+            if (tracker.Pending(inner, path) is { } pending)
+            {
+                // Queued by this insert (identical content of another row): it exists once the upload is done.
+                await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return pending.Length;
+            }
             if (tracker.RowCount > 1 && inner is not LocalObjectStore && HashFolderOf(path) is { } folder)
             {
                 var listing = await _listings.GetOrAdd(folder, f => new Lazy<Task<HashListing>>(() => ListAsync(f, tracker.RowCount, cancellationToken)))
@@ -94,7 +286,15 @@ internal sealed class InsertUploadTracker(IStoreProvider inner) : IStoreProvider
             return await inner.GetSizeAsync(path, cancellationToken).ConfigureAwait(false);
         }
 
-        public Task DeleteAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteAsync(path, cancellationToken);
+        public async Task DeleteAsync(string path, CancellationToken cancellationToken = default)
+        {
+            if (tracker.Pending(inner, path) is { } pending)
+            {
+                try { await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false); }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested) { /* deleting what may be left of it */ }
+            }
+            await inner.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
 
         public IAsyncEnumerable<StoreObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
 

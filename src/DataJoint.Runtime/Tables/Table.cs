@@ -135,7 +135,9 @@ public class Table : QueryExpression
         // Store-backed values are uploaded before the transaction starts, so a committed row never points at a missing
         // object. The tracker records what this call uploaded: if the insert fails, its schema-addressed objects are
         // removed (hash-addressed ones may be shared and are left for garbage collection).
-        var tracker = Stores is not null && TableHeading.Attributes.Any(IsStoreBacked) ? new DataJoint.Stores.InsertUploadTracker(Stores) : null;
+        using var tracker = Stores is not null && TableHeading.Attributes.Any(IsStoreBacked)
+            ? new DataJoint.Stores.InsertUploadTracker(Stores, options.MaxParallelUploads, cancellationToken)
+            : null;
         var commit = new CommitState();
         try
         {
@@ -265,19 +267,18 @@ public class Table : QueryExpression
         if (pending is not null)
         {
             if (stores is DataJoint.Stores.InsertUploadTracker tracker) tracker.RowCount = list.Count;
-            if (storeBacked && options.MaxParallelUploads > 1 && list.Count > 1)
+            try
             {
-                // One work item per row (a row's fields encode in order); results land in the row's own slots.
-                var byRow = pending.GroupBy(p => p.Row).Select(g => g.ToArray()).ToArray();
-                await DataJoint.Stores.ParallelUploads.ForEachAsync(byRow, options.MaxParallelUploads, async (items, ct) =>
-                {
-                    foreach (var item in items) await EncodeOne(item, ct).ConfigureAwait(false);
-                }, cancellationToken).ConfigureAwait(false);
+                await EncodeAllAsync().ConfigureAwait(false);
             }
-            else
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested
+                                                      && stores is DataJoint.Stores.InsertUploadTracker { Failure: { } failure })
             {
-                foreach (var item in pending) await EncodeOne(item, cancellationToken).ConfigureAwait(false);
+                // Encoding stopped because a background upload failed: that failure is the insert's error.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
             }
+            // Uploads handed to the tracker run in the background; all must be done before the transaction.
+            if (stores is DataJoint.Stores.InsertUploadTracker uploads) await uploads.DrainAsync().ConfigureAwait(false);
         }
         foreach (var row in list)
         {
@@ -286,6 +287,23 @@ public class Table : QueryExpression
             bytes.Add(size);
         }
         return new PreparedRows(fields ?? [], list, bytes.ToArray());
+
+        async Task EncodeAllAsync()
+        {
+            if (storeBacked && options.MaxParallelUploads > 1 && list.Count > 1)
+            {
+                // One work item per row (a row's fields encode in order); results land in the row's own slots.
+                var byRow = pending!.GroupBy(p => p.Row).Select(g => g.ToArray()).ToArray();
+                await DataJoint.Stores.ParallelUploads.ForEachAsync(byRow, options.MaxParallelUploads, async (items, ct) =>
+                {
+                    foreach (var item in items) await EncodeOne(item, ct).ConfigureAwait(false);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var item in pending!) await EncodeOne(item, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         async ValueTask EncodeOne((int Row, int Field, CodecWrite Where) item, CancellationToken ct)
         {

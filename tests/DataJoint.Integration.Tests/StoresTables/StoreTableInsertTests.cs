@@ -134,6 +134,83 @@ public class StoreTableInsertTests(string protocol) : StoresTablesFixture(protoc
         Assert.That(await ListAsync("_schema/"), Is.Empty);
     }
 
+    [TestCase(1)]
+    [TestCase(4)]
+    public async Task FailedBackgroundHashUploadLeavesNoRowsAndNoSchemaObjects(int degree)
+    {
+        // <blob@> uploads run in the background while later rows encode; the 5th one fails at the store. The insert
+        // must report that failure, write no row, and remove the <object@> files its rows already uploaded.
+        var faulty = new FaultyProvider(Provider, failOnHashPut: 5);
+        var name = TestServices.UniqueSchemaName("bgfail");
+        var schema = await Schema.ActivateAsync(Connection, name, stores: faulty);
+        try
+        {
+            var table = await schema.DeclareAsync("Rec", TableTier.Manual, Definition);
+            var rows = Enumerable.Range(0, 12).Select(i => new Dictionary<string, object?>
+            {
+                ["id"] = i, ["data"] = $"payload {i}", ["obj"] = Encoding.UTF8.GetBytes($"object {i}"),
+            }).ToList();
+            var ex = await Assert.ThrowsAsync<DataJointException>(() => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }));
+            Assert.That(ex!.Message, Does.Contain("injected upload failure"));
+            Assert.That(await CountAsync(table), Is.Zero);
+            Assert.That(await ListAsync("_schema/"), Is.Empty);
+            Assert.That(faulty.MaxConcurrentPuts, Is.LessThanOrEqualTo(degree), "uploads of one insert never exceed its degree");
+
+            // Without the fault the same rows go in, and every hash object the rows point at exists.
+            faulty.FailOnHashPut = 0;
+            await table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree });
+            var fetched = await table.FetchAsync(ById);
+            Assert.That(fetched.Select(r => (string)r["data"]!), Is.EqualTo(rows.Select(r => (string)r["data"]!)));
+            Assert.That(faulty.MaxConcurrentPuts, Is.LessThanOrEqualTo(degree));
+        }
+        finally
+        {
+            await TestServices.DropSchemaAsync(Connection, name);
+        }
+    }
+
+    /// <summary>The fixture's stores, with a store that fails its n-th upload of a hash-addressed object and counts concurrent uploads.</summary>
+    private sealed class FaultyProvider(IStoreProvider inner, int failOnHashPut) : IStoreProvider
+    {
+        private int _hashPuts;
+        private int _running;
+        private int _max;
+
+        public int FailOnHashPut { get; set; } = failOnHashPut;
+        public int MaxConcurrentPuts => Volatile.Read(ref _max);
+        public string? DefaultStoreName => inner.DefaultStoreName;
+        public IObjectStore GetStore(string? name) => new FaultyStore(inner.GetStore(name), this);
+
+        private sealed class FaultyStore(IObjectStore store, FaultyProvider owner) : IObjectStore
+        {
+            public string Name => store.Name;
+            public StoreSpec Spec => store.Spec;
+
+            public async Task PutAsync(string path, Stream content, long? length, CancellationToken cancellationToken = default)
+            {
+                var running = Interlocked.Increment(ref owner._running);
+                for (var max = Volatile.Read(ref owner._max); running > max; max = Volatile.Read(ref owner._max))
+                    if (Interlocked.CompareExchange(ref owner._max, running, max) == max) break;
+                try
+                {
+                    await Task.Delay(5, cancellationToken); // long enough for overlapping uploads to be seen
+                    if (path.StartsWith("_hash/", StringComparison.Ordinal) && Interlocked.Increment(ref owner._hashPuts) == owner.FailOnHashPut)
+                        throw new DataJointException($"injected upload failure at {path}");
+                    await store.PutAsync(path, content, length, cancellationToken);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref owner._running);
+                }
+            }
+
+            public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => store.OpenReadAsync(path, cancellationToken);
+            public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default) => store.GetSizeAsync(path, cancellationToken);
+            public Task DeleteAsync(string path, CancellationToken cancellationToken = default) => store.DeleteAsync(path, cancellationToken);
+            public IAsyncEnumerable<StoreObjectInfo> ListAsync(string prefix, CancellationToken cancellationToken = default) => store.ListAsync(prefix, cancellationToken);
+        }
+    }
+
     [Test]
     public async Task ParallelAndSequentialInsertsProduceTheSameRowsAndObjects()
     {

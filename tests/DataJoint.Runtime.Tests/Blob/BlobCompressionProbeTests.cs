@@ -26,6 +26,20 @@ public class BlobCompressionProbeTests
     }
 
     [Test]
+    public void LargeValueWithNoisyHead_IsStillCompressed()
+    {
+        // The probe samples slices across the whole value, not only its head: a noisy header block does not
+        // hide a compressible body.
+        var value = new byte[1 << 20];
+        new Random(11).NextBytes(value.AsSpan(0, 64 * 1024));
+        for (int i = 64 * 1024; i < value.Length; i++) value[i] = (byte)(i % 7);
+        var packed = DataJoint.Blob.Pack(value);
+        Assert.That(DataJoint.Blob.IsCompressed(packed), Is.True);
+        Assert.That(packed.Length, Is.LessThan(value.Length / 4));
+        Assert.That(DataJoint.Blob.Unpack(packed), Is.EqualTo(value));
+    }
+
+    [Test]
     public void SmallIncompressibleValue_StillFollowsPythonsRule()
     {
         // Below the probe size the whole value is tried, exactly as DataJoint Python does.

@@ -15,7 +15,8 @@ public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>
     {
         var store = StoreCodecSupport.WriteStore(context);
         var schema = string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema;
-        var metadata = await HashStorage.PutAsync(store, schema, value, cancellationToken).ConfigureAwait(false);
+        // The encoded value belongs to this insert: its upload may run while the next value is encoded.
+        var metadata = await HashStorage.PutOwnedAsync(store, schema, value, cancellationToken).ConfigureAwait(false);
         return StoreCodecSupport.ToElement(metadata.ToJson());
     }
 
