@@ -30,7 +30,7 @@ internal static class BlobCompression
     public static byte[]? TryCompress(ReadOnlySpan<byte> blob, int level)
     {
         if (blob.Length <= Blob.CompressionThreshold) return null;
-        if (blob.Length >= ProbeMinLength && !SampleCompresses(blob, level)) return null;
+        if (blob.Length >= ProbeMinLength && !SampleCompresses(blob, default, level)) return null;
         int limit = blob.Length - 1; // the whole envelope must be strictly smaller
         byte[] buffer = ArrayPool<byte>.Shared.Rent(limit);
         try
@@ -68,19 +68,36 @@ internal static class BlobCompression
     /// blobs whose compressible parts all fall between the slices; those are stored uncompressed, which every
     /// DataJoint client reads.
     /// </summary>
-    private static bool SampleCompresses(ReadOnlySpan<byte> blob, int level)
+    /// <param name="head">The blob's first bytes (or the whole blob).</param>
+    /// <param name="tail">The bytes after <paramref name="head"/> (a split blob's data), or empty.</param>
+    /// <param name="level">zlib level.</param>
+    internal static bool SampleCompresses(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, int level)
     {
         const int sampleLength = ProbeSlices * ProbeSliceLength;
+        long total = (long)head.Length + tail.Length;
+        if (total < sampleLength) throw new ArgumentException("The probe needs a blob of at least " + sampleLength + " bytes.", nameof(tail));
         int limit = sampleLength - sampleLength / 50;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(limit);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(limit + ProbeSliceLength);
         try
         {
             var sink = new BoundedSink(buffer, 0, limit);
+            var joined = buffer.AsSpan(limit, ProbeSliceLength); // a slice that straddles head and tail
             using (var z = new ZLibStream(sink, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
             {
-                long step = (blob.Length - ProbeSliceLength) / (ProbeSlices - 1);
+                long step = (total - ProbeSliceLength) / (ProbeSlices - 1);
                 for (int i = 0; i < ProbeSlices; i++)
-                    z.Write(blob.Slice((int)(step * i), ProbeSliceLength));
+                {
+                    long start = step * i;
+                    if (start + ProbeSliceLength <= head.Length) z.Write(head.Slice((int)start, ProbeSliceLength));
+                    else if (start >= head.Length) z.Write(tail.Slice((int)(start - head.Length), ProbeSliceLength));
+                    else
+                    {
+                        var first = head.Slice((int)start);
+                        first.CopyTo(joined);
+                        tail.Slice(0, ProbeSliceLength - first.Length).CopyTo(joined.Slice(first.Length));
+                        z.Write(joined);
+                    }
+                }
             }
             return !sink.Overflowed;
         }

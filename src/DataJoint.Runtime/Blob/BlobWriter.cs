@@ -342,10 +342,43 @@ public sealed class BlobWriter : IDisposable
         int p = Begin();
         MarkDj0();
         Ensure(9 + value.Length);
+        WriteBytesPrefix(value.Length);
+        value.CopyTo(_buffer.AsSpan(_pos));
+        _pos += value.Length;
+        End(p);
+    }
+
+    /// <summary>
+    /// A top-level <c>bytes</c> value without its content: the blob is this header followed by the
+    /// <paramref name="length"/> content bytes (<see cref="BlobSplit"/>).
+    /// </summary>
+    internal void WriteBytesHeaderOnly(int length)
+    {
+        if (_depth != 0) throw new InvalidOperationException("Only a top-level value can be written without its data.");
+        int p = Begin();
+        MarkDj0();
+        Ensure(9);
+        WriteBytesPrefix(length);
+        End(p);
+    }
+
+    private void WriteBytesPrefix(int length)
+    {
         _buffer[_pos] = 0x06;
-        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_pos + 1), (ulong)value.Length);
-        value.CopyTo(_buffer.AsSpan(_pos + 9));
-        _pos += 9 + value.Length;
+        BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_pos + 1), (ulong)length);
+        _pos += 9;
+    }
+
+    /// <summary>
+    /// A top-level real numeric array without its elements: the blob is this header followed by the column-major
+    /// element bytes (little-endian) (<see cref="BlobSplit"/>). The same header as <see cref="WriteArray{T}(ReadOnlySpan{T}, ReadOnlySpan{int})"/>.
+    /// </summary>
+    internal void WriteArrayHeaderOnly(ReadOnlySpan<int> shape, BlobClass cls, bool dj0)
+    {
+        if (_depth != 0) throw new InvalidOperationException("Only a top-level value can be written without its data.");
+        int p = Begin();
+        if (dj0) MarkDj0();
+        WriteArrayHeader(shape, cls, complex: false);
         End(p);
     }
 

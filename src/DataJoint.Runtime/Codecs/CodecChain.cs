@@ -84,6 +84,15 @@ public sealed class CodecChain
             var link = Links[i];
             if (i > 0) current = AdaptForEncode(current, link, ctx);
             if (current is null) return null;
+            if (link is BuiltIn.BlobCodec && i + 1 < Links.Count && Links[i + 1] is BuiltIn.HashCodec
+                && BlobSplit.TrySplit(current, out var header, out var data))
+            {
+                // <blob> into <hash@>: a large value that stays uncompressed is hashed and uploaded as its blob header
+                // plus its own memory, never copied into a packed buffer (same bytes, same hash as packing it).
+                current = await BuiltIn.HashCodec.EncodeSplitAsync(header, data, ctx, cancellationToken).ConfigureAwait(false);
+                i++;
+                continue;
+            }
             current = await link.EncodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
         }
         return ToColumn(current, Links[^1].Descriptor.StoredType, ctx);

@@ -22,6 +22,18 @@ public static class ContentHash
         return Base32(md5);
     }
 
+    /// <summary>The hash of <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: header, then the value's memory).</summary>
+    internal static string Compute(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail)
+    {
+        if (tail.IsEmpty) return Compute(head);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        md5.AppendData(head);
+        md5.AppendData(tail);
+        Span<byte> digest = stackalloc byte[16];
+        md5.GetHashAndReset(digest);
+        return Base32(digest);
+    }
+
     /// <summary>The hash of the rest of <paramref name="content"/>, read in pooled chunks (for large files).</summary>
     public static async Task<string> ComputeAsync(Stream content, CancellationToken cancellationToken = default)
     {

@@ -28,15 +28,33 @@ public static class HashStorage
     /// hands over (the built-in <c>&lt;hash@&gt;</c> codec's encoded value): inside an insert the upload then runs in the
     /// background while the next value is encoded, and the insert waits for it before its transaction.
     /// </summary>
-    internal static async Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    internal static Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        PutOwnedAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, cancellationToken);
+
+    /// <summary>
+    /// Stores the content <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: its header, then the
+    /// value's own memory, never copied into one buffer); otherwise as <see cref="PutOwnedAsync(IObjectStore, string, ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// </summary>
+    internal static async Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (store is not IDeferredUploads deferred) return await PutAsync(store, schema, content, cancellationToken).ConfigureAwait(false);
-        var hash = ContentHash.Compute(content.Span);
+        var hash = ContentHash.Compute(head.Span, tail.Span);
         var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
+        long size = (long)head.Length + tail.Length;
         if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
-            await deferred.PutOwnedAsync(path, content, cancellationToken).ConfigureAwait(false);
-        return new HashMetadata(hash, path, schema, store.Name, content.Length);
+        {
+            if (store is IDeferredUploads deferred)
+            {
+                await deferred.PutOwnedAsync(path, head, tail, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var stream = new ReadOnlyMemoryStream(head, tail);
+                await store.PutAsync(path, stream, size, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return new HashMetadata(hash, path, schema, store.Name, size);
     }
 
     /// <summary>
@@ -195,24 +213,32 @@ public static class HashStorage
     }
 }
 
-/// <summary>A read-only, seekable stream over a <see cref="ReadOnlyMemory{T}"/> (no copy).</summary>
-internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+/// <summary>A read-only, seekable stream over one or two <see cref="ReadOnlyMemory{T}"/> segments, read in order (no copy).</summary>
+internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second = default) : Stream
 {
+    private readonly int _length = checked(first.Length + second.Length);
     private int _position;
     public override bool CanRead => true;
     public override bool CanSeek => true;
     public override bool CanWrite => false;
-    public override long Length => memory.Length;
-    public override long Position { get => _position; set => _position = (int)Math.Clamp(value, 0, memory.Length); }
+    public override long Length => _length;
+    public override long Position { get => _position; set => _position = (int)Math.Clamp(value, 0, _length); }
     public override void Flush() { }
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        var n = Math.Min(buffer.Length, memory.Length - _position);
-        memory.Span.Slice(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
+        var total = 0;
+        while (buffer.Length > 0 && _position < _length)
+        {
+            var segment = _position < first.Length ? first.Span[_position..] : second.Span[(_position - first.Length)..];
+            var n = Math.Min(buffer.Length, segment.Length);
+            segment[..n].CopyTo(buffer);
+            buffer = buffer[n..];
+            _position += n;
+            total += n;
+        }
+        return total;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -223,7 +249,7 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
 
     public override long Seek(long offset, SeekOrigin origin)
     {
-        Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => memory.Length + offset };
+        Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => _length + offset };
         return _position;
     }
 

@@ -58,6 +58,6 @@ public interface IStoreProvider
 /// </summary>
 internal interface IDeferredUploads
 {
-    /// <summary>Queues the upload of <paramref name="content"/> to <paramref name="path"/>; returns once it is queued.</summary>
-    ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+    /// <summary>Queues the upload of <paramref name="head"/> then <paramref name="tail"/> as the object <paramref name="path"/>; returns once it is queued.</summary>
+    ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken);
 }

@@ -166,7 +166,7 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
     /// run, and encoding is at most one value ahead per slot), then uploads on the thread pool and returns at once. A
     /// second put of the same path within the insert is skipped (deferred puts are content-addressed).
     /// </summary>
-    private async ValueTask PutDeferredAsync(IObjectStore store, string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    private async ValueTask PutDeferredAsync(IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         var key = (store.Name, path);
@@ -175,7 +175,7 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
         // thread pool: the SDK hashes and signs the body synchronously, work that should overlap the encoding of the
         // next value) once a slot is free.
         var start = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.TryAdd(key, new PendingUpload(UploadWhenStartedAsync(start.Task, store, path, content), content.Length)))
+        if (!_pending.TryAdd(key, new PendingUpload(UploadWhenStartedAsync(start.Task, store, path, head, tail), (long)head.Length + tail.Length)))
         {
             start.TrySetResult(false); // another row queued the same content meanwhile
             return;
@@ -194,19 +194,19 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
         start.TrySetResult(true);
     }
 
-    private async Task UploadWhenStartedAsync(Task<bool> start, IObjectStore store, string path, ReadOnlyMemory<byte> content)
+    private async Task UploadWhenStartedAsync(Task<bool> start, IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail)
     {
         if (!await start.ConfigureAwait(false)) return;
-        await UploadAsync(store, path, content).ConfigureAwait(false);
+        await UploadAsync(store, path, head, tail).ConfigureAwait(false);
     }
 
-    private async Task UploadAsync(IObjectStore store, string path, ReadOnlyMemory<byte> content)
+    private async Task UploadAsync(IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail)
     {
         try
         {
             _abort.Token.ThrowIfCancellationRequested();
-            await using var stream = new ReadOnlyMemoryStream(content);
-            await store.PutAsync(path, stream, content.Length, _abort.Token).ConfigureAwait(false);
+            await using var stream = new ReadOnlyMemoryStream(head, tail);
+            await store.PutAsync(path, stream, stream.Length, _abort.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -259,8 +259,8 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
                 await inner.PutAsync(path, content, length, ct).ConfigureAwait(false);
             }, cancellationToken);
 
-        public ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-            tracker.PutDeferredAsync(inner, path, content, cancellationToken);
+        public ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken) =>
+            tracker.PutDeferredAsync(inner, path, head, tail, cancellationToken);
 
         public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
         {

@@ -19,11 +19,11 @@ public class InsertUploadTrackerTests
 
         // The first `degree` puts are queued and return while their uploads are still blocked in the store.
         for (var i = 0; i < degree; i++)
-            await deferred.PutOwnedAsync($"_hash/s/{i}", new byte[] { (byte)i }, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            await deferred.PutOwnedAsync($"_hash/s/{i}", new byte[] { (byte)i }, default, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         await store.WaitForRunningAsync(degree);
 
         // One more has to wait for a free slot.
-        var next = deferred.PutOwnedAsync($"_hash/s/{degree}", new byte[] { 9 }, CancellationToken.None).AsTask();
+        var next = deferred.PutOwnedAsync($"_hash/s/{degree}", new byte[] { 9 }, default, CancellationToken.None).AsTask();
         await Task.Delay(50);
         Assert.That(next.IsCompleted, Is.False, "a put beyond the degree waits for a slot");
         Assert.That(store.MaxRunning, Is.EqualTo(degree));
@@ -42,11 +42,11 @@ public class InsertUploadTrackerTests
         store.Open();
         using var tracker = new InsertUploadTracker(new OneStore(store), 1);
         var deferred = (IDeferredUploads)tracker.GetStore("main");
-        await deferred.PutOwnedAsync("_hash/s/0", new byte[] { 0 }, CancellationToken.None);
-        await deferred.PutOwnedAsync("_hash/s/1", new byte[] { 1 }, CancellationToken.None);
+        await deferred.PutOwnedAsync("_hash/s/0", new byte[] { 0 }, default, CancellationToken.None);
+        await deferred.PutOwnedAsync("_hash/s/1", new byte[] { 1 }, default, CancellationToken.None);
         var ex = await Assert.ThrowsAsync<DataJointException>(() => tracker.DrainAsync());
         Assert.That(ex!.Message, Does.Contain("refused _hash/s/1"));
-        await Assert.ThrowsAsync<DataJointException>(async () => await deferred.PutOwnedAsync("_hash/s/2", new byte[] { 2 }, CancellationToken.None));
+        await Assert.ThrowsAsync<DataJointException>(async () => await deferred.PutOwnedAsync("_hash/s/2", new byte[] { 2 }, default, CancellationToken.None));
         Assert.That(store.Objects.ContainsKey("_hash/s/2"), Is.False, "nothing is uploaded after a failure");
     }
 
@@ -57,8 +57,8 @@ public class InsertUploadTrackerTests
         using var tracker = new InsertUploadTracker(new OneStore(store), 2);
         var wrapped = tracker.GetStore("main");
         var deferred = (IDeferredUploads)wrapped;
-        await deferred.PutOwnedAsync("_hash/s/x", new byte[] { 1, 2, 3 }, CancellationToken.None);
-        await deferred.PutOwnedAsync("_hash/s/x", new byte[] { 1, 2, 3 }, CancellationToken.None);
+        await deferred.PutOwnedAsync("_hash/s/x", new byte[] { 1 }, new byte[] { 2, 3 }, CancellationToken.None); // header + data
+        await deferred.PutOwnedAsync("_hash/s/x", new byte[] { 1, 2, 3 }, default, CancellationToken.None);
 
         var size = wrapped.GetSizeAsync("_hash/s/x");
         await Task.Delay(50);
@@ -81,7 +81,7 @@ public class InsertUploadTrackerTests
         var store = new GatedStore { IgnoresCancellation = true }; // a backend that finishes a request it has started
         using var tracker = new InsertUploadTracker(new OneStore(store), 2);
         var wrapped = tracker.GetStore("main");
-        await ((IDeferredUploads)wrapped).PutOwnedAsync("_hash/s/h", new byte[] { 1 }, CancellationToken.None);
+        await ((IDeferredUploads)wrapped).PutOwnedAsync("_hash/s/h", new byte[] { 1 }, default, CancellationToken.None);
         var schemaPut = Task.Run(async () =>
         {
             using var ms = new MemoryStream([7]);

@@ -72,6 +72,34 @@ public class StoreCodecTests
     }
 
     [Test]
+    public async Task BlobInStore_LargeArraysStoreThePackedBytesWithoutPacking()
+    {
+        // A large incompressible array goes to <hash@> as its blob header plus its own memory: the object, its path
+        // and the column must be exactly what packing it gives (so it deduplicates against packed copies).
+        var chain = Codecs.Resolve("<blob@main>");
+        var values = new double[60_000]; // random bits: doubles drawn from [0, 1) share exponent bytes and compress
+        new Random(5).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        var packed = DataJoint.Blob.Pack(values);
+        Assert.That(DataJoint.Blob.IsCompressed(packed), Is.False);
+        var hash = ContentHash.Compute(packed);
+
+        var column = (string)(await chain.EncodeAsync(values, Enc("big")))!;
+        Assert.That(column, Is.EqualTo(
+            $$"""{"hash": "{{hash}}", "path": "_hash/lab/{{hash}}", "schema": "lab", "store": "main", "size": {{packed.Length}}}"""));
+        Assert.That(await File.ReadAllBytesAsync(Path.Combine(_root.FullName, "main", "_hash", "lab", hash)), Is.EqualTo(packed));
+        var decoded = ((BlobArray<double>)(await chain.DecodeAsync(column, Dec()))!).Data;
+        Assert.That(System.Runtime.InteropServices.MemoryMarshal.AsBytes(decoded.AsSpan()).ToArray(),
+            Is.EqualTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray()));
+        Assert.That(await Codecs.Resolve("<hash@main>").EncodeAsync(packed, Enc("big")), Is.EqualTo(column), "the packed bytes hash to the same object");
+
+        // A compressible one of the same size is packed (and compressed) as before.
+        var ramp = Enumerable.Range(0, 60_000).Select(i => (double)(i % 50)).ToArray();
+        var rampColumn = (string)(await chain.EncodeAsync(ramp, Enc("big")))!;
+        Assert.That(rampColumn, Does.Contain(ContentHash.Compute(DataJoint.Blob.Pack(ramp))));
+        Assert.That(((BlobArray<double>)(await chain.DecodeAsync(rampColumn, Dec()))!).Data, Is.EqualTo(ramp));
+    }
+
+    [Test]
     public async Task HashCodec_TamperedObjectFailsOnFetch()
     {
         var chain = Codecs.Resolve("<hash@main>");

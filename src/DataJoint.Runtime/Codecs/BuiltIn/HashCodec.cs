@@ -11,12 +11,20 @@ namespace DataJoint.BuiltIn;
 public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>
 {
     /// <inheritdoc/>
-    protected override async ValueTask<JsonElement> EncodeAsync(byte[] value, EncodeContext context, CancellationToken cancellationToken)
+    protected override ValueTask<JsonElement> EncodeAsync(byte[] value, EncodeContext context, CancellationToken cancellationToken) =>
+        EncodeSplitAsync(value, ReadOnlyMemory<byte>.Empty, context, cancellationToken);
+
+    /// <summary>
+    /// Encodes the content <paramref name="head"/> + <paramref name="tail"/> without joining them: the codec chain
+    /// hands a large uncompressed <c>&lt;blob&gt;</c> over as its header and the value's own memory (<see cref="BlobSplit"/>).
+    /// </summary>
+    internal static async ValueTask<JsonElement> EncodeSplitAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, EncodeContext context,
+        CancellationToken cancellationToken)
     {
         var store = StoreCodecSupport.WriteStore(context);
         var schema = string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema;
         // The encoded value belongs to this insert: its upload may run while the next value is encoded.
-        var metadata = await HashStorage.PutOwnedAsync(store, schema, value, cancellationToken).ConfigureAwait(false);
+        var metadata = await HashStorage.PutOwnedAsync(store, schema, head, tail, cancellationToken).ConfigureAwait(false);
         return StoreCodecSupport.ToElement(metadata.ToJson());
     }
 
