@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using DataJoint.Stores;
+using Minio;
+using Minio.DataModel.Args;
+
+namespace DataJoint.Benchmarks.Stores;
+
+/// <summary>
+/// The S3 side shared by the store benchmarks: the endpoint from the services' DJ_S3_* variables, a location unique
+/// to the run, the 200 × 1 MB random payloads, the raw Minio <c>PutObject</c> baseline and the clean-up between
+/// iterations (moto keeps every object in memory).
+/// </summary>
+internal sealed class BenchS3 : IDisposable
+{
+    public const int Count = 200;
+    public const int Size = 1024 * 1024;
+
+    private BenchS3(StoreSpec spec, IMinioClient client, byte[][] payloads)
+    {
+        Spec = spec;
+        Client = client;
+        Payloads = payloads;
+    }
+
+    /// <summary>A store spec named <c>main</c> for a fresh location in the services' bucket.</summary>
+    public StoreSpec Spec { get; }
+
+    public IMinioClient Client { get; }
+
+    public byte[][] Payloads { get; }
+
+    public string Bucket => Spec.Bucket!;
+
+    /// <summary>Reads the DJ_S3_* variables, makes the bucket if needed and draws the payloads.</summary>
+    public static BenchS3 Create()
+    {
+        var endpoint = Environment.GetEnvironmentVariable("DJ_S3_ENDPOINT")
+                       ?? throw new InvalidOperationException("Export the services' variables first: eval \"$(bash scripts/services.sh)\"");
+        var spec = new StoreSpec
+        {
+            Name = "main", Protocol = "s3", Endpoint = endpoint,
+            Bucket = Environment.GetEnvironmentVariable("DJ_S3_BUCKET") ?? "datajoint-test",
+            Location = $"djnet-bench/{Guid.NewGuid():N}",
+            AccessKey = Environment.GetEnvironmentVariable("DJ_S3_ACCESS_KEY") ?? "datajoint",
+            SecretKey = Environment.GetEnvironmentVariable("DJ_S3_SECRET_KEY") ?? "datajoint",
+            Secure = false, Region = "us-east-1",
+        };
+        var client = S3ObjectStore.CreateClient(spec);
+        if (!client.BucketExistsAsync(new BucketExistsArgs().WithBucket(spec.Bucket)).GetAwaiter().GetResult())
+            client.MakeBucketAsync(new MakeBucketArgs().WithBucket(spec.Bucket)).GetAwaiter().GetResult();
+        var payloads = Enumerable.Range(0, Count).Select(_ => RandomNumberGenerator.GetBytes(Size)).ToArray();
+        return new BenchS3(spec, client, payloads);
+    }
+
+    /// <summary>The baseline: one raw Minio <c>PutObject</c> of payload <paramref name="i"/> under <c>raw/{run}/</c>.</summary>
+    public async Task RawPutAsync(int i, string run, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(Payloads[i], writable: false);
+        await Client.PutObjectAsync(new PutObjectArgs().WithBucket(Bucket).WithObject($"{Spec.Location}/raw/{run}/{i}")
+            .WithStreamData(stream).WithObjectSize(Size).WithContentType("application/octet-stream"), cancellationToken);
+    }
+
+    /// <summary>The raw loop, one object after the other.</summary>
+    public async Task RawSequentialAsync(string run)
+    {
+        for (var i = 0; i < Count; i++) await RawPutAsync(i, run, CancellationToken.None);
+    }
+
+    /// <summary>The raw loop with <paramref name="degree"/> uploads at once.</summary>
+    public Task RawParallelAsync(string run, int degree) =>
+        ParallelUploads.ForEachAsync(Enumerable.Range(0, Count), degree, async (i, ct) => await RawPutAsync(i, run, ct));
+
+    /// <summary>Deletes everything under the run's location (between iterations).</summary>
+    public void DeleteAll()
+    {
+        var keys = new List<string>();
+        var e = Client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(Bucket).WithPrefix(Spec.Location + "/").WithRecursive(true)).GetAsyncEnumerator();
+        try
+        {
+            while (e.MoveNextAsync().AsTask().GetAwaiter().GetResult()) keys.Add(e.Current.Key);
+        }
+        finally
+        {
+            e.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        Parallel.ForEach(keys, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            k => Client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(k)).GetAwaiter().GetResult());
+    }
+
+    public void Dispose() => Client.Dispose();
+}
