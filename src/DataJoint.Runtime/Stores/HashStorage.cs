@@ -216,13 +216,13 @@ public static class HashStorage
 /// <summary>A read-only, seekable stream over one or two <see cref="ReadOnlyMemory{T}"/> segments, read in order (no copy).</summary>
 internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second = default) : Stream
 {
-    private readonly int _length = checked(first.Length + second.Length);
-    private int _position;
+    private readonly long _length = (long)first.Length + second.Length;
+    private long _position;
     public override bool CanRead => true;
     public override bool CanSeek => true;
     public override bool CanWrite => false;
     public override long Length => _length;
-    public override long Position { get => _position; set => _position = (int)Math.Clamp(value, 0, _length); }
+    public override long Position { get => _position; set => _position = Math.Clamp(value, 0, _length); }
     public override void Flush() { }
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -231,7 +231,7 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> first, ReadOnlyM
         var total = 0;
         while (buffer.Length > 0 && _position < _length)
         {
-            var segment = _position < first.Length ? first.Span[_position..] : second.Span[(_position - first.Length)..];
+            var segment = _position < first.Length ? first.Span[(int)_position..] : second.Span[(int)(_position - first.Length)..];
             var n = Math.Min(buffer.Length, segment.Length);
             segment[..n].CopyTo(buffer);
             buffer = buffer[n..];

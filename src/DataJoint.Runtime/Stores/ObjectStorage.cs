@@ -53,7 +53,7 @@ public static class ObjectStorage
         var path = location.BuildPath(store.Spec, ".npy");
         var header = NpyFormat.BuildHeader(array.Dtype, array.FortranOrder, array.Shape);
         // Header and element bytes are sent as one stream without copying the data into a new buffer.
-        await using var stream = new ConcatReadStream(header, array.Data);
+        await using var stream = new ReadOnlyMemoryStream(header, array.Data);
         await store.PutAsync(path, stream, header.Length + array.Data.LongLength, cancellationToken).ConfigureAwait(false);
         return new NpyMetadata(path, store.Name, array.Dtype.Name, array.Shape);
     }
@@ -153,47 +153,4 @@ public static class ObjectStorage
             .Select(f => (f.GetProperty("path").GetString() ?? "", f.TryGetProperty("size", out var s) ? s.GetInt64() : 0L))
             .ToList();
     }
-}
-
-/// <summary>A read-only, seekable stream over two byte arrays back to back.</summary>
-internal sealed class ConcatReadStream(byte[] first, byte[] second) : Stream
-{
-    private long _position;
-    public override bool CanRead => true;
-    public override bool CanSeek => true;
-    public override bool CanWrite => false;
-    public override long Length => first.LongLength + second.LongLength;
-    public override long Position { get => _position; set => _position = Math.Clamp(value, 0, Length); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var total = 0;
-        while (buffer.Length > 0 && _position < Length)
-        {
-            ReadOnlySpan<byte> source = _position < first.Length ? first.AsSpan((int)_position) : second.AsSpan((int)(_position - first.Length));
-            var n = Math.Min(source.Length, buffer.Length);
-            source[..n].CopyTo(buffer);
-            buffer = buffer[n..];
-            _position += n;
-            total += n;
-        }
-        return total;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
-
-    public override long Seek(long offset, SeekOrigin origin)
-    {
-        Position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => Length + offset };
-        return _position;
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
