@@ -15,11 +15,14 @@ internal sealed class BenchS3 : IDisposable
     public const int Count = 200;
     public const int Size = 1024 * 1024;
 
-    private BenchS3(StoreSpec spec, IMinioClient client, byte[][] payloads)
+    private readonly LatencyProxy? _proxy;
+
+    private BenchS3(StoreSpec spec, IMinioClient client, byte[][] payloads, LatencyProxy? proxy)
     {
         Spec = spec;
         Client = client;
         Payloads = payloads;
+        _proxy = proxy;
     }
 
     /// <summary>A store spec named <c>main</c> for a fresh location in the services' bucket.</summary>
@@ -31,11 +34,16 @@ internal sealed class BenchS3 : IDisposable
 
     public string Bucket => Spec.Bucket!;
 
-    /// <summary>Reads the DJ_S3_* variables, makes the bucket if needed and draws the payloads.</summary>
-    public static BenchS3 Create()
+    /// <summary>
+    /// Reads the DJ_S3_* variables, makes the bucket if needed and draws the payloads. With <paramref name="linkLatencyMs"/>
+    /// above 0 every request goes through a <see cref="LatencyProxy"/> with that one-way latency.
+    /// </summary>
+    public static BenchS3 Create(int linkLatencyMs = 0)
     {
         var endpoint = Environment.GetEnvironmentVariable("DJ_S3_ENDPOINT")
                        ?? throw new InvalidOperationException("Export the services' variables first: eval \"$(bash scripts/services.sh)\"");
+        var proxy = linkLatencyMs > 0 ? new LatencyProxy(endpoint, TimeSpan.FromMilliseconds(linkLatencyMs)) : null;
+        if (proxy is not null) endpoint = proxy.Endpoint;
         var spec = new StoreSpec
         {
             Name = "main", Protocol = "s3", Endpoint = endpoint,
@@ -49,7 +57,7 @@ internal sealed class BenchS3 : IDisposable
         if (!client.BucketExistsAsync(new BucketExistsArgs().WithBucket(spec.Bucket)).GetAwaiter().GetResult())
             client.MakeBucketAsync(new MakeBucketArgs().WithBucket(spec.Bucket)).GetAwaiter().GetResult();
         var payloads = Enumerable.Range(0, Count).Select(_ => RandomNumberGenerator.GetBytes(Size)).ToArray();
-        return new BenchS3(spec, client, payloads);
+        return new BenchS3(spec, client, payloads, proxy);
     }
 
     /// <summary>The baseline: one raw Minio <c>PutObject</c> of payload <paramref name="i"/> under <c>raw/{run}/</c>.</summary>
@@ -87,5 +95,9 @@ internal sealed class BenchS3 : IDisposable
             k => Client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(Bucket).WithObject(k)).GetAwaiter().GetResult());
     }
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        Client.Dispose();
+        _proxy?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

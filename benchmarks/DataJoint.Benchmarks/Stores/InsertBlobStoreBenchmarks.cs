@@ -10,6 +10,8 @@ namespace DataJoint.Benchmarks.Stores;
 /// hashed while one uploads) and with 4 uploads at once, against a raw Minio <c>PutObject</c> loop over the same bytes
 /// (baseline), itself also run with 4 at once to show what the endpoint allows. Each iteration starts from an empty
 /// table and store area (hash-addressed objects would otherwise be deduplicated and not uploaded again).
+/// <see cref="LinkLatencyMs"/> = 0 talks to the endpoint on loopback; above 0 every S3 request goes through a
+/// <see cref="LatencyProxy"/> with that one-way latency (the endpoint as seen over a network link).
 /// Run: <c>eval "$(bash scripts/services.sh)"; dotnet run -c Release -- --filter '*InsertBlobStore*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -22,12 +24,16 @@ public class InsertBlobStoreBenchmarks
     private Table _table = null!;
     private string _run = "";
 
+    /// <summary>One-way latency added to every S3 request and response (0: plain loopback).</summary>
+    [Params(0, 10)]
+    public int LinkLatencyMs { get; set; }
+
     [GlobalSetup]
     public void Setup() => SetupAsync().GetAwaiter().GetResult();
 
     private async Task SetupAsync()
     {
-        _s3 = BenchS3.Create();
+        _s3 = BenchS3.Create(LinkLatencyMs);
         var spec = _s3.Spec;
         var main = new JsonObject
         {
