@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DataJoint.Stores;
+
+namespace DataJoint.Benchmarks.Stores;
+
+/// <summary>
+/// The insert benchmark's four modes (raw loop and table insert, sequential and parallel(4)) run in turn, round after
+/// round, so that drift of a shared machine hits every mode alike (BenchmarkDotNet runs one method's iterations in a
+/// block). Prints medians, ratios, and the CPU time the client and — when found in /proc — the moto server spent.
+/// Run: <c>dotnet run -c Release -- interleaved-insert [--rounds 5] [--latency-ms 10]</c> with the services' variables.
+/// </summary>
+internal static class InterleavedInsertProbe
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = Option(args, "--rounds", 5);
+        var latency = Option(args, "--latency-ms", 0);
+        using var s3 = BenchS3.Create(latency);
+        var spec = s3.Spec;
+        var main = new JsonObject
+        {
+            ["protocol"] = "s3", ["endpoint"] = spec.Endpoint, ["bucket"] = spec.Bucket, ["location"] = spec.Location,
+            ["access_key"] = spec.AccessKey, ["secret_key"] = spec.SecretKey, ["secure"] = false, ["region"] = spec.Region,
+        };
+        using var provider = new StoreProvider(StoresConfiguration.Parse(new JsonObject { ["default"] = "main", ["main"] = main }.ToJsonString()));
+        var schema = await Schema.ActivateAsync(DataJointConnection.FromEnvironment(), $"djnet_probe_insert_{Guid.NewGuid():N}"[..36], stores: provider);
+        try
+        {
+            var table = await schema.DeclareAsync("Rec", TableTier.Manual, "id : int32\n---\ndata : <blob@main>\n");
+            var rows = s3.Payloads.Select((p, i) => new Dictionary<string, object?> { ["id"] = i, ["data"] = p }).ToArray();
+            var modes = new (string Name, Func<Task> Run)[]
+            {
+                ("raw loop, sequential", () => s3.RawSequentialAsync(Guid.NewGuid().ToString("N"))),
+                ("insert, sequential", () => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = 1 })),
+                ("raw loop, parallel(4)", () => s3.RawParallelAsync(Guid.NewGuid().ToString("N"), 4)),
+                ("insert, parallel(4)", () => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = 4 })),
+            };
+            var moto = FindProcess("moto_server");
+            var wall = modes.ToDictionary(m => m.Name, _ => new List<double>());
+            var clientCpu = modes.ToDictionary(m => m.Name, _ => new List<double>());
+            var serverCpu = modes.ToDictionary(m => m.Name, _ => new List<double>());
+            for (var round = 0; round <= rounds; round++) // round 0 warms up and is not counted
+            {
+                foreach (var (name, run) in modes)
+                {
+                    await table.DeleteQuickAsync();
+                    s3.DeleteAll();
+                    var server0 = CpuMs(moto);
+                    var client0 = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+                    var clock = Stopwatch.StartNew();
+                    await run();
+                    clock.Stop();
+                    if (round == 0) continue;
+                    wall[name].Add(clock.Elapsed.TotalMilliseconds);
+                    clientCpu[name].Add(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - client0);
+                    serverCpu[name].Add(CpuMs(moto) - server0);
+                }
+            }
+            await table.DeleteQuickAsync();
+            s3.DeleteAll();
+
+            Console.WriteLine($"200 rows x 1 MB <blob@main>, {rounds} interleaved rounds, link latency {latency} ms (medians)");
+            var baseline = Median(wall[modes[0].Name]);
+            foreach (var (name, _) in modes)
+            {
+                var server = moto is null ? "" : FormattableString.Invariant($"  moto CPU {Median(serverCpu[name]),6:F0} ms");
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  {name,-24} {Median(wall[name]),8:F0} ms  {Median(wall[name]) / baseline,5:F2}x raw loop  client CPU {Median(clientCpu[name]),6:F0} ms{server}"));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  parallel vs sequential: insert {Median(wall[modes[1].Name]) / Median(wall[modes[3].Name]):F2}x, raw loop {baseline / Median(wall[modes[2].Name]):F2}x"));
+            return 0;
+        }
+        finally
+        {
+            await schema.DropAsync();
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>A local process whose command line mentions <paramref name="marker"/> (Linux /proc), or null.</summary>
+    private static int? FindProcess(string marker)
+    {
+        if (!Directory.Exists("/proc")) return null;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker, StringComparison.Ordinal)) return pid;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return null;
+    }
+
+    /// <summary>User + system CPU time of a process in ms from /proc/{pid}/stat (fields 14 and 15, in clock ticks of 10 ms).</summary>
+    private static double CpuMs(int? pid)
+    {
+        if (pid is null) return 0;
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+    }
+}
