@@ -70,6 +70,12 @@ namespace DataJoint.Generators.Tables
             foreach (var a in all) Line(a.PropertyName + " = global::DataJoint.TypedValues." + (a.Nullable ? "ReadOrNull<" : "Read<") + TypeOf(a) + ">(row, " + CodecEmitter.Lit(a.SqlName) + "),");
             Close("};");
             Line();
+            Line("static Row " + iface + ".ReadRow(global::System.Data.Common.DbDataReader reader) => new Row");
+            Open();
+            for (var i = 0; i < all.Count; i++)
+                Line(all[i].PropertyName + " = global::DataJoint.TypedColumns." + (all[i].Nullable ? "ReadOrNull<" : "Read<") + TypeOf(all[i]) + ">(reader, " + i + ", " + CodecEmitter.Lit(all[i].SqlName) + "),");
+            Close("};");
+            Line();
             Line("static Key " + iface + ".ReadKey(global::DataJoint.Row row) => new Key");
             Open();
             foreach (var a in key) Line(a.PropertyName + " = global::DataJoint.TypedValues." + (a.Nullable ? "ReadOrNull<" : "Read<") + TypeOf(a) + ">(row, " + CodecEmitter.Lit(a.SqlName) + "),");

@@ -420,6 +420,33 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         }
     }
 
+    /// <summary>
+    /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
+    /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes
+    /// without codecs (their values need the async codec chain).
+    /// </summary>
+    internal async Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken)
+    {
+        var sql = RenderSelect(names, null, null, null, forFetch: true);
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(conn, sql);
+        DbDataReader reader;
+        try
+        {
+            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, "fetch") is { } dj)
+        {
+            throw dj;
+        }
+        var rows = new List<TRow>();
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(map(reader));
+        }
+        return rows;
+    }
+
     /// <inheritdoc />
     public IAsyncEnumerator<Row> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
         StreamAsync(null, cancellationToken).GetAsyncEnumerator(cancellationToken);

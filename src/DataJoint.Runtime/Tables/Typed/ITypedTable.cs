@@ -31,6 +31,12 @@ public interface ITypedTable<TSelf, TRow, TKey>
     /// <summary>Builds a typed row from a fetched dynamic row (values already decoded by the codec chain).</summary>
     static abstract TRow ReadRow(Row row);
 
+    /// <summary>
+    /// Builds a typed row from the current row of a data reader whose columns are <see cref="RowAttributes"/> in that
+    /// order (used when no attribute has a codec), through <see cref="TypedColumns"/>.
+    /// </summary>
+    static abstract TRow ReadRow(System.Data.Common.DbDataReader reader);
+
     /// <summary>Builds a typed key from a fetched dynamic row holding at least the primary key.</summary>
     static abstract TKey ReadKey(Row row);
 

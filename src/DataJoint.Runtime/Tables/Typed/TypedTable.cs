@@ -97,11 +97,19 @@ public sealed class TypedTable<TTable, TRow, TKey>
     /// <summary>All rows.</summary>
     public async Task<IReadOnlyList<TRow>> FetchAsync(CancellationToken cancellationToken = default)
     {
+        // Without codec columns (their values decode asynchronously) rows map straight from the data reader.
+        if (DirectRead) return await Table.ReadAllAsync(TTable.RowAttributes, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
         var rows = await Table.FetchAsync(null, cancellationToken).ConfigureAwait(false);
         var result = new TRow[rows.Count];
         for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadRow(rows[i]);
         return result;
     }
+
+    /// <summary>True when every attribute of the row can be read by <see cref="TypedColumns"/> (no codecs, supported kinds).</summary>
+    private bool DirectRead => _directRead ??= TTable.RowAttributes.All(n =>
+        Table.Heading.Contains(n) && Table.Heading[n] is { CodecName: null } a && TypedColumns.Supports(a.Kind));
+
+    private bool? _directRead;
 
     /// <summary>The only row; throws a <see cref="DataJointException"/> when there is none or more than one.</summary>
     public async Task<TRow> Fetch1Async(CancellationToken cancellationToken = default) =>

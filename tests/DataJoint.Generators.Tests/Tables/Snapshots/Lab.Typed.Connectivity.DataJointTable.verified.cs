@@ -69,6 +69,14 @@ namespace Lab.Typed
             Payload = global::DataJoint.TypedValues.Read<object>(row, "payload"),
         };
 
+        static Row global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
+        {
+            NeuronId = global::DataJoint.TypedColumns.Read<int>(reader, 0, "neuron_id"),
+            Network = global::DataJoint.TypedColumns.Read<global::Lab.Typed.Graph>(reader, 1, "network"),
+            FullNetwork = global::DataJoint.TypedColumns.ReadOrNull<global::Lab.Typed.Graph?>(reader, 2, "full_network"),
+            Payload = global::DataJoint.TypedColumns.Read<object>(reader, 3, "payload"),
+        };
+
         static Key global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadKey(global::DataJoint.Row row) => new Key
         {
             NeuronId = global::DataJoint.TypedValues.Read<int>(row, "neuron_id"),

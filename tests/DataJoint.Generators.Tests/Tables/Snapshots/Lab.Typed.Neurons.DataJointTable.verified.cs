@@ -159,6 +159,29 @@ namespace Lab.Typed
             OwnerId = global::DataJoint.TypedValues.ReadOrNull<int?>(row, "owner_id"),
         };
 
+        static Row global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
+        {
+            NeuronId = global::DataJoint.TypedColumns.Read<int>(reader, 0, "neuron_id"),
+            Tiny = global::DataJoint.TypedColumns.Read<sbyte>(reader, 1, "tiny"),
+            Small = global::DataJoint.TypedColumns.Read<short>(reader, 2, "small"),
+            Big = global::DataJoint.TypedColumns.Read<long>(reader, 3, "big"),
+            F32 = global::DataJoint.TypedColumns.Read<float>(reader, 4, "f32"),
+            F64 = global::DataJoint.TypedColumns.Read<double>(reader, 5, "f64"),
+            Flag = global::DataJoint.TypedColumns.Read<bool>(reader, 6, "flag"),
+            Uid = global::DataJoint.TypedColumns.Read<global::System.Guid>(reader, 7, "uid"),
+            Meta = global::DataJoint.TypedColumns.Read<global::System.Text.Json.JsonElement>(reader, 8, "meta"),
+            Raw = global::DataJoint.TypedColumns.Read<byte[]>(reader, 9, "raw"),
+            Day = global::DataJoint.TypedColumns.Read<global::System.DateOnly>(reader, 10, "day"),
+            Stamp = global::DataJoint.TypedColumns.Read<global::System.DateTime>(reader, 11, "stamp"),
+            Code = global::DataJoint.TypedColumns.Read<string>(reader, 12, "code"),
+            Label = global::DataJoint.TypedColumns.Read<string>(reader, 13, "label"),
+            Kind = global::DataJoint.TypedColumns.Read<string>(reader, 14, "kind"),
+            Amount = global::DataJoint.TypedColumns.Read<decimal>(reader, 15, "amount"),
+            Note = global::DataJoint.TypedColumns.ReadOrNull<string?>(reader, 16, "note"),
+            Score = global::DataJoint.TypedColumns.ReadOrNull<double?>(reader, 17, "score"),
+            OwnerId = global::DataJoint.TypedColumns.ReadOrNull<int?>(reader, 18, "owner_id"),
+        };
+
         static Key global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadKey(global::DataJoint.Row row) => new Key
         {
             NeuronId = global::DataJoint.TypedValues.Read<int>(row, "neuron_id"),

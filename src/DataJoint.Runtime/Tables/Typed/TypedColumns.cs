@@ -1,0 +1,73 @@
+using System.Data.Common;
+using System.Reflection;
+using System.Text.Json;
+
+namespace DataJoint;
+
+/// <summary>
+/// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the same conversions as a dynamic fetch
+/// (<c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its DOUBLE cast, <c>json</c>
+/// parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
+/// </summary>
+public static class TypedColumns
+{
+    /// <summary>Column <paramref name="ordinal"/> as <typeparamref name="T"/> for a non-nullable property: SQL NULL raises a <see cref="DataJointException"/> naming the attribute.</summary>
+    public static T Read<T>(DbDataReader reader, int ordinal, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.IsDBNull(ordinal))
+            throw new DataJointException($"Attribute `{attribute}` is NULL but its typed property is a non-nullable {TypeName(typeof(T))}");
+        return Reader<T>.Read(reader, ordinal);
+    }
+
+    /// <summary>As <see cref="Read{T}"/> for a nullable property: SQL NULL gives null.</summary>
+    public static T ReadOrNull<T>(DbDataReader reader, int ordinal, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsDBNull(ordinal) ? default! : Reader<T>.Read(reader, ordinal);
+    }
+
+    /// <summary>True when every attribute kind has a typed reader here (else typed fetches take the dynamic path).</summary>
+    internal static bool Supports(AttributeKind kind) => kind is AttributeKind.Int8 or AttributeKind.Int16 or AttributeKind.Int32
+        or AttributeKind.Int64 or AttributeKind.Float32 or AttributeKind.Float64 or AttributeKind.Decimal or AttributeKind.Bool
+        or AttributeKind.Uuid or AttributeKind.Json or AttributeKind.Bytes or AttributeKind.Date or AttributeKind.DateTime
+        or AttributeKind.String or AttributeKind.Enum;
+
+    private static string TypeName(Type t) => Nullable.GetUnderlyingType(t) is { } u ? u.Name + "?" : t.Name;
+
+    private static class Reader<T>
+    {
+        public static readonly Func<DbDataReader, int, T> Read = Create();
+
+        private static Func<DbDataReader, int, T> Create()
+        {
+            var underlying = Nullable.GetUnderlyingType(typeof(T));
+            if (underlying is null) return (Func<DbDataReader, int, T>)For(typeof(T));
+            // Nullable<U>: lift the reader of U once (reflection at first use of the type, never per row).
+            var lift = typeof(TypedColumns).GetMethod(nameof(Lift), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(underlying);
+            return (Func<DbDataReader, int, T>)lift.Invoke(null, [For(underlying)])!;
+        }
+    }
+
+    private static Func<DbDataReader, int, TValue?> Lift<TValue>(Func<DbDataReader, int, TValue> read) where TValue : struct =>
+        (r, i) => read(r, i);
+
+    private static Delegate For(Type t)
+    {
+        if (t == typeof(int)) return (Func<DbDataReader, int, int>)((r, i) => r.GetInt32(i));
+        if (t == typeof(long)) return (Func<DbDataReader, int, long>)((r, i) => r.GetInt64(i));
+        if (t == typeof(short)) return (Func<DbDataReader, int, short>)((r, i) => r.GetInt16(i));
+        if (t == typeof(sbyte)) return (Func<DbDataReader, int, sbyte>)((r, i) => Convert.ToSByte(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture));
+        if (t == typeof(double)) return (Func<DbDataReader, int, double>)((r, i) => r.GetDouble(i));
+        if (t == typeof(float)) return (Func<DbDataReader, int, float>)((r, i) => (float)r.GetDouble(i));
+        if (t == typeof(decimal)) return (Func<DbDataReader, int, decimal>)((r, i) => r.GetDecimal(i));
+        if (t == typeof(bool)) return (Func<DbDataReader, int, bool>)((r, i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0);
+        if (t == typeof(string)) return (Func<DbDataReader, int, string>)((r, i) => r.GetString(i));
+        if (t == typeof(byte[])) return (Func<DbDataReader, int, byte[]>)((r, i) => r.GetFieldValue<byte[]>(i));
+        if (t == typeof(DateOnly)) return (Func<DbDataReader, int, DateOnly>)((r, i) => r.GetFieldValue<DateOnly>(i));
+        if (t == typeof(DateTime)) return (Func<DbDataReader, int, DateTime>)((r, i) => r.GetDateTime(i));
+        if (t == typeof(Guid)) return (Func<DbDataReader, int, Guid>)((r, i) => (Guid)ColumnReaders.For(AttributeKind.Uuid)(r, i));
+        if (t == typeof(JsonElement)) return (Func<DbDataReader, int, JsonElement>)((r, i) => ColumnReaders.ParseJson(r.GetValue(i)));
+        throw new DataJointException($"No typed column reader for {t.Name}; this table's typed fetch should have taken the dynamic path.");
+    }
+}
