@@ -384,39 +384,88 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     public async IAsyncEnumerable<Row> StreamAsync(FetchOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var names = ResolveAttributes(options?.Attributes);
-        var sql = RenderSelect(names, options?.OrderBy, options?.Limit, options?.Offset, forFetch: true);
-        var attrs = names.Select(n => Heading[n]).ToArray();
-        var readers = attrs.Select(a => ColumnReaders.For(a.Kind)).ToArray();
-        var hasCodecs = attrs.Any(a => a.CodecName is not null);
-        var shape = new RowShape(names);
+        var rows = new RowReader(this, options);
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, sql);
-        DbDataReader reader;
+        await using var cmd = Command(conn, rows.Sql);
+        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                yield return await rows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerator<Row> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        StreamAsync(null, cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>Fetches all rows into a list.</summary>
+    public async Task<IReadOnlyList<Row>> FetchAsync(FetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // The same rows as StreamAsync, read in a plain loop (no async-iterator step per row).
+        var rows = new RowReader(this, options);
+        var list = new List<Row>();
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(conn, rows.Sql);
+        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                list.Add(await rows.ReadAsync(reader, cancellationToken).ConfigureAwait(false));
+        }
+        return list;
+    }
+
+    private async Task<DbDataReader> ExecuteFetchAsync(DbCommand cmd, CancellationToken cancellationToken)
+    {
         try
         {
-            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Dialect.TranslateError(ex, "fetch") is { } dj)
         {
             throw dj;
         }
-        await using (reader.ConfigureAwait(false))
+    }
+
+    /// <summary>What one fetch reads per row: the attributes, their column readers and codecs, the shared row shape.</summary>
+    private sealed class RowReader
+    {
+        private readonly HeadingAttribute[] _attrs;
+        private readonly ColumnReaders.ReadColumn[] _readers;
+        private readonly bool _hasCodecs;
+        private readonly RowShape _shape;
+        private readonly DataJoint.Stores.IStoreProvider? _stores;
+
+        public RowReader(QueryExpression query, FetchOptions? options)
         {
-            var n = readers.Length;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var values = new object?[n];
-                for (var i = 0; i < n; i++)
-                    values[i] = reader.IsDBNull(i) ? null : readers[i](reader, i);
-                if (hasCodecs)
-                {
-                    for (var i = 0; i < n; i++)
-                        if (attrs[i].CodecName is not null && values[i] is not null)
-                            values[i] = await AttributeCodecs.Current.DecodeAsync(attrs[i], values[i]!, Stores, cancellationToken).ConfigureAwait(false);
-                }
-                yield return new Row(shape, values);
-            }
+            var names = query.ResolveAttributes(options?.Attributes);
+            Sql = query.RenderSelect(names, options?.OrderBy, options?.Limit, options?.Offset, forFetch: true);
+            _attrs = names.Select(n => query.Heading[n]).ToArray();
+            _readers = _attrs.Select(a => ColumnReaders.For(a.Kind)).ToArray();
+            _hasCodecs = _attrs.Any(a => a.CodecName is not null);
+            _shape = new RowShape(names);
+            _stores = query.Stores;
+        }
+
+        public SqlFragment Sql { get; }
+
+        /// <summary>The reader's current row, codec values decoded.</summary>
+        public ValueTask<Row> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+        {
+            var n = _readers.Length;
+            var values = new object?[n];
+            for (var i = 0; i < n; i++)
+                values[i] = reader.IsDBNull(i) ? null : _readers[i](reader, i);
+            return _hasCodecs ? DecodeAsync(values, cancellationToken) : new ValueTask<Row>(new Row(_shape, values));
+        }
+
+        private async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < values.Length; i++)
+                if (_attrs[i].CodecName is not null && values[i] is not null)
+                    values[i] = await AttributeCodecs.Current.DecodeAsync(_attrs[i], values[i]!, _stores, cancellationToken).ConfigureAwait(false);
+            return new Row(_shape, values);
         }
     }
 
@@ -430,15 +479,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         var sql = RenderSelect(names, null, null, null, forFetch: true);
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = Command(conn, sql);
-        DbDataReader reader;
-        try
-        {
-            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, "fetch") is { } dj)
-        {
-            throw dj;
-        }
+        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
         var rows = new List<TRow>();
         await using (reader.ConfigureAwait(false))
         {
@@ -447,17 +488,6 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         return rows;
     }
 
-    /// <inheritdoc />
-    public IAsyncEnumerator<Row> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        StreamAsync(null, cancellationToken).GetAsyncEnumerator(cancellationToken);
-
-    /// <summary>Fetches all rows into a list.</summary>
-    public async Task<IReadOnlyList<Row>> FetchAsync(FetchOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var list = new List<Row>();
-        await foreach (var row in StreamAsync(options, cancellationToken).ConfigureAwait(false)) list.Add(row);
-        return list;
-    }
 
     /// <summary>Fetches the given attributes of all rows.</summary>
     public Task<IReadOnlyList<Row>> FetchAsync(params string[] attributes) =>
