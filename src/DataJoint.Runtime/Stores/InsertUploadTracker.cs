@@ -22,6 +22,7 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _abort;
     private readonly ConcurrentDictionary<(string Store, string Path), PendingUpload> _pending = new();
+    private readonly ConcurrentDictionary<Task, byte> _direct = new(); // caller-stream uploads in flight (rollback waits for them too)
     private Exception? _failure;
 
     /// <param name="inner">The table's stores.</param>
@@ -37,9 +38,6 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
     }
 
     private sealed record PendingUpload(Task Task, long Length);
-
-    /// <summary>Caller-stream uploads in flight (rollback waits for them too).</summary>
-    private readonly ConcurrentDictionary<Task, byte> _direct = new();
 
     /// <summary>The first background upload failure of this insert, if any.</summary>
     internal Exception? Failure => Volatile.Read(ref _failure);
