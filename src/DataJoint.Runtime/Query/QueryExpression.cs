@@ -469,6 +469,20 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         }
     }
 
+    /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
+    internal async IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sql = RenderSelect(names, null, null, null, forFetch: true);
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(conn, sql);
+        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return map(reader);
+        }
+    }
+
     /// <summary>
     /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
     /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes

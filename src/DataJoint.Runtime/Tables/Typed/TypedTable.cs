@@ -157,6 +157,12 @@ public sealed class TypedTable<TTable, TRow, TKey>
     /// <summary>Streams the rows without holding them all in memory.</summary>
     public async IAsyncEnumerable<TRow> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (DirectRead)
+        {
+            await foreach (var row in Table.StreamMappedAsync(TTable.RowAttributes, TTable.ReadRow, cancellationToken).ConfigureAwait(false))
+                yield return row;
+            yield break;
+        }
         await foreach (var row in Table.StreamAsync(null, cancellationToken).ConfigureAwait(false))
             yield return TTable.ReadRow(row);
     }
