@@ -10,33 +10,21 @@ namespace DataJoint.Stores;
 public static class HashStorage
 {
     /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if the object exists) and returns its column metadata.</summary>
-    public static async Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        var hash = ContentHash.Compute(content.Span);
-        var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
-        if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
-        {
-            await using var stream = new ReadOnlyMemoryStream(content);
-            await store.PutAsync(path, stream, content.Length, cancellationToken).ConfigureAwait(false);
-        }
-        return new HashMetadata(hash, path, schema, store.Name, content.Length);
-    }
-
-    /// <summary>
-    /// Like <see cref="PutAsync(IObjectStore, string, ReadOnlyMemory{byte}, CancellationToken)"/> for content the caller
-    /// hands over (the built-in <c>&lt;hash@&gt;</c> codec's encoded value): inside an insert the upload then runs in the
-    /// background while the next value is encoded, and the insert waits for it before its transaction.
-    /// </summary>
-    internal static Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        PutOwnedAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, cancellationToken);
+    public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, owned: false, cancellationToken);
 
     /// <summary>
     /// Stores the content <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: its header, then the
-    /// value's own memory, never copied into one buffer); otherwise as <see cref="PutOwnedAsync(IObjectStore, string, ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// value's own memory, never copied into one buffer), handed over by the caller (the built-in <c>&lt;hash@&gt;</c>
+    /// codec's encoded value): inside an insert the upload then runs in the background while the next value is encoded,
+    /// and the insert waits for it before its transaction.
     /// </summary>
-    internal static async Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        CancellationToken cancellationToken = default)
+    internal static Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
+        CancellationToken cancellationToken = default) =>
+        PutCoreAsync(store, schema, head, tail, owned: true, cancellationToken);
+
+    private static async Task<HashMetadata> PutCoreAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
+        bool owned, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var hash = ContentHash.Compute(head.Span, tail.Span);
@@ -44,7 +32,7 @@ public static class HashStorage
         long size = (long)head.Length + tail.Length;
         if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
         {
-            if (store is IDeferredUploads deferred)
+            if (owned && store is IDeferredUploads deferred)
             {
                 await deferred.PutOwnedAsync(path, head, tail, cancellationToken).ConfigureAwait(false);
             }
