@@ -381,19 +381,12 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     }
 
     /// <summary>Streams the rows (ordering, paging and attributes from <paramref name="options"/>).</summary>
-    public async IAsyncEnumerable<Row> StreamAsync(FetchOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var rows = new RowReader(this, options);
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, rows.Sql);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+    public IAsyncEnumerable<Row> StreamAsync(FetchOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamEachAsync<Row>(() =>
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                yield return await rows.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
-        }
-    }
+            var rows = new RowReader(this, options);
+            return (rows.Sql, rows.ReadAsync);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerator<Row> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
@@ -402,18 +395,53 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// <summary>Fetches all rows into a list.</summary>
     public async Task<IReadOnlyList<Row>> FetchAsync(FetchOptions? options = null, CancellationToken cancellationToken = default)
     {
-        // The same rows as StreamAsync, read in a plain loop (no async-iterator step per row).
         var rows = new RowReader(this, options);
-        var list = new List<Row>();
+        return await ReadEachAsync(rows.Sql, rows.ReadAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
+    internal IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
+        StreamEachAsync<TRow>(() => (RenderSelect(names, null, null, null, forFetch: true), (reader, _) => new ValueTask<TRow>(map(reader))), cancellationToken);
+
+    /// <summary>
+    /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
+    /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes
+    /// without codecs (their values need the async codec chain).
+    /// </summary>
+    internal Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
+        ReadEachAsync(RenderSelect(names, null, null, null, forFetch: true), (reader, _) => new ValueTask<TRow>(map(reader)), cancellationToken);
+
+    /// <summary>Runs a fetch statement and reads every row with <paramref name="read"/> into a list (a plain loop: no async-iterator step per row).</summary>
+    private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, Func<DbDataReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, rows.Sql);
+        await using var cmd = Command(conn, sql);
         var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                list.Add(await rows.ReadAsync(reader, cancellationToken).ConfigureAwait(false));
+                list.Add(await read(reader, cancellationToken).ConfigureAwait(false));
         }
         return list;
+    }
+
+    /// <summary>
+    /// Runs a fetch statement and yields every row read with its reader. <paramref name="prepare"/> (statement and
+    /// row reader) runs when enumeration starts, so a bad request fails there as before.
+    /// </summary>
+    private async IAsyncEnumerable<T> StreamEachAsync<T>(Func<(SqlFragment Sql, Func<DbDataReader, CancellationToken, ValueTask<T>> Read)> prepare,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (sql, read) = prepare();
+        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = Command(conn, sql);
+        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                yield return await read(reader, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<DbDataReader> ExecuteFetchAsync(DbCommand cmd, CancellationToken cancellationToken)
@@ -468,40 +496,6 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
             return new Row(_shape, values);
         }
     }
-
-    /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
-    internal async IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var sql = RenderSelect(names, null, null, null, forFetch: true);
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, sql);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return map(reader);
-        }
-    }
-
-    /// <summary>
-    /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
-    /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes
-    /// without codecs (their values need the async codec chain).
-    /// </summary>
-    internal async Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken)
-    {
-        var sql = RenderSelect(names, null, null, null, forFetch: true);
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, sql);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
-        var rows = new List<TRow>();
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(map(reader));
-        }
-        return rows;
-    }
-
 
     /// <summary>Fetches the given attributes of all rows.</summary>
     public Task<IReadOnlyList<Row>> FetchAsync(params string[] attributes) =>
