@@ -5,9 +5,9 @@ using System.Text.Json;
 namespace DataJoint;
 
 /// <summary>
-/// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the same conversions as a dynamic fetch
-/// (<c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its DOUBLE cast, <c>json</c>
-/// parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
+/// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the conversions of a dynamic fetch
+/// (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its
+/// DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
 /// </summary>
 public static class TypedColumns
 {
@@ -57,16 +57,16 @@ public static class TypedColumns
         if (t == typeof(int)) return (Func<DbDataReader, int, int>)((r, i) => r.GetInt32(i));
         if (t == typeof(long)) return (Func<DbDataReader, int, long>)((r, i) => r.GetInt64(i));
         if (t == typeof(short)) return (Func<DbDataReader, int, short>)((r, i) => r.GetInt16(i));
-        if (t == typeof(sbyte)) return (Func<DbDataReader, int, sbyte>)((r, i) => Convert.ToSByte(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture));
+        if (t == typeof(sbyte)) return (Func<DbDataReader, int, sbyte>)ColumnReaders.ReadInt8;
         if (t == typeof(double)) return (Func<DbDataReader, int, double>)((r, i) => r.GetDouble(i));
-        if (t == typeof(float)) return (Func<DbDataReader, int, float>)((r, i) => (float)r.GetDouble(i));
+        if (t == typeof(float)) return (Func<DbDataReader, int, float>)ColumnReaders.ReadFloat32;
         if (t == typeof(decimal)) return (Func<DbDataReader, int, decimal>)((r, i) => r.GetDecimal(i));
-        if (t == typeof(bool)) return (Func<DbDataReader, int, bool>)((r, i) => Convert.ToInt32(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) != 0);
+        if (t == typeof(bool)) return (Func<DbDataReader, int, bool>)ColumnReaders.ReadBool;
         if (t == typeof(string)) return (Func<DbDataReader, int, string>)((r, i) => r.GetString(i));
         if (t == typeof(byte[])) return (Func<DbDataReader, int, byte[]>)((r, i) => r.GetFieldValue<byte[]>(i));
         if (t == typeof(DateOnly)) return (Func<DbDataReader, int, DateOnly>)((r, i) => r.GetFieldValue<DateOnly>(i));
         if (t == typeof(DateTime)) return (Func<DbDataReader, int, DateTime>)((r, i) => r.GetDateTime(i));
-        if (t == typeof(Guid)) return (Func<DbDataReader, int, Guid>)((r, i) => (Guid)ColumnReaders.For(AttributeKind.Uuid)(r, i));
+        if (t == typeof(Guid)) return (Func<DbDataReader, int, Guid>)ColumnReaders.ReadGuid;
         if (t == typeof(JsonElement)) return (Func<DbDataReader, int, JsonElement>)((r, i) => ColumnReaders.ParseJson(r.GetValue(i)));
         throw new DataJointException($"No typed column reader for {t.Name}; this table's typed fetch should have taken the dynamic path.");
     }
