@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using DataJoint.Stores;
 using Minio;
 using Minio.DataModel.Args;
@@ -59,6 +60,29 @@ internal sealed class BenchS3 : IDisposable
         var payloads = Enumerable.Range(0, Count).Select(_ => RandomNumberGenerator.GetBytes(Size)).ToArray();
         return new BenchS3(spec, client, payloads, proxy);
     }
+
+    /// <summary>A store provider whose default store <c>main</c> is <see cref="Spec"/> (configured as a user writes DJ_STORES).</summary>
+    public StoreProvider CreateStoreProvider()
+    {
+        var main = new JsonObject
+        {
+            ["protocol"] = "s3", ["endpoint"] = Spec.Endpoint, ["bucket"] = Spec.Bucket, ["location"] = Spec.Location,
+            ["access_key"] = Spec.AccessKey, ["secret_key"] = Spec.SecretKey, ["secure"] = false, ["region"] = Spec.Region,
+        };
+        return new StoreProvider(StoresConfiguration.Parse(new JsonObject { ["default"] = "main", ["main"] = main }.ToJsonString()));
+    }
+
+    /// <summary>Declares the insert benchmark's table <c>Rec(id; data : &lt;blob@main&gt;)</c> in <paramref name="schema"/>.</summary>
+    public static Task<Table> DeclareBlobTableAsync(Schema schema) =>
+        schema.DeclareAsync("Rec", TableTier.Manual, """
+            id : int32
+            ---
+            data : <blob@main>
+            """);
+
+    /// <summary>One row per payload for <see cref="DeclareBlobTableAsync"/>'s table.</summary>
+    public Dictionary<string, object?>[] BlobRows() =>
+        Payloads.Select((p, i) => new Dictionary<string, object?> { ["id"] = i, ["data"] = p }).ToArray();
 
     /// <summary>The baseline: one raw Minio <c>PutObject</c> of payload <paramref name="i"/> under <c>raw/{run}/</c>.</summary>
     public async Task RawPutAsync(int i, string run, CancellationToken cancellationToken)

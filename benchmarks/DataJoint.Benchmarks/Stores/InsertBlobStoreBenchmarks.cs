@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 using DataJoint.Stores;
 
@@ -34,20 +33,10 @@ public class InsertBlobStoreBenchmarks
     private async Task SetupAsync()
     {
         _s3 = BenchS3.Create(LinkLatencyMs);
-        var spec = _s3.Spec;
-        var main = new JsonObject
-        {
-            ["protocol"] = "s3", ["endpoint"] = spec.Endpoint, ["bucket"] = spec.Bucket, ["location"] = spec.Location,
-            ["access_key"] = spec.AccessKey, ["secret_key"] = spec.SecretKey, ["secure"] = false, ["region"] = spec.Region,
-        };
-        _provider = new StoreProvider(StoresConfiguration.Parse(new JsonObject { ["default"] = "main", ["main"] = main }.ToJsonString()));
+        _provider = _s3.CreateStoreProvider();
         _schema = await Schema.ActivateAsync(DataJointConnection.FromEnvironment(), $"djnet_bench_blobstore_{Guid.NewGuid():N}"[..40], stores: _provider);
-        _table = await _schema.DeclareAsync("Rec", TableTier.Manual, """
-            id : int32
-            ---
-            data : <blob@main>
-            """);
-        _rows = _s3.Payloads.Select((p, i) => new Dictionary<string, object?> { ["id"] = i, ["data"] = p }).ToArray();
+        _table = await BenchS3.DeclareBlobTableAsync(_schema);
+        _rows = _s3.BlobRows();
     }
 
     [IterationSetup]

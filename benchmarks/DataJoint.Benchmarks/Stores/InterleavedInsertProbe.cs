@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using DataJoint.Stores;
 
 namespace DataJoint.Benchmarks.Stores;
@@ -18,18 +17,12 @@ internal static class InterleavedInsertProbe
         var rounds = Option(args, "--rounds", 5);
         var latency = Option(args, "--latency-ms", 0);
         using var s3 = BenchS3.Create(latency);
-        var spec = s3.Spec;
-        var main = new JsonObject
-        {
-            ["protocol"] = "s3", ["endpoint"] = spec.Endpoint, ["bucket"] = spec.Bucket, ["location"] = spec.Location,
-            ["access_key"] = spec.AccessKey, ["secret_key"] = spec.SecretKey, ["secure"] = false, ["region"] = spec.Region,
-        };
-        using var provider = new StoreProvider(StoresConfiguration.Parse(new JsonObject { ["default"] = "main", ["main"] = main }.ToJsonString()));
+        using var provider = s3.CreateStoreProvider();
         var schema = await Schema.ActivateAsync(DataJointConnection.FromEnvironment(), $"djnet_probe_insert_{Guid.NewGuid():N}"[..36], stores: provider);
         try
         {
-            var table = await schema.DeclareAsync("Rec", TableTier.Manual, "id : int32\n---\ndata : <blob@main>\n");
-            var rows = s3.Payloads.Select((p, i) => new Dictionary<string, object?> { ["id"] = i, ["data"] = p }).ToArray();
+            var table = await BenchS3.DeclareBlobTableAsync(schema);
+            var rows = s3.BlobRows();
             var modes = new (string Name, Func<Task> Run)[]
             {
                 ("raw loop, sequential", () => s3.RawSequentialAsync(Guid.NewGuid().ToString("N"))),
