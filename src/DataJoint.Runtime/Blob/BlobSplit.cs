@@ -19,28 +19,33 @@ internal static class BlobSplit
         header = [];
         data = default;
         if (!BitConverter.IsLittleEndian || value is null) return false;
-        using var writer = new BlobWriter(128);
+        // What qualifies is decided before anything is written: most values are small and leave at the size check.
+        Array elements;
         switch (value)
         {
             case byte[] bytes when bytes.GetType() == typeof(byte[]):
-                if (bytes.Length < BlobCompression.ProbeMinLength) return false;
-                writer.WriteBytesHeaderOnly(bytes.Length);
-                data = bytes;
+                elements = bytes;
                 break;
-            case Array array when array.Rank == 1 && IsRealNumeric(array.GetType().GetElementType()!) && BlobArray.ClassOf(array.GetType().GetElementType()!) is { } cls:
-                if (Buffer.ByteLength(array) < BlobCompression.ProbeMinLength) return false;
-                writer.WriteArrayHeaderOnly([array.Length], cls, dj0: false);
-                data = ArrayBytes.Of(array);
+            case Array array when array.Rank == 1 && IsRealNumeric(array.GetType().GetElementType()!):
+                elements = array;
                 break;
             case BlobArray blobArray when blobArray.Class != BlobClass.Object && !blobArray.IsComplex
-                                          && blobArray.GetData() is { } elements && IsRealNumeric(elements.GetType().GetElementType()!):
-                if (Buffer.ByteLength(elements) < BlobCompression.ProbeMinLength) return false;
-                writer.WriteArrayHeaderOnly(blobArray.ShapeArray, blobArray.Class, dj0: blobArray.Rank == 0 || blobArray.IsDateTime64);
-                data = ArrayBytes.Of(elements);
+                                          && blobArray.GetData() is { } blobData && IsRealNumeric(blobData.GetType().GetElementType()!):
+                elements = blobData;
                 break;
             default:
                 return false;
         }
+        if (Buffer.ByteLength(elements) < BlobCompression.ProbeMinLength) return false;
+
+        using var writer = new BlobWriter(128);
+        if (value is BlobArray a)
+            writer.WriteArrayHeaderOnly(a.ShapeArray, a.Class, dj0: a.Rank == 0 || a.IsDateTime64);
+        else if (elements.GetType() == typeof(byte[])) // not sbyte[] (CLR array covariance): that one is an int8 array
+            writer.WriteBytesHeaderOnly(elements.Length);
+        else
+            writer.WriteArrayHeaderOnly([elements.Length], BlobArray.ClassOf(elements.GetType().GetElementType()!)!.Value, dj0: false);
+        data = ArrayBytes.Of(elements);
         var head = writer.WrittenSpan;
         if ((long)head.Length + data.Length > int.MaxValue) return false;
         if (BlobCompression.SampleCompresses(head, data.Span, BlobCompression.DefaultLevel)) return false;
