@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace DataJoint.Runtime.Tests.Blob;
 
-/// <summary>Every vector of shared/data/blob-vectors.json, one test case each.</summary>
+/// <summary>Every vector of Data/blob-vectors.json, one test case each.</summary>
 [TestFixture]
 public class BlobVectorTests
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace DataJoint.Runtime.Tests.Blob;
 
-/// <summary>One entry of shared/data/blob-vectors.json.</summary>
+/// <summary>One entry of Data/blob-vectors.json (blob bytes written by DataJoint Python and MATLAB, with their meaning).</summary>
 public sealed class BlobVector
 {
     public required string Name { get; init; }
@@ -22,7 +22,7 @@ public sealed class BlobVector
     public override string ToString() => Name;
 }
 
-/// <summary>Loads the vector file, found by walking up from the test assembly (works from /work/main, worktrees and CI clones).</summary>
+/// <summary>Loads the vector file (a copy of DataJoint's shared blob-vectors.json kept in this repository).</summary>
 public static class BlobVectors
 {
     private static readonly Lazy<IReadOnlyList<BlobVector>> Cache = new(Load);
@@ -31,18 +31,14 @@ public static class BlobVectors
 
     public static BlobVector Get(string name) => All.Single(v => v.Name == name);
 
+    /// <summary>The copy of DataJoint's blob-vectors.json kept in this repository (tests/DataJoint.Runtime.Tests/Data), copied beside the test assembly.</summary>
     public static string FindFile()
     {
         var local = Path.Combine(AppContext.BaseDirectory, "Data", "blob-vectors.json");
         if (File.Exists(local)) return local;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "blob-vectors.json");
-            if (File.Exists(candidate)) return candidate;
-        }
         throw new FileNotFoundException(
-            "blob-vectors.json not found: expected shared/data/blob-vectors.json in a parent folder of " + AppContext.BaseDirectory +
-            " (the shared/ folder sits beside the repository root).");
+            "blob-vectors.json not found beside the test assembly at " + local +
+            " (it is copied there from tests/DataJoint.Runtime.Tests/Data by the build).");
     }
 
     private static IReadOnlyList<BlobVector> Load()
