@@ -309,9 +309,10 @@ public class DataJointSettingsTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["DataJoint:database:host"] = "di-host",
-            ["DataJoint:stores:default"] = "main",
-            ["DataJoint:stores:main:protocol"] = "file",
-            ["DataJoint:stores:main:location"] = _root.FullName,
+            // A store name of its own: the real environment (DJ_STORES of scripts/services.sh) is loaded underneath.
+            ["DataJoint:stores:default"] = "di_disk",
+            ["DataJoint:stores:di_disk:protocol"] = "file",
+            ["DataJoint:stores:di_disk:location"] = _root.FullName,
             ["DataJoint:mystery"] = "1",
         }).Build();
         var logs = new ListLoggerProvider();
@@ -327,7 +328,7 @@ public class DataJointSettingsTests
         Assert.That(settings.SafeMode, Is.False);
         Assert.That(connection.Settings.Host, Is.EqualTo("di-host"));
         Assert.That(connection.AllSettings, Is.SameAs(settings));
-        Assert.That(stores.GetStore(null).Name, Is.EqualTo("main"));
+        Assert.That(stores.GetStore(null).Name, Is.EqualTo("di_disk"));
         Assert.That(logs.Messages, Has.Some.Contains("Unknown DataJoint setting mystery"));
     }
 
