@@ -33,7 +33,7 @@ public class DiagnosticTests
             using DataJoint;
             namespace Lab;
             [Table]
-            public partial class Session
+            public partial class Session : Manual
             {
                 public const string Definition = """
                     session_id : int32
@@ -56,7 +56,7 @@ public class DiagnosticTests
         var r = TestHarness.Verify(""""
             using DataJoint;
             [Table]
-            public partial class Session
+            public partial class Session : Manual
             {
                 public const string Definition = """
                     session_id : int32
@@ -91,7 +91,7 @@ public class DiagnosticTests
         TestHarness.Verify("""
             using DataJoint;
             [Table]
-            public partial class A
+            public partial class A : Manual
             {
                 public const string Definition = @"a : int32
             ---
@@ -99,7 +99,7 @@ public class DiagnosticTests
             b : {|DJ0001:<nope@s>|}";
             }
             [Table]
-            public partial class B
+            public partial class B : Manual
             {
                 public const string Definition = "a : int32\n---\nb : {|DJ0001:<nope>|} # x";
             }
@@ -135,7 +135,7 @@ public class DiagnosticTests
         var r = TestHarness.Verify(""""
             using DataJoint;
             [Table]
-            public partial class T
+            public partial class T : Manual
             {
                 public const string Definition = """
                     id : int32
