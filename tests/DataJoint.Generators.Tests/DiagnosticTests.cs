@@ -304,12 +304,26 @@ public class DiagnosticTests
     [Test]
     public void Catalog_IdsAreUniqueAndDocumented()
     {
-        var descriptors = new DataJoint.Generators.Diagnostics.DataJointAnalyzer().SupportedDiagnostics;
+        var descriptors = DataJoint.Generators.Diagnostics.DiagnosticDescriptors.All;
         Assert.That(descriptors.Select(d => d.Id), Is.Unique);
+        Assert.That(new DataJoint.Generators.Diagnostics.DataJointAnalyzer().SupportedDiagnostics, Is.SubsetOf(descriptors));
         var docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        var definitionDocs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "definitions.md"));
+        var releases = File.ReadAllText(Path.Combine(RepoRoot(), "src", "DataJoint.Generators", "AnalyzerReleases.Unshipped.md"));
         foreach (var d in descriptors)
         {
-            Assert.That(docs, Does.Contain("## " + d.Id), $"{d.Id} is not documented in docs/diagnostics.md");
+            if (d.Id.StartsWith("DJ1", StringComparison.Ordinal))
+                Assert.That(definitionDocs, Does.Contain("| " + d.Id + " |").Or.Contain(d.Id + " "), $"{d.Id} is not documented in docs/definitions.md");
+            else
+                Assert.That(docs, Does.Contain("## " + d.Id), $"{d.Id} is not documented in docs/diagnostics.md");
+            Assert.That(releases, Does.Contain(d.Id + " | " + d.Category + " | " + d.DefaultSeverity), $"{d.Id} is not release-tracked");
+        }
+        // Every definition code has a compile-time descriptor, except the two that only run time can see.
+        foreach (var code in Enum.GetValues<DataJoint.Definitions.DefinitionErrorCode>())
+        {
+            var id = "DJ" + ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (id is "DJ1103" or "DJ2001") continue;
+            Assert.That(descriptors.Select(d => d.Id), Does.Contain(id), $"{code} has no descriptor");
         }
     }
 
