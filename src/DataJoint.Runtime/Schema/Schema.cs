@@ -45,13 +45,14 @@ public sealed class Schema
         ArgumentNullException.ThrowIfNull(connection);
         if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
             throw new DataJointException($"Invalid schema name '{database}': it must be 1 to 64 characters");
-        var dialect = MySqlDialect.Instance;
         await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
         if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
         {
             if (!createIfMissing)
                 throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false");
             await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
+            DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
         }
         return new Schema(connection, database, dialect, stores);
     }
@@ -166,6 +167,7 @@ public sealed class Schema
                 throw dj;
             }
             await WriteLineageAsync(conn, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
+            DataJointLog.Declared(Connection.Loggers.Schema, Database, tableName);
         }
         var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
                     ?? throw new DataJointException($"The table `{Database}`.`{tableName}` is not defined.");
@@ -280,12 +282,14 @@ public sealed class Schema
         await using (var del = conn.CreateCommand())
         {
             del.CommandText = LineageSql.DeleteForTable(Database);
+            SqlLog.Statement(conn, del.CommandText);
             AddNamed(del, "@table_name", tableName);
             await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         if (rows.Count == 0) return;
         await using var up = conn.CreateCommand();
         up.CommandText = LineageSql.Upsert(Database, rows.Count);
+        SqlLog.Statement(conn, up.CommandText);
         for (var i = 0; i < rows.Count; i++)
         {
             var n = i.ToString(CultureInfo.InvariantCulture);
@@ -337,6 +341,7 @@ public sealed class Schema
     {
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
+        SqlLog.Statement(conn, sql);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
