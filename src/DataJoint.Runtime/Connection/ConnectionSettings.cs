@@ -67,6 +67,8 @@ public sealed record ConnectionSettings
             CharacterSet = "utf8mb4",
             // DataJoint semantics: one session sql_mode, set on every pooled connection.
             Pipelining = true,
+            // Catalogue reads (headings, foreign keys) run on a write session's connection inside its transaction.
+            IgnoreCommandTransaction = true,
         };
         if (!string.IsNullOrEmpty(database)) b.Database = database;
         return b.ConnectionString;
