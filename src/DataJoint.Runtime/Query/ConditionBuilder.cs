@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Text;
 
 namespace DataJoint;
 
@@ -73,28 +72,8 @@ internal static class ConditionBuilder
         return n;
     }
 
-    private static SqlFragment? Equalities(QueryExpression query, IEnumerable<KeyValuePair<string, object?>> pairs)
-    {
-        var sb = new StringBuilder();
-        var args = new List<object?>();
-        var where = "query";
-        foreach (var (name, value) in pairs)
-        {
-            if (!query.Heading.TryGet(name, out var attr)) continue; // Python: attributes not in the heading are ignored
-            if (sb.Length > 0) sb.Append(" AND ");
-            var col = query.ColumnSql(name);
-            if (value is null || value is DBNull)
-            {
-                sb.Append(col).Append(" IS NULL");
-                continue;
-            }
-            var db = ValueConverter.ToDb(attr, value, where);
-            if (db is SqlDefault) { sb.Append(col).Append(" IS NULL"); continue; }
-            sb.Append(col).Append('=').Append(query.Dialect.Parameter);
-            args.Add(db);
-        }
-        return sb.Length == 0 ? null : new SqlFragment(sb.ToString(), args.ToArray());
-    }
+    private static SqlFragment Equalities(QueryExpression query, IEnumerable<KeyValuePair<string, object?>> pairs) =>
+        KeyCondition.Build(pairs, query.Heading, query.ColumnSql, query.Dialect, query.RestrictionTarget);
 
     private static SqlFragment SemiJoin(QueryExpression query, QueryExpression other)
     {

@@ -74,7 +74,9 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     /// <summary>
     /// Restricts the rows (<c>q &amp; c</c> in Python). <paramref name="condition"/> may be a dictionary or an
-    /// object with properties (AND of equalities on the attributes it shares with the heading; null → IS NULL),
+    /// object with properties (AND of equalities on the attributes it shares with the heading; null → IS NULL; a key
+    /// <c>attr.path</c> or <c>attr.path:type</c> compares the value at a JSON path of a json attribute; a dictionary or
+    /// object sharing no attribute with the heading raises <see cref="RestrictionException"/>),
     /// an SQL string or <see cref="SqlCondition"/>, another query (semi-join on common attributes), a bool,
     /// <see cref="Not"/>, or a collection of conditions (OR).
     /// </summary>
@@ -96,6 +98,10 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     /// <summary>Join, same as <see cref="Join"/>.</summary>
     public static QueryExpression operator *(QueryExpression left, QueryExpression right) => left.Join(right);
+
+    /// <summary>What a restriction of this query restricts, for messages.</summary>
+    internal string RestrictionTarget =>
+        From.Sql.StartsWith('(') || From.Sql.Contains(" JOIN ", StringComparison.Ordinal) ? "a query with heading (" + string.Join(", ", Heading.Names) + ")" : From.Sql;
 
     // ------------------------------------------------------------------ join / projection
 
