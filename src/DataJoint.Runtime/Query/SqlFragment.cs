@@ -29,6 +29,7 @@ internal sealed record SqlFragment(string Sql, object?[] Args)
     {
         var cmd = connection.CreateCommand();
         cmd.CommandText = Sql;
+        SqlLog.Statement(connection, Sql);
         cmd.Transaction = transaction;
         foreach (var a in Args)
         {

@@ -87,6 +87,7 @@ internal static class InsertBatcher
                 var cmd = connection.CreateCommand();
                 cmd.Transaction = transaction;
                 cmd.CommandText = sql;
+                SqlLog.Statement(connection, sql);
                 var ps = cmd.Parameters;
                 foreach (var a in args)
                 {
