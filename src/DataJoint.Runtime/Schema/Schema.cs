@@ -264,9 +264,9 @@ public sealed class Schema
         var tables = await Dialect.ListTablesAsync(conn, parent.Database, cancellationToken).ConfigureAwait(false);
         if (tables.Contains(LineageTable.Name))
         {
-            await using var cmd = QueryExpression.Command(conn, new SqlFragment(
+            await using var cmd = new SqlFragment(
                 "SELECT `attribute_name`, `lineage` FROM " + Dialect.QualifiedName(parent.Database, LineageTable.Name) + " WHERE `table_name` = ?",
-                [parent.Name]));
+                [parent.Name]).CreateCommand(conn);
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) lineage[r.GetString(0)] = r.GetString(1);
         }
