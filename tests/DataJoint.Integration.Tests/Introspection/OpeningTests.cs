@@ -3,7 +3,7 @@ using DataJoint.Integration.Tests.Tables;
 namespace DataJoint.Integration.Tests.Introspection;
 
 /// <summary>Opening a typed class or a definition against a colleague's schema never changes it.</summary>
-public class OpeningTests : SchemaFixture
+public partial class OpeningTests : SchemaFixture
 {
     protected override string Purpose => "opening";
 
