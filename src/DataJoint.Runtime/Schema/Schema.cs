@@ -196,7 +196,37 @@ public sealed class Schema
             lock (_byClass) _byClass[info.RegistryName] = opened;
             return opened;
         }
-        return await DeclareAsync(info.ClassName, info.Tier, info.Definition, info.Master?.Name, cancellationToken).ConfigureAwait(false);
+        var table = await DeclareAsync(info.ClassName, info.Tier, info.Definition, info.Master?.Name, cancellationToken).ConfigureAwait(false);
+        if (info.Tier == TableTier.Lookup && LookupContents(type) is { } contents)
+            await table.InsertAsync(contents.Cast<object>().Select(GeneratedRowAsDictionary), new InsertOptions { SkipDuplicates = true },
+                cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>
+    /// The rows of a Lookup class's static <c>Contents</c> property or field (Python's <c>contents</c>), inserted on
+    /// declare with duplicates skipped; null when the class has none.
+    /// </summary>
+    private static object GeneratedRowAsDictionary(object row)
+    {
+        // A generated Row record names its attributes with [AttributeName]; other row shapes are read as they are.
+        var named = row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<AttributeNameAttribute>()))
+            .Where(p => p.Attribute is not null).ToList();
+        return named.Count == 0 ? row : named.ToDictionary(p => p.Attribute!.Name, p => p.Property.GetValue(row));
+    }
+
+    private static System.Collections.IEnumerable? LookupContents(Type type)
+    {
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
+        var value = type.GetProperty("Contents", flags)?.GetValue(null) ?? type.GetField("Contents", flags)?.GetValue(null);
+        return value switch
+        {
+            null => null,
+            string => throw new DataJointException($"{type.Name}.Contents must be a collection of rows, not a string"),
+            System.Collections.IEnumerable rows => rows,
+            _ => throw new DataJointException($"{type.Name}.Contents must be a collection of rows (rows of its generated Row record, dictionaries or objects)"),
+        };
     }
 
     private async Task<Table?> FindBySqlNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)

@@ -19,6 +19,11 @@ public sealed record InsertOptions
     /// validated before the first upload. Custom codecs of such columns must then be safe to call concurrently.
     /// </summary>
     public int MaxParallelUploads { get; init; } = DataJoint.Stores.ParallelUploads.DefaultDegree;
+    /// <summary>
+    /// Allows inserting into a Computed or Imported table outside its <c>Make</c> (Python's <c>allow_direct_insert=True</c>);
+    /// without it such inserts are refused.
+    /// </summary>
+    public bool AllowDirectInsert { get; init; }
     /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
     internal int MaxRowsPerStatement { get; init; } = DefaultRowsPerStatement;
 
@@ -57,7 +62,7 @@ public enum TableTier
 /// A base table: its heading read from the database, plus insert, delete and drop. Restricting a table gives a
 /// restricted table (still deletable); joins and projections give plain <see cref="QueryExpression"/>s.
 /// </summary>
-public class Table : QueryExpression
+public partial class Table : QueryExpression
 {
     private static readonly ConcurrentDictionary<string, long> MaxStatementBytes = new(StringComparer.Ordinal);
 
@@ -132,6 +137,7 @@ public class Table : QueryExpression
             throw new DataJointException($"Insert into {FullName}: replace and skip_duplicates cannot both be set");
         if (options.MaxParallelUploads < 1)
             throw new DataJointException($"Insert into {FullName}: MaxParallelUploads must be at least 1, got {options.MaxParallelUploads}");
+        MakeScope.CheckInsert(this, options);
         // Store-backed values are uploaded before the transaction starts, so a committed row never points at a missing
         // object. The tracker records what this call uploaded: if the insert fails, its schema-addressed objects are
         // removed (hash-addressed ones may be shared and are left for garbage collection).
