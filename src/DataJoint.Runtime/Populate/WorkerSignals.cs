@@ -10,7 +10,8 @@ internal sealed class WorkerSignals : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
-    private int _signal = -1;
+    private const int None = int.MinValue; // PosixSignal values are negative
+    private int _signal = None;
 
     private WorkerSignals(bool handle)
     {
@@ -35,7 +36,7 @@ internal sealed class WorkerSignals : IDisposable
     public CancellationToken Token => _stop.Token;
 
     /// <summary>The signal received, if any.</summary>
-    public PosixSignal? Received => _signal < 0 ? null : (PosixSignal)_signal;
+    public PosixSignal? Received => Volatile.Read(ref _signal) == None ? null : (PosixSignal)_signal;
 
     /// <summary>The job-table message DataJoint Python records for the signal received.</summary>
     public string Message => Received == PosixSignal.SIGTERM ? "SystemExit: SIGTERM received" : "KeyboardInterrupt";
@@ -43,7 +44,7 @@ internal sealed class WorkerSignals : IDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // keep the process alive until the current key is rolled back and recorded
-        Interlocked.CompareExchange(ref _signal, (int)context.Signal, -1);
+        Interlocked.CompareExchange(ref _signal, (int)context.Signal, None);
         try { _stop.Cancel(); }
         catch (ObjectDisposedException) { /* populate already finished */ }
     }
