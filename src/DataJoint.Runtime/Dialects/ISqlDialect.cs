@@ -35,6 +35,14 @@ public interface ISqlDialect
     /// </summary>
     string FetchExpression(HeadingAttribute attribute, string columnSql) => columnSql;
 
+    /// <summary>
+    /// The expression reading the scalar at a JSON path of a json column, as DataJoint Python renders a restriction key
+    /// <c>attr.path[:type]</c>: <c>json_value(`attr`, _utf8mb4'$.path')</c>, with <c> returning type</c> when a type is given.
+    /// <paramref name="path"/> and <paramref name="returnType"/> are already validated (no quotes can occur in them).
+    /// </summary>
+    string JsonValue(string columnSql, string path, string? returnType) =>
+        "json_value(" + columnSql + ", _utf8mb4'$." + path + "'" + (returnType is null ? "" : " returning " + returnType) + ")";
+
     /// <summary>SQL creating a database.</summary>
     string CreateDatabase(string database);
 

@@ -8,8 +8,33 @@ namespace DataJoint;
 /// <summary>The MySQL / MariaDB dialect (through MySqlConnector); the SQL DataJoint Python writes.</summary>
 public sealed class MySqlDialect : ISqlDialect
 {
-    /// <summary>The shared instance.</summary>
-    public static MySqlDialect Instance { get; } = new();
+    /// <summary>The dialect of MySQL servers.</summary>
+    public static MySqlDialect Instance { get; } = new(mariaDb: false);
+
+    /// <summary>The dialect of MariaDB servers (same SQL, except where MariaDB lacks a MySQL form).</summary>
+    public static MySqlDialect MariaDb { get; } = new(mariaDb: true);
+
+    private MySqlDialect(bool mariaDb) => IsMariaDb = mariaDb;
+
+    /// <summary>True for the MariaDB flavour.</summary>
+    public bool IsMariaDb { get; }
+
+    /// <summary>The dialect for a server version string (<c>10.11.19-MariaDB-0+deb12u1</c> → <see cref="MariaDb"/>).</summary>
+    public static MySqlDialect ForServerVersion(string? serverVersion) =>
+        serverVersion is not null && serverVersion.Contains("MariaDB", StringComparison.OrdinalIgnoreCase) ? MariaDb : Instance;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// MySQL gets DataJoint Python's text exactly (<c>json_value(`m`, _utf8mb4'$.x' returning unsigned)</c>). MariaDB's
+    /// <c>json_value</c> has no <c>RETURNING</c> clause, so a typed path becomes
+    /// <c>CAST(json_value(`m`, _utf8mb4'$.x') AS unsigned)</c> there (Python's own text is a syntax error on MariaDB).
+    /// </remarks>
+    public string JsonValue(string columnSql, string path, string? returnType)
+    {
+        var plain = "json_value(" + columnSql + ", _utf8mb4'$." + path + "'";
+        if (returnType is null) return plain + ")";
+        return IsMariaDb ? "CAST(" + plain + ") AS " + returnType + ")" : plain + " returning " + returnType + ")";
+    }
 
     /// <inheritdoc />
     public string Quote(string identifier) => "`" + identifier.Replace("`", "``", StringComparison.Ordinal) + "`";

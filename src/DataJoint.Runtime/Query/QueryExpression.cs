@@ -70,7 +70,9 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     /// <summary>
     /// Restricts the rows (<c>q &amp; c</c> in Python). <paramref name="condition"/> may be a dictionary or an
-    /// object with properties (AND of equalities on the attributes it shares with the heading; null → IS NULL),
+    /// object with properties (AND of equalities on the attributes it shares with the heading; null → IS NULL; a key
+    /// <c>attr.path</c> or <c>attr.path:type</c> compares the value at a JSON path of a json attribute; a dictionary or
+    /// object sharing no attribute with the heading raises <see cref="RestrictionException"/>),
     /// an SQL string or <see cref="SqlCondition"/>, another query (semi-join on common attributes), a bool,
     /// <see cref="Not"/>, or a collection of conditions (OR).
     /// </summary>
@@ -155,28 +157,12 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         return n;
     }
 
-    private SqlFragment? Equalities(IEnumerable<KeyValuePair<string, object?>> pairs)
-    {
-        var sb = new StringBuilder();
-        var args = new List<object?>();
-        var where = "query";
-        foreach (var (name, value) in pairs)
-        {
-            if (!Heading.TryGet(name, out var attr)) continue; // Python: attributes not in the heading are ignored
-            if (sb.Length > 0) sb.Append(" AND ");
-            var col = ColumnSql(name);
-            if (value is null || value is DBNull)
-            {
-                sb.Append(col).Append(" IS NULL");
-                continue;
-            }
-            var db = ValueConverter.ToDb(attr, value, where);
-            if (db is SqlDefault) { sb.Append(col).Append(" IS NULL"); continue; }
-            sb.Append(col).Append('=').Append(Dialect.Parameter);
-            args.Add(db);
-        }
-        return sb.Length == 0 ? null : new SqlFragment(sb.ToString(), args.ToArray());
-    }
+    private SqlFragment Equalities(IEnumerable<KeyValuePair<string, object?>> pairs) =>
+        KeyCondition.Build(pairs, Heading, ColumnSql, Dialect, RestrictionTarget);
+
+    /// <summary>What a restriction of this query restricts, for messages.</summary>
+    private protected virtual string RestrictionTarget =>
+        From.Sql.StartsWith('(') || From.Sql.Contains(" JOIN ", StringComparison.Ordinal) ? "a query with heading (" + string.Join(", ", Heading.Names) + ")" : From.Sql;
 
     private SqlFragment SemiJoin(QueryExpression other)
     {

@@ -44,8 +44,8 @@ public sealed class Schema
         ArgumentNullException.ThrowIfNull(connection);
         if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
             throw new DataJointException($"Invalid schema name '{database}': it must be 1 to 64 characters");
-        var dialect = MySqlDialect.Instance;
         await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
         if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
         {
             if (!createIfMissing)
