@@ -19,7 +19,12 @@ public class WorkerProcessTests : SchemaFixture
     public void CreateLog() => _log = Path.Combine(Path.GetTempPath(), "djnet-workers-" + Guid.NewGuid().ToString("N") + ".log");
 
     [TearDown]
-    public void DeleteLog() => File.Delete(_log);
+    public void DeleteLog()
+    {
+        foreach (var f in LogFiles()) File.Delete(f);
+    }
+
+    private string[] LogFiles() => Directory.GetFiles(Path.GetDirectoryName(_log)!, Path.GetFileName(_log) + ".*");
 
     private async Task<Table> DeclareAsync(int keys)
     {
@@ -50,9 +55,8 @@ public class WorkerProcessTests : SchemaFixture
     }
 
     private List<(string Kind, int Key, int Pid)> ReadLog() =>
-        File.Exists(_log)
-            ? File.ReadAllLines(_log).Where(l => l.Length > 0).Select(l => l.Split(' ')).Select(p => p.Length == 3 ? (p[0], int.Parse(p[1]), int.Parse(p[2])) : ("made", int.Parse(p[0]), int.Parse(p[1]))).ToList()
-            : [];
+        LogFiles().SelectMany(File.ReadAllLines).Where(l => l.Length > 0).Select(l => l.Split(' '))
+            .Select(p => p.Length == 3 ? (p[0], int.Parse(p[1]), int.Parse(p[2])) : ("made", int.Parse(p[0]), int.Parse(p[1]))).ToList();
 
     [Test]
     public async Task FourWorkers_MakeEachOf200KeysExactlyOnce_AndRecordEveryError()

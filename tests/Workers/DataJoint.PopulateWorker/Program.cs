@@ -1,5 +1,5 @@
 // A populate worker for the multi-process tests. It opens `<schema>`.`__work` (declared by the test), populates it with
-// reserved jobs and a make that appends "<subject_id> <pid>" to a shared log (counted by the test independently of the
+// reserved jobs and a make that appends "<subject_id> <pid>" to its own log file (<log>.<pid>) (counted by the test independently of the
 // job table), optionally failing some keys or hanging on one. Prints "made <n> failed <m>" and exits 0, or exits 3 when
 // stopped by a signal.
 using DataJoint;
@@ -11,7 +11,7 @@ string Arg(string name, string fallback = "") => options.TryGetValue(name, out v
 var connection = DataJointConnection.FromEnvironment();
 var schema = await Schema.ActivateAsync(connection, Arg("schema"), createIfMissing: false);
 var work = await schema.OpenTableAsync("__work");
-var log = Arg("log");
+var log = Arg("log") + "." + Environment.ProcessId; // one file per worker: appends of several processes to one file can overwrite each other
 var sleepMs = int.Parse(Arg("sleep-ms", "0"));
 var failEvery = int.Parse(Arg("fail-every", "0"));
 var hangKey = int.Parse(Arg("hang-key", "-1"));
