@@ -1,3 +1,4 @@
+using DataJoint.Settings;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -21,16 +22,16 @@ public enum JobStatus
     Ignore,
 }
 
-/// <summary>What <see cref="JobTable.RefreshAsync"/> does; unset values come from <see cref="JobSettings"/>.</summary>
+/// <summary>What <see cref="JobTable.RefreshAsync"/> does; unset values come from <see cref="JobsSettings"/>.</summary>
 public sealed record JobRefreshOptions
 {
     /// <summary>Conditions on the key source (AND); only keys matching them are added or re-pended.</summary>
     public IReadOnlyList<object> Restrictions { get; init; } = [];
     /// <summary>New jobs become available this long after the server's current time (negative: already due).</summary>
     public TimeSpan Delay { get; init; }
-    /// <summary>Priority of the jobs added (lower is more urgent); default <see cref="JobSettings.DefaultPriority"/>.</summary>
+    /// <summary>Priority of the jobs added (lower is more urgent); default <see cref="JobsSettings.DefaultPriority"/>.</summary>
     public int? Priority { get; init; }
-    /// <summary>Delete jobs older than this whose key left the key source; default <see cref="JobSettings.StaleTimeout"/>; zero skips.</summary>
+    /// <summary>Delete jobs older than this whose key left the key source; default <see cref="JobsSettings.StaleTimeoutSeconds"/>; zero skips.</summary>
     public TimeSpan? StaleTimeout { get; init; }
     /// <summary>Put <c>reserved</c> jobs reserved longer ago than this back to <c>pending</c> (their worker died); null skips.</summary>
     public TimeSpan? OrphanTimeout { get; init; }
@@ -70,7 +71,7 @@ public sealed class JobTable
     private readonly string[] _key;
     private readonly HeadingAttribute[] _keyAttributes;
 
-    private JobTable(Table target, Table table, JobSettings settings, Func<CancellationToken, Task<QueryExpression>> keySource)
+    private JobTable(Table target, Table table, JobsSettings settings, Func<CancellationToken, Task<QueryExpression>> keySource)
     {
         Target = target;
         Table = table;
@@ -87,7 +88,7 @@ public sealed class JobTable
     public Table Table { get; }
 
     /// <summary>The settings refresh, complete and ignore use.</summary>
-    public JobSettings Settings { get; }
+    public JobsSettings Settings { get; }
 
     /// <summary>The job table's SQL name (<c>~~analysis</c> for <c>__analysis</c>).</summary>
     public string Name => Table.Name;
@@ -113,7 +114,7 @@ public sealed class JobTable
     /// primary-key attributes that come from foreign keys, each with its original DataJoint type (a uuid stays
     /// <c>uuid</c>) or else its SQL type.
     /// </summary>
-    internal static async Task<JobTable> OpenAsync(Table target, JobSettings settings, Func<CancellationToken, Task<QueryExpression>> keySource,
+    internal static async Task<JobTable> OpenAsync(Table target, JobsSettings settings, Func<CancellationToken, Task<QueryExpression>> keySource,
         CancellationToken cancellationToken)
     {
         if (target.Tier is not (TableTier.Computed or TableTier.Imported))
@@ -157,7 +158,7 @@ public sealed class JobTable
     /// <summary>
     /// Brings the queue up to date, as DataJoint Python's <c>jobs.refresh</c>: adds a <c>pending</c> job for every key of
     /// the (restricted) key source that is neither in the target nor in the job table, scheduled at the server's time
-    /// plus <see cref="JobRefreshOptions.Delay"/>; with <see cref="JobSettings.KeepCompleted"/> puts <c>success</c> jobs
+    /// plus <see cref="JobRefreshOptions.Delay"/>; with <see cref="JobsSettings.KeepCompleted"/> puts <c>success</c> jobs
     /// whose target row is gone back to <c>pending</c>; deletes jobs (other than <c>ignore</c>) created longer ago than
     /// the stale timeout whose key left the key source; and, with an orphan timeout, puts jobs reserved longer ago than
     /// it back to <c>pending</c>. Unlike Python, a restricted refresh never deletes jobs of keys that are still in the
@@ -167,7 +168,7 @@ public sealed class JobTable
     {
         options ??= new JobRefreshOptions();
         var priority = options.Priority ?? Settings.DefaultPriority;
-        var stale = options.StaleTimeout ?? Settings.StaleTimeout;
+        var stale = options.StaleTimeout ?? TimeSpan.FromSeconds(Settings.StaleTimeoutSeconds);
         var keySource = await _keySource(cancellationToken).ConfigureAwait(false);
         var restricted = keySource;
         foreach (var r in options.Restrictions) restricted = restricted.Restrict(r);
@@ -273,7 +274,7 @@ public sealed class JobTable
     }
 
     /// <summary>
-    /// Marks the job of <paramref name="key"/> done: with <see cref="JobSettings.KeepCompleted"/> its status becomes
+    /// Marks the job of <paramref name="key"/> done: with <see cref="JobsSettings.KeepCompleted"/> its status becomes
     /// <c>success</c> with the server's completion time and <paramref name="duration"/>; otherwise its row is deleted.
     /// A job row that vanished meanwhile (another worker's refresh) is not an error.
     /// </summary>

@@ -1,3 +1,5 @@
+using DataJoint.Settings;
+
 namespace DataJoint;
 
 /// <summary>In which order a populate takes its keys.</summary>
@@ -41,11 +43,11 @@ public sealed record PopulateOptions
     /// </summary>
     public int? Priority { get; init; }
 
-    /// <summary>With <see cref="ReserveJobs"/>: refresh the job table first; default <see cref="JobSettings.AutoRefresh"/>.</summary>
+    /// <summary>With <see cref="ReserveJobs"/>: refresh the job table first; default <see cref="JobsSettings.AutoRefresh"/>.</summary>
     public bool? Refresh { get; init; }
 
-    /// <summary>The <c>jobs.*</c> settings; default <see cref="JobSettings.Default"/>.</summary>
-    public JobSettings? Jobs { get; init; }
+    /// <summary>The <c>jobs.*</c> settings; default: the connection's <see cref="DataJointConnection.AllSettings"/> (<c>datajoint.json</c>, <c>DJ_JOBS_*</c>).</summary>
+    public JobsSettings? Jobs { get; init; }
 
     /// <summary>Receives a report after every key (and one before the first).</summary>
     public IProgress<PopulateProgress>? Progress { get; init; }

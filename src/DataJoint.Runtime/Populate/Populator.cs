@@ -1,3 +1,4 @@
+using DataJoint.Settings;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
@@ -15,7 +16,7 @@ internal sealed class Populator
     private readonly MakeMethod _make;
     private readonly Func<CancellationToken, Task<QueryExpression>> _keySource;
     private readonly PopulateOptions _options;
-    private readonly JobSettings _settings;
+    private readonly JobsSettings _settings;
 
     private Populator(Table target, MakeMethod make, Func<CancellationToken, Task<QueryExpression>> keySource, PopulateOptions options)
     {
@@ -23,7 +24,7 @@ internal sealed class Populator
         _make = make;
         _keySource = keySource;
         _options = options;
-        _settings = options.Jobs ?? JobSettings.Default;
+        _settings = options.Jobs ?? target.Connection.AllSettings.Jobs;
     }
 
     public static Task<PopulateResult> RunAsync(Table target, MakeMethod make, Func<CancellationToken, Task<QueryExpression>> keySource,

@@ -1,3 +1,5 @@
+using DataJoint.Settings;
+
 namespace DataJoint;
 
 /// <summary>Populate, key source, progress and jobs of auto-populated (Computed/Imported) tables.</summary>
@@ -60,11 +62,11 @@ public partial class Table
     /// The job table <c>~~name</c> of this Computed or Imported table, declared on first use exactly as DataJoint Python
     /// declares it, for refreshing, inspecting and editing the queue that <see cref="PopulateOptions.ReserveJobs"/> uses.
     /// </summary>
-    /// <param name="settings">The <c>jobs.*</c> settings; default <see cref="JobSettings.Default"/>.</param>
+    /// <param name="settings">The <c>jobs.*</c> settings; default: the connection's <see cref="DataJointConnection.AllSettings"/> (<c>datajoint.json</c>, <c>DJ_JOBS_*</c>).</param>
     /// <param name="keySource">Replaces the default key source for refresh.</param>
     /// <param name="cancellationToken">Cancels the declaration.</param>
-    public Task<JobTable> JobsAsync(JobSettings? settings = null, QueryExpression? keySource = null, CancellationToken cancellationToken = default) =>
-        JobTable.OpenAsync(this, settings ?? JobSettings.Default, KeySourceFor(keySource), cancellationToken);
+    public Task<JobTable> JobsAsync(JobsSettings? settings = null, QueryExpression? keySource = null, CancellationToken cancellationToken = default) =>
+        JobTable.OpenAsync(this, settings ?? Connection.AllSettings.Jobs, KeySourceFor(keySource), cancellationToken);
 
     private Func<CancellationToken, Task<QueryExpression>> KeySourceFor(QueryExpression? keySource) =>
         keySource is null ? KeySourceAsync : _ => Task.FromResult(keySource);

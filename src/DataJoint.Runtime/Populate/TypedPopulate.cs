@@ -1,3 +1,5 @@
+using DataJoint.Settings;
+
 namespace DataJoint;
 
 /// <summary>Populate, progress and jobs of typed auto-populated tables (<c>[Table]</c> classes implementing a typed make).</summary>
@@ -40,7 +42,7 @@ public static class TypedPopulateExtensions
     }
 
     /// <summary>The job table of the typed table (see <see cref="Table.JobsAsync"/>), refreshing from the class's key source.</summary>
-    public static async Task<JobTable> JobsAsync<TTable, TRow, TKey>(this TypedTable<TTable, TRow, TKey> table, JobSettings? settings = null,
+    public static async Task<JobTable> JobsAsync<TTable, TRow, TKey>(this TypedTable<TTable, TRow, TKey> table, JobsSettings? settings = null,
         CancellationToken cancellationToken = default)
         where TTable : UserTable, ITypedTable<TTable, TRow, TKey>, IAutoPopulate<TRow, TKey>, new()
         where TRow : class

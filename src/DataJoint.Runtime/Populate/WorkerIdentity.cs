@@ -1,3 +1,4 @@
+using DataJoint.Settings;
 using System.Diagnostics;
 
 namespace DataJoint;
@@ -14,7 +15,7 @@ internal static class WorkerIdentity
     public static int ProcessId { get; } = Environment.ProcessId;
 
     /// <summary>The job version per <c>jobs.version_method</c>: <c>git rev-parse --short HEAD</c> for "git", else empty; at most 64 characters.</summary>
-    public static string Version(JobSettings settings) =>
+    public static string Version(JobsSettings settings) =>
         string.Equals(settings.VersionMethod, "git", StringComparison.OrdinalIgnoreCase) ? GitVersion.Value : "";
 
     private static string ReadGitVersion()

@@ -1,3 +1,4 @@
+using DataJoint.Settings;
 using DataJoint.Integration.Tests.Tables;
 
 namespace DataJoint.Integration.Tests.Populate;
@@ -87,7 +88,7 @@ public class JobTableTests : SchemaFixture
         await jobs.CompleteAsync(key, TimeSpan.FromSeconds(1.5));
         Assert.That(await (jobs.Table & key).CountAsync(), Is.Zero, "keep_completed off: the row is deleted");
 
-        var keeping = await analysis.JobsAsync(new JobSettings { KeepCompleted = true });
+        var keeping = await analysis.JobsAsync(new JobsSettings { KeepCompleted = true });
         await keeping.RefreshAsync(new JobRefreshOptions { Delay = TimeSpan.FromSeconds(-1) });
         Assert.That(await keeping.ReserveAsync(key), Is.True);
         await keeping.CompleteAsync(key, TimeSpan.FromSeconds(1.5));
@@ -176,7 +177,7 @@ public class JobTableTests : SchemaFixture
     public async Task Refresh_KeepCompleted_RePendsSuccessJobsWhoseRowWasDeleted()
     {
         var analysis = await DeclarePipelineAsync(1);
-        var jobs = await analysis.JobsAsync(new JobSettings { KeepCompleted = true });
+        var jobs = await analysis.JobsAsync(new JobsSettings { KeepCompleted = true });
         await jobs.RefreshAsync(new JobRefreshOptions { Delay = TimeSpan.FromSeconds(-1) });
         var key = new { subject_id = 1, item = Items[0] };
         Assert.That(await jobs.ReserveAsync(key), Is.True);

@@ -1,3 +1,4 @@
+using DataJoint.Settings;
 using DataJoint.Integration.Tests.Tables;
 
 namespace DataJoint.Integration.Tests.Populate.Model
@@ -158,7 +159,7 @@ namespace DataJoint.Integration.Tests.Populate
         public async Task ReserveJobs_KeepCompleted_RecordsSuccessWithDuration_AndPriorityFilters()
         {
             var (_, square) = await DeclareAsync(4);
-            var settings = new JobSettings { KeepCompleted = true };
+            var settings = new JobsSettings { KeepCompleted = true };
             var jobs = await square.JobsAsync(settings);
             await jobs.RefreshAsync(new JobRefreshOptions { Restrictions = ["subject_id <= 2"], Priority = 1, Delay = TimeSpan.FromSeconds(-1) });
             var made = new List<int>();
@@ -184,6 +185,29 @@ namespace DataJoint.Integration.Tests.Populate
             Assert.That(made, Is.EqualTo(new[] { 2 }));
             Assert.That(result.SuccessCount, Is.EqualTo(1));
             Assert.That(await jobs.Table.CountAsync(), Is.Zero);
+        }
+
+        [Test]
+        public async Task JobMetadata_HiddenColumnsAreDeclaredAndFilledAfterCommit_WhenConfigured()
+        {
+            var settings = DataJoint.Settings.DataJointSettings.Load() with
+            {
+                Database = TestServices.Database,
+                Jobs = new DataJoint.Settings.JobsSettings { AddJobMetadata = true },
+            };
+            var connection = DataJointConnection.FromSettings(settings);
+            var schema = await Schema.ActivateAsync(connection, Schema.Database);
+            var subject = await schema.DeclareAsync("Subject", TableTier.Manual, "subject_id : int32\n---\nname : varchar(16)");
+            var square = await schema.DeclareAsync("Square", TableTier.Computed, "-> Subject\n---\nsq : int64");
+            Assert.That(square.TableHeading.AllAttributes.Select(a => a.Name), Does.Contain("_job_start_time").And.Contain("_job_duration"));
+            await subject.Insert1Async(new { subject_id = 1, name = "a" });
+            var before = DateTime.Now.AddSeconds(-1);
+            Assert.That((await square.PopulateAsync(SquareMake())).SuccessCount, Is.EqualTo(1));
+            var row = (await QueryAsync($"SELECT _job_start_time, _job_duration, _job_version FROM `{Schema.Database}`.`__square`")).Single();
+            Assert.That((DateTime)row[0]!, Is.GreaterThan(before).And.LessThan(DateTime.Now.AddSeconds(1)));
+            Assert.That(Convert.ToDouble(row[1]), Is.GreaterThan(0).And.LessThan(30));
+            Assert.That(row[2], Is.EqualTo(""));
+            Assert.That((await square.FetchAsync()).Single().Keys, Is.EquivalentTo(new[] { "subject_id", "sq" }), "hidden columns stay hidden");
         }
 
         [Test]
