@@ -29,34 +29,44 @@ public static class TypedPopulateExtensions
         return table.Table.PopulateAsync(TypedMake<TTable, TRow, TKey>.For(maker, table), KeySourceFor(table.Table, maker), options, cancellationToken);
     }
 
-    /// <summary>Remaining and total keys of the key source (see <see cref="Table.ProgressAsync(object[])"/>), with the class's key source.</summary>
+    /// <summary>
+    /// Remaining and total keys of the key source (see <see cref="Table.ProgressAsync(object[])"/>). Give the
+    /// <paramref name="maker"/> when the class overrides its key source (<see cref="IKeySource"/>).
+    /// </summary>
     public static async Task<(long Remaining, long Total)> ProgressAsync<TTable, TRow, TKey>(this TypedTable<TTable, TRow, TKey> table,
-        params object[] restrictions)
-        where TTable : UserTable, ITypedTable<TTable, TRow, TKey>, IAutoPopulate<TRow, TKey>, new()
+        TTable? maker = null, IReadOnlyList<object>? restrictions = null, CancellationToken cancellationToken = default)
+        where TTable : UserTable, ITypedTable<TTable, TRow, TKey>, IAutoPopulate<TRow, TKey>
         where TRow : class
         where TKey : class
     {
         ArgumentNullException.ThrowIfNull(table);
-        var keySource = await KeySourceFor(table.Table, new TTable())(default).ConfigureAwait(false);
-        return await table.Table.ProgressAsync(restrictions, keySource, default).ConfigureAwait(false);
+        var keySource = await KeySourceFor(table.Table, maker)(cancellationToken).ConfigureAwait(false);
+        return await table.Table.ProgressAsync(restrictions ?? [], keySource, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The job table of the typed table (see <see cref="Table.JobsAsync"/>), refreshing from the class's key source.</summary>
-    public static async Task<JobTable> JobsAsync<TTable, TRow, TKey>(this TypedTable<TTable, TRow, TKey> table, JobsSettings? settings = null,
-        CancellationToken cancellationToken = default)
-        where TTable : UserTable, ITypedTable<TTable, TRow, TKey>, IAutoPopulate<TRow, TKey>, new()
+    /// <summary>
+    /// The job table of the typed table (see <see cref="Table.JobsAsync"/>). Give the <paramref name="maker"/> when the
+    /// class overrides its key source (<see cref="IKeySource"/>), so refresh uses it.
+    /// </summary>
+    public static async Task<JobTable> JobsAsync<TTable, TRow, TKey>(this TypedTable<TTable, TRow, TKey> table, TTable? maker = null,
+        JobsSettings? settings = null, CancellationToken cancellationToken = default)
+        where TTable : UserTable, ITypedTable<TTable, TRow, TKey>, IAutoPopulate<TRow, TKey>
         where TRow : class
         where TKey : class
     {
         ArgumentNullException.ThrowIfNull(table);
-        var keySource = await KeySourceFor(table.Table, new TTable())(cancellationToken).ConfigureAwait(false);
+        var keySource = await KeySourceFor(table.Table, maker)(cancellationToken).ConfigureAwait(false);
         return await table.Table.JobsAsync(settings, keySource, cancellationToken).ConfigureAwait(false);
     }
 
-    private static Func<CancellationToken, Task<QueryExpression>> KeySourceFor(Table table, object maker) =>
-        maker is IKeySource custom
+    private static Func<CancellationToken, Task<QueryExpression>> KeySourceFor<TTable>(Table table, TTable? maker) where TTable : class
+    {
+        if (maker is null && typeof(IKeySource).IsAssignableFrom(typeof(TTable)))
+            throw new DataJointException($"{typeof(TTable).Name} overrides its key source (IKeySource): pass an instance of it as the maker.");
+        return maker is IKeySource custom
             ? async ct => await custom.KeySourceAsync(table, await table.KeySourceAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false)
             : table.KeySourceAsync;
+    }
 }
 
 /// <summary>Adapts a typed make to the populate loop: dynamic key → generated <c>Key</c>, typed inserts through the generated mapper.</summary>
