@@ -126,7 +126,7 @@ public sealed class JobTable
         {
             var key = ForeignKeyDerivedKey(target);
             var ddl = JobTableDdl.Compile(target.Database, target.Name, key).ThrowIfFailed();
-            await using (var cmd = QueryExpression.Command(conn, new SqlFragment(ddl.Sql!, [])))
+            await using (var cmd = new SqlFragment(ddl.Sql!, []).CreateCommand(conn))
                 await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             heading = await target.Dialect.ReadHeadingAsync(conn, target.Database, name, cancellationToken).ConfigureAwait(false)
                       ?? throw new DataJointException($"The job table `{target.Database}`.`{name}` could not be read back after declaring it.");
@@ -183,7 +183,7 @@ public sealed class JobTable
         {
             var micro = (long)Math.Round(options.Delay.TotalMicroseconds);
             DateTime scheduled;
-            await using (var cmd = QueryExpression.Command(conn, new SqlFragment("SELECT CURRENT_TIMESTAMP(3) + INTERVAL ? MICROSECOND", [micro])))
+            await using (var cmd = new SqlFragment("SELECT CURRENT_TIMESTAMP(3) + INTERVAL ? MICROSECOND", [micro]).CreateCommand(conn))
                 scheduled = Convert.ToDateTime(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             foreach (var chunk in newKeys.Chunk(KeysPerStatement))
             {
@@ -361,7 +361,7 @@ public sealed class JobTable
     public async Task<JobCounts> CountsAsync(CancellationToken cancellationToken = default)
     {
         await using var conn = await Table.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = QueryExpression.Command(conn, new SqlFragment("SELECT `status`, COUNT(*) FROM " + Table.FullName + " GROUP BY `status`", []));
+        await using var cmd = new SqlFragment("SELECT `status`, COUNT(*) FROM " + Table.FullName + " GROUP BY `status`", []).CreateCommand(conn);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         long p = 0, res = 0, s = 0, e = 0, i = 0;
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -478,7 +478,7 @@ public sealed class JobTable
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var cmd = QueryExpression.Command(conn, sql);
+            await using var cmd = sql.CreateCommand(conn);
             try
             {
                 return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

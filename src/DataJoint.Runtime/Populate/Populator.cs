@@ -1,4 +1,5 @@
 using DataJoint.Settings;
+using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
@@ -37,7 +38,7 @@ internal sealed class Populator
         if (target.Tier is not (TableTier.Computed or TableTier.Imported))
             throw new DataJointException($"Only Computed and Imported tables are populated; {target.FullName} is {target.Tier}.");
         if (options.MaxCalls is < 0) throw new DataJointException($"MaxCalls must not be negative, got {options.MaxCalls}");
-        if (MakeTransaction.InTransaction(target.Connection))
+        if (WriteSession.Current(target.Connection) is not null)
             throw new DataJointException("Populate cannot be called during a transaction.");
         return new Populator(target, make, keySource, options).RunAsync(cancellationToken);
     }
@@ -128,7 +129,7 @@ internal sealed class Populator
         var clock = Stopwatch.StartNew();
         var started = DateTime.Now;
         var context = _make.CreateContext(_target, key);
-        MakeTransaction? tx = null;
+        WriteSession? tx = null;
         try
         {
             object? computed = null;
@@ -136,7 +137,7 @@ internal sealed class Populator
             if (_make.IsTripartite)
             {
                 // Fetch and compute outside any transaction; the key may already be made.
-                if (await InTargetAsync(conn, key, token).ConfigureAwait(false))
+                if (await InTargetAsync(conn, null, key, token).ConfigureAwait(false))
                 {
                     if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
                     return false;
@@ -148,12 +149,15 @@ internal sealed class Populator
                 }
             }
 
-            // (2) START TRANSACTION WITH CONSISTENT SNAPSHOT.
-            tx = await MakeTransaction.BeginAsync(_target.Connection, conn, token).ConfigureAwait(false);
-            if (!_make.IsTripartite && await InTargetAsync(conn, key, token).ConfigureAwait(false))
+            // (2) START TRANSACTION WITH CONSISTENT SNAPSHOT, on this worker's connection; every insert, delete and fetch
+            // of the make on the same DataJoint connection joins it (the write session is ambient for this flow).
+            tx = WriteSession.Begin(_target.Connection, conn, IsolationLevel.Snapshot);
+            var transaction = await tx.TransactionAsync(token).ConfigureAwait(false);
+            if (!_make.IsTripartite && await InTargetAsync(conn, transaction, key, token).ConfigureAwait(false))
             {
                 // (3) already made (by another worker or by hand): roll back, complete without duration, not counted.
                 await tx.RollbackAsync().ConfigureAwait(false);
+                await tx.DisposeAsync().ConfigureAwait(false);
                 tx = null;
                 if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
                 return false;
@@ -177,6 +181,7 @@ internal sealed class Populator
 
             // (5) COMMIT. A cancellation that arrives now no longer undoes the key: it is finished.
             await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            await tx.DisposeAsync().ConfigureAwait(false);
             tx = null;
             var duration = clock.Elapsed;
             if (_target.TableHeading.AllAttributes.Any(a => a.Name == "_job_start_time"))
@@ -187,7 +192,12 @@ internal sealed class Populator
         }
         catch (Exception ex)
         {
-            if (tx is not null) await tx.RollbackAsync().ConfigureAwait(false);
+            if (tx is not null)
+            {
+                // Rolls the key's rows back and deletes the _schema/... objects its inserts uploaded.
+                await tx.RollbackAsync().ConfigureAwait(false);
+                await tx.DisposeAsync().ConfigureAwait(false);
+            }
             var stopped = token.IsCancellationRequested && ex is OperationCanceledException;
             if (stopped && signals.Received is null)
             {
@@ -210,10 +220,11 @@ internal sealed class Populator
     }
 
     /// <summary>True when the target already holds a row of <paramref name="key"/> (read in the current transaction, if any).</summary>
-    private async Task<bool> InTargetAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, CancellationToken cancellationToken)
+    private async Task<bool> InTargetAsync(DbConnection conn, DbTransaction? transaction, IReadOnlyDictionary<string, object?> key,
+        CancellationToken cancellationToken)
     {
-        var sql = _target.Restrict(key).RenderSelect([], null, 1, null);
-        await using var cmd = QueryExpression.Command(conn, sql);
+        var sql = SelectSql.Select(_target.Restrict(key), [], null, 1, null);
+        await using var cmd = sql.CreateCommand(conn, transaction);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -222,12 +233,10 @@ internal sealed class Populator
     private async Task UpdateJobMetadataAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration,
         CancellationToken cancellationToken)
     {
-        var restricted = _target.Restrict(key);
-        var sb = new System.Text.StringBuilder("UPDATE ").Append(_target.FullName)
-            .Append(" SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=?");
-        var args = new List<object?> { started, duration.TotalSeconds, WorkerIdentity.Version(_settings) };
-        restricted.AppendWhere(sb, args);
-        await using var cmd = QueryExpression.Command(conn, new SqlFragment(sb.ToString(), args.ToArray()));
+        var where = _target.Restrict(key).RootCondition()!;
+        var sql = SqlFragment.Concat("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE ", where, "");
+        sql = sql with { Args = [started, duration.TotalSeconds, WorkerIdentity.Version(_settings), .. where.Args] };
+        await using var cmd = sql.CreateCommand(conn);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
