@@ -15,6 +15,12 @@ internal static class PackageFeed
     public static string RepoRoot =>
         typeof(PackageFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
+    /// <summary>The runtime's project file.</summary>
+    public static string RuntimeProject => Path.Combine(RepoRoot, "src", "DataJoint.Runtime", "DataJoint.Runtime.csproj");
+
+    /// <summary>The generator's project file.</summary>
+    public static string GeneratorProject => Path.Combine(RepoRoot, "src", "DataJoint.Generators", "DataJoint.Generators.csproj");
+
     /// <summary>The packed feed (packing on first use).</summary>
     public static async Task<(string Work, string Feed, string Version)> GetAsync(CancellationToken ct)
     {
@@ -26,7 +32,7 @@ internal static class PackageFeed
             var version = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
             var feed = Path.Combine(work, "feed");
             var artifacts = Path.Combine(work, "artifacts");
-            var (code, text) = await RunAsync(RepoRoot, ct, "pack", Path.Combine(RepoRoot, "src", "DataJoint.Runtime", "DataJoint.Runtime.csproj"),
+            var (code, text) = await RunAsync(RepoRoot, ct, "pack", RuntimeProject,
                 "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}");
             Assert.That(code, Is.Zero, "dotnet pack failed:\n" + text);
             packed = (work, feed, version);
@@ -49,7 +55,15 @@ internal static class PackageFeed
     }
 
     /// <summary>A consumer folder with nuget.config (the feed first), the project file and the given sources.</summary>
-    public static async Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
+    public static Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
+        IReadOnlyDictionary<string, string> files, CancellationToken ct) =>
+        ProjectAsync(name, projectProperties, version => $"""<PackageReference Include="DataJoint.Runtime" Version="{version}" {packageAttributes} />""", files, ct);
+
+    /// <summary>
+    /// A consumer folder with nuget.config (the feed first), an executable project with <paramref name="projectProperties"/>
+    /// and the items <paramref name="items"/> makes from the packed version, and the given sources.
+    /// </summary>
+    public static async Task<string> ProjectAsync(string name, string projectProperties, Func<string, string> items,
         IReadOnlyDictionary<string, string> files, CancellationToken ct)
     {
         var (work, feed, version) = await GetAsync(ct);
@@ -76,12 +90,22 @@ internal static class PackageFeed
                 {projectProperties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="DataJoint.Runtime" Version="{version}" {packageAttributes} />
+                {items(version)}
               </ItemGroup>
             </Project>
             """, ct);
         foreach (var (file, text) in files) await File.WriteAllTextAsync(Path.Combine(dir, file), text, ct);
         return dir;
+    }
+
+    /// <summary>
+    /// The global properties that build the runtime exactly as the pack did (same artifacts folder and version), so a
+    /// consumer's <c>ProjectReference</c> to it finds it up to date instead of building it again.
+    /// </summary>
+    public static async Task<string[]> RuntimeBuildPropertiesAsync(CancellationToken ct)
+    {
+        var (work, _, version) = await GetAsync(ct);
+        return [$"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}"];
     }
 
     /// <summary>Runs <c>dotnet</c> with the arguments; returns the exit code and stdout+stderr.</summary>

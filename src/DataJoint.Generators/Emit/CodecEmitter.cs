@@ -34,7 +34,7 @@ namespace DataJoint.Generators.Emit
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public override global::DataJoint.CodecDescriptor Descriptor => __dataJointDescriptor;");
+            w.Line("protected override global::DataJoint.CodecDescriptor CodecClassMustBePartial_AndItsProjectMustReferenceTheDataJointSourceGenerator() => __dataJointDescriptor;");
             if (m.Mapper is { } mapper)
             {
                 w.Line();

@@ -13,7 +13,7 @@ namespace Lab.Graphs
 
             /// <inheritdoc/>
             [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
-            public override global::DataJoint.CodecDescriptor Descriptor => __dataJointDescriptor;
+            protected override global::DataJoint.CodecDescriptor CodecClassMustBePartial_AndItsProjectMustReferenceTheDataJointSourceGenerator() => __dataJointDescriptor;
         }
     }
 }
