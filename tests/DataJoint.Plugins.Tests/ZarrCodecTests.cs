@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataJoint.Stores;
@@ -72,8 +71,7 @@ public class ZarrCodecTests
             Assert.That((descriptor >> 6) != 0 || (descriptor & 0x20) != 0, Is.True, $"{key}: the frame header has no content size");
             var golden = await File.ReadAllBytesAsync(Path.Combine(DataFolder("expected_int16_3x5"), key + ".raw"));
             Assert.That(new ZstdSharp.Decompressor().Unwrap(frame).ToArray(), Is.EqualTo(golden), $"{key} (decoded with ZstdSharp)");
-            if (ZstdCli.Available)
-                Assert.That(ZstdCli.Decompress(frame), Is.EqualTo(golden), $"{key} (decoded with the zstd command-line tool)");
+            Assert.That(ExternalTool.Run("zstd", ["-d", "-q", "-c"], frame), Is.EqualTo(golden), $"{key} (decoded with the zstd command-line tool)");
         }
     }
 
@@ -229,25 +227,5 @@ public class ZarrCodecTests
             await using var s = File.OpenRead(file);
             await _store.PutAsync(key, s, s.Length);
         }
-    }
-}
-
-/// <summary>The zstd command-line tool (Debian's <c>zstd</c>, in the project's machine image): an independent decoder.</summary>
-internal static class ZstdCli
-{
-    internal static bool Available { get; } = File.Exists("/usr/bin/zstd");
-
-    internal static byte[] Decompress(byte[] frame)
-    {
-        var psi = new ProcessStartInfo("/usr/bin/zstd", "-d -q -c") { RedirectStandardInput = true, RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        using var output = new MemoryStream();
-        var copy = p.StandardOutput.BaseStream.CopyToAsync(output);
-        p.StandardInput.BaseStream.Write(frame);
-        p.StandardInput.Close();
-        copy.Wait();
-        p.WaitForExit();
-        Assert.That(p.ExitCode, Is.Zero, "zstd -d failed");
-        return output.ToArray();
     }
 }
