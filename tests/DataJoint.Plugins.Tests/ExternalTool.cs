@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DataJoint.Plugins.Tests;
+namespace DataJoint.Tests.Tools;
 
 /// <summary>
 /// Independent readers of the files the codecs write (Debian's <c>zstd</c>, <c>h5dump</c> from hdf5-tools, <c>nifti_tool</c>

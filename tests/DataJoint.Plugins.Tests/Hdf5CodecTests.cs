@@ -3,6 +3,8 @@ using DataJoint.Hdf5;
 using DataJoint.Stores;
 using PureHDF;
 
+using DataJoint.Tests.Tools;
+
 namespace DataJoint.Plugins.Tests;
 
 /// <summary>&lt;hdf5@&gt;: HDF5 files written with PureHDF, stored whole, listed in the column, read back lazily; h5dump reads them.</summary>

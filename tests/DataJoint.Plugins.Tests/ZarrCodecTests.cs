@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using DataJoint.Stores;
 using DataJoint.Zarr;
 
+using DataJoint.Tests.Tools;
+
 namespace DataJoint.Plugins.Tests;
 
 /// <summary>
