@@ -86,7 +86,7 @@ public static class TestServices
             : (endpoint, 80);
     }
 
-    private static void Missing(string what, string detail)
+    internal static void Missing(string what, string detail)
     {
         var message = $"{what} is not reachable ({detail}). {HowToStart}";
         if (IsCi) Assert.Fail("CI=true requires the test services: " + message);

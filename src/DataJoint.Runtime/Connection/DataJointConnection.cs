@@ -1,3 +1,5 @@
+using DataJoint.Settings;
+using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
 namespace DataJoint;
@@ -10,16 +12,44 @@ public sealed class DataJointConnection
 {
     private readonly string _connectionString;
 
-    public DataJointConnection(ConnectionSettings settings)
+    /// <summary>A connection with these settings; <paramref name="loggerFactory"/> receives DataJoint's log messages.</summary>
+    public DataJointConnection(ConnectionSettings settings, ILoggerFactory? loggerFactory = null)
+        : this(settings, new DataJointSettings { Database = settings ?? throw new ArgumentNullException(nameof(settings)) }, loggerFactory)
     {
-        Settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _connectionString = settings.ToConnectionString();
     }
 
-    /// <summary>A connection configured from <c>DJ_HOST</c>, <c>DJ_PORT</c>, <c>DJ_USER</c>, <c>DJ_PASS</c>.</summary>
-    public static DataJointConnection FromEnvironment() => new(ConnectionSettings.FromEnvironment());
+    private DataJointConnection(ConnectionSettings settings, DataJointSettings all, ILoggerFactory? loggerFactory)
+    {
+        Settings = settings;
+        AllSettings = all;
+        _connectionString = settings.ToConnectionString();
+        Loggers = loggerFactory is null ? DataJointLoggers.None : new DataJointLoggers(loggerFactory, all.LogLevel);
+        if (loggerFactory is not null) all.WarnUnknownKeys(Loggers.Connection);
+    }
 
+    /// <summary>
+    /// A connection configured as DataJoint Python would be in the current directory: <c>DJ_*</c> variables,
+    /// <c>datajoint.json</c>, <c>.secrets/</c> (<see cref="DataJointSettings.Load(string?)"/>).
+    /// </summary>
+    public static DataJointConnection FromEnvironment() => FromSettings(DataJointSettings.Load());
+
+    /// <summary>
+    /// A connection from loaded settings (its <see cref="DataJointSettings.Database"/> section); the other sections stay
+    /// available as <see cref="AllSettings"/> (schemas read <c>create_tables</c>, deletes read <c>safemode</c>, …).
+    /// </summary>
+    public static DataJointConnection FromSettings(DataJointSettings settings, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new DataJointConnection(settings.Database, settings, loggerFactory);
+    }
+
+    /// <summary>The database settings.</summary>
     public ConnectionSettings Settings { get; }
+
+    /// <summary>Every settings section this connection was made from (defaults for the sections not given).</summary>
+    public DataJointSettings AllSettings { get; }
+
+    internal DataJointLoggers Loggers { get; }
 
     /// <summary>Opens a pooled session with DataJoint's <c>sql_mode</c> set. The caller disposes it.</summary>
     public async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken = default)
@@ -31,18 +61,37 @@ public sealed class DataJointConnection
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = "SET SESSION sql_mode = '" + ConnectionSettings.SqlMode + "'";
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (Loggers.Sql.IsEnabled(LogLevel.Debug)) SqlLog.Attach(conn, Loggers.Sql);
+            if (Loggers.Connection.IsEnabled(LogLevel.Debug))
+                DataJointLog.Connected(Loggers.Connection, Settings.ToString(), Settings.Tls.ToString());
             return conn;
         }
         catch (MySqlException ex)
         {
             await conn.DisposeAsync().ConfigureAwait(false);
-            throw new DataJointException($"Cannot connect to the database server at {Settings}: {ex.Message}", ex);
+            throw new DataJointException($"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw new DataJointException($"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}", ex);
         }
         catch
         {
             await conn.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    private string TlsHint(Exception ex)
+    {
+        if (Settings.Tls != TlsMode.Required) return "";
+        var text = ex.ToString();
+        if (text.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase))
+            return " (database.use_tls requires TLS, but the server does not offer TLS)";
+        if (text.Contains("Authentication", StringComparison.Ordinal) || text.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+            return " (database.use_tls requires TLS, and the TLS handshake failed: check database.use_tls ca/cert/key)";
+        return " (database.use_tls requires TLS)";
     }
 
     /// <summary>Returns the server's version string (for MariaDB, e.g. <c>10.11.19-MariaDB</c>).</summary>

@@ -546,6 +546,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     {
         var cmd = conn.CreateCommand();
         cmd.CommandText = sql.Sql;
+        SqlLog.Statement(conn, sql.Sql);
         cmd.Transaction = tx;
         foreach (var a in sql.Args)
         {

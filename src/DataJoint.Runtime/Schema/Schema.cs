@@ -51,6 +51,7 @@ public sealed class Schema
             if (!createIfMissing)
                 throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false");
             await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
+            DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
         }
         return new Schema(connection, database, dialect, stores);
     }
@@ -164,6 +165,7 @@ public sealed class Schema
                 throw dj;
             }
             await WriteLineageAsync(conn, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
+            DataJointLog.Declared(Connection.Loggers.Schema, Database, tableName);
         }
         var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
                     ?? throw new DataJointException($"The table `{Database}`.`{tableName}` is not defined.");
@@ -236,12 +238,14 @@ public sealed class Schema
         await using (var del = conn.CreateCommand())
         {
             del.CommandText = LineageSql.DeleteForTable(Database);
+            SqlLog.Statement(conn, del.CommandText);
             AddNamed(del, "@table_name", tableName);
             await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         if (rows.Count == 0) return;
         await using var up = conn.CreateCommand();
         up.CommandText = LineageSql.Upsert(Database, rows.Count);
+        SqlLog.Statement(conn, up.CommandText);
         for (var i = 0; i < rows.Count; i++)
         {
             var n = i.ToString(CultureInfo.InvariantCulture);
@@ -293,6 +297,7 @@ public sealed class Schema
     {
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
+        SqlLog.Statement(conn, sql);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -420,6 +420,7 @@ public class Table : QueryExpression
                 var cmd = conn.CreateCommand();
                 cmd.Transaction = tx;
                 cmd.CommandText = sql;
+                SqlLog.Statement(conn, sql);
                 var ps = cmd.Parameters;
                 foreach (var a in args)
                 {
