@@ -148,6 +148,8 @@ public sealed record ConnectionSettings
             CharacterSet = "utf8mb4",
             // DataJoint semantics: one session sql_mode, set on every pooled connection.
             Pipelining = true,
+            // Catalogue reads (headings, foreign keys) run on a write session's connection inside its transaction.
+            IgnoreCommandTransaction = true,
         };
         if (TlsCaFile is not null) b.SslCa = TlsCaFile;
         if (TlsCertFile is not null) b.SslCert = TlsCertFile;

@@ -11,20 +11,20 @@ public static class HashStorage
 {
     /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if the object exists) and returns its column metadata.</summary>
     public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, owned: false, cancellationToken);
+        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, uploads: null, cancellationToken);
 
     /// <summary>
     /// Stores the content <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: its header, then the
     /// value's own memory, never copied into one buffer), handed over by the caller (the built-in <c>&lt;hash@&gt;</c>
-    /// codec's encoded value): inside an insert the upload then runs in the background while the next value is encoded,
-    /// and the insert waits for it before its transaction.
+    /// codec's encoded value): inside an insert (<paramref name="uploads"/>: the operation's tracker) the upload then runs
+    /// in the background while the next value is encoded, and the insert waits for it before writing its rows.
     /// </summary>
     internal static Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        CancellationToken cancellationToken = default) =>
-        PutCoreAsync(store, schema, head, tail, owned: true, cancellationToken);
+        UploadTracker? uploads, CancellationToken cancellationToken = default) =>
+        PutCoreAsync(store, schema, head, tail, uploads, cancellationToken);
 
     private static async Task<HashMetadata> PutCoreAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        bool owned, CancellationToken cancellationToken)
+        UploadTracker? uploads, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var hash = ContentHash.Compute(head.Span, tail.Span);
@@ -32,9 +32,9 @@ public static class HashStorage
         long size = (long)head.Length + tail.Length;
         if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
         {
-            if (owned && store is IDeferredUploads deferred)
+            if (uploads is not null)
             {
-                await deferred.PutOwnedAsync(path, head, tail, cancellationToken).ConfigureAwait(false);
+                await uploads.PutOwnedAsync(store.Name, path, head, tail, cancellationToken).ConfigureAwait(false);
             }
             else
             {
