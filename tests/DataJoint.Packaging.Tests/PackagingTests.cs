@@ -1,55 +1,39 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Reflection;
+using DataJoint.Tests.Tools;
 
 namespace DataJoint.Packaging.Tests;
 
 /// <summary>
-/// Packs DataJoint.Runtime into a local folder and builds a small consumer project against that package,
+/// Packs DataJoint.Runtime into a local folder (<see cref="PackageFeed"/>) and builds a small consumer project against that package,
 /// proving that the generator ships inside the package and runs in a user's build.
 /// </summary>
 public class PackagingTests
 {
-    private static string RepoRoot =>
-        typeof(PackagingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepoRoot").Value!;
+    private static string RepoRoot => DotnetCli.RepoRoot;
+
+    private static Task<string> Dotnet(string workingDirectory, CancellationToken ct, params string[] args) => DotnetCli.Run(workingDirectory, ct, args);
 
     [Test]
     [CancelAfter(600_000)]
     public async Task RuntimePackage_ContainsGenerator_AndConsumerBuildRunsIt(CancellationToken ct)
     {
-        var work = Directory.CreateTempSubdirectory("dj-pack-");
+        var feed = await PackageFeed.EnsurePackedAsync(ct);
+        var version = PackageFeed.Version;
+        var nupkg = Path.Combine(feed, $"DataJoint.Runtime.{version}.nupkg");
+        Assert.That(File.Exists(nupkg), Is.True, "package was not written");
+        using (var zip = ZipFile.OpenRead(nupkg))
+        {
+            var entries = zip.Entries.Select(e => e.FullName).ToList();
+            Assert.That(entries, Does.Contain("analyzers/dotnet/cs/DataJoint.Generators.dll"));
+            Assert.That(entries, Does.Contain("lib/net10.0/DataJoint.Runtime.dll"));
+        }
+
+        var work = Directory.CreateTempSubdirectory("dj-consumer-");
         try
         {
-            // A unique version so the NuGet cache never serves an older build of the package.
-            var version = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            var feed = Path.Combine(work.FullName, "feed");
-            var artifacts = Path.Combine(work.FullName, "artifacts");
-            await Dotnet(RepoRoot, ct, "pack", Path.Combine(RepoRoot, "src", "DataJoint.Runtime", "DataJoint.Runtime.csproj"),
-                "-c", "Release", "-o", feed, $"-p:Version={version}",
-                "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}");
-
-            var nupkg = Path.Combine(feed, $"DataJoint.Runtime.{version}.nupkg");
-            Assert.That(File.Exists(nupkg), Is.True, "package was not written");
-            using (var zip = ZipFile.OpenRead(nupkg))
-            {
-                var entries = zip.Entries.Select(e => e.FullName).ToList();
-                Assert.That(entries, Does.Contain("analyzers/dotnet/cs/DataJoint.Generators.dll"));
-                Assert.That(entries, Does.Contain("lib/net10.0/DataJoint.Runtime.dll"));
-            }
-
             var consumer = Path.Combine(work.FullName, "consumer");
             Directory.CreateDirectory(consumer);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-                  </packageSources>
-                </configuration>
-                """, ct);
+            await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), PackageFeed.NugetConfig, ct);
             await File.WriteAllTextAsync(Path.Combine(consumer, "Consumer.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
@@ -107,19 +91,4 @@ public class PackagingTests
         """;
 
     internal const string ConsumerExpectation = "runtime: DataJoint.Runtime";
-
-    private static async Task<string> Dotnet(string workingDirectory, CancellationToken ct, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(ct);
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        var text = await stdout + await stderr;
-        Assert.That(p.ExitCode, Is.Zero, $"dotnet {string.Join(' ', args)} failed:\n{text}");
-        return text;
-    }
 }
