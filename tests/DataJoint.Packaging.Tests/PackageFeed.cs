@@ -1,51 +1,52 @@
-using DataJoint.Tests.Tools;
+using System.Diagnostics;
+using System.Reflection;
 
 namespace DataJoint.Packaging.Tests;
 
 /// <summary>
-/// One local NuGet feed per test run holding DataJoint.Runtime and the plugin codec packages, packed together (one
-/// `dotnet pack` of a solution filter) with a unique version so the NuGet cache never serves an older build. Consumers
-/// get a nuget.config pointing at it. Removed, with those versions in the NuGet cache, after the run.
+/// Packs DataJoint.Runtime and the plugin codec packages once per test run into a temporary feed (unique version, so the NuGet cache never serves an
+/// older build) and writes consumer projects against it; runs <c>dotnet</c> as a user would.
 /// </summary>
-[SetUpFixture]
-public sealed class PackageFeed
+internal static class PackageFeed
 {
-    internal static readonly string[] Projects =
+    /// <summary>The projects packed into the feed: the runtime and the plugin codec packages.</summary>
+    internal static readonly string[] PackedProjects =
     [
         "src/DataJoint.Runtime/DataJoint.Runtime.csproj",
         "plugins/DataJoint.Codecs.Zarr/DataJoint.Codecs.Zarr.csproj",
         "plugins/DataJoint.Codecs.Hdf5/DataJoint.Codecs.Hdf5.csproj",
     ];
 
-    internal static readonly string[] Packages = ["DataJoint.Runtime", "DataJoint.Codecs.Zarr", "DataJoint.Codecs.Hdf5"];
+    /// <summary>Their package ids.</summary>
+    internal static readonly string[] PackageIds = ["DataJoint.Runtime", "DataJoint.Codecs.Zarr", "DataJoint.Codecs.Hdf5"];
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static DirectoryInfo? _work;
-    private static bool _packed;
+    private static (string Work, string Feed, string Version)? packed;
 
-    internal static string Version { get; } = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+    public static string RepoRoot =>
+        typeof(PackageFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
-    internal static string Work => (_work ??= Directory.CreateTempSubdirectory("dj-pack-")).FullName;
-
-    internal static string Folder => Path.Combine(Work, "feed");
-
-    /// <summary>Packs the packages (once per run) and returns the feed folder.</summary>
-    internal static async Task<string> EnsurePackedAsync(CancellationToken ct)
+    /// <summary>The packed feed (packing on first use).</summary>
+    public static async Task<(string Work, string Feed, string Version)> GetAsync(CancellationToken ct)
     {
         await Gate.WaitAsync(ct);
         try
         {
-            if (!_packed)
-            {
-                var filter = Path.Combine(Work, "packages.slnf");
-                var solution = Path.Combine(DotnetCli.RepoRoot, "DataJoint.sln").Replace("\\", "\\\\");
-                var projects = string.Join(", ", Projects.Select(p => $"\"{p}\""));
-                await File.WriteAllTextAsync(filter, "{\"solution\": {\"path\": \"" + solution + "\", \"projects\": [" + projects + "]}}", ct);
-                await DotnetCli.Run(DotnetCli.RepoRoot, ct, "pack", filter, "-c", "Release", "-o", Folder, $"-p:Version={Version}",
-                    "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(Work, "artifacts")}");
-                _packed = true;
-            }
-            return Folder;
+            if (packed is { } p) return p;
+            var work = Directory.CreateTempSubdirectory("dj-pack-").FullName;
+            var version = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+            var feed = Path.Combine(work, "feed");
+            var artifacts = Path.Combine(work, "artifacts");
+            // One pack of a solution filter: the runtime and the plugin codec packages build together.
+            var filter = Path.Combine(work, "packages.slnf");
+            var solution = Path.Combine(RepoRoot, "DataJoint.sln").Replace("\\", "\\\\");
+            var projects = string.Join(", ", PackedProjects.Select(p => $"\"{p}\""));
+            await File.WriteAllTextAsync(filter, "{\"solution\": {\"path\": \"" + solution + "\", \"projects\": [" + projects + "]}}", ct);
+            var (code, text) = await RunAsync(RepoRoot, ct, "pack", filter,
+                "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}");
+            Assert.That(code, Is.Zero, "dotnet pack failed:\n" + text);
+            packed = (work, feed, version);
+            return packed.Value;
         }
         finally
         {
@@ -53,29 +54,88 @@ public sealed class PackageFeed
         }
     }
 
-    /// <summary>A nuget.config for a consumer folder: the local feed first, then nuget.org (for the packages' dependencies).</summary>
-    internal static string NugetConfig => $"""
-        <?xml version="1.0" encoding="utf-8"?>
-        <configuration>
-          <packageSources>
-            <clear />
-            <add key="local" value="{Folder}" />
-            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-          </packageSources>
-        </configuration>
-        """;
-
-    [OneTimeTearDown]
-    public void RemoveFeed()
+    /// <summary>Deletes the feed and every consumer (called once after all tests).</summary>
+    public static void Delete()
     {
-        if (_work is not null)
-            try { _work.Delete(recursive: true); } catch (IOException) { }
-        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                    ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in Packages)
+        if (packed is { } p)
         {
-            var folder = Path.Combine(cache, id.ToLowerInvariant(), Version);
-            try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); } catch (IOException) { }
+            try { Directory.Delete(p.Work, recursive: true); } catch (IOException) { }
+            // Leave no test versions of these packages in the NuGet cache.
+            var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            foreach (var id in PackageIds)
+                try { Directory.Delete(Path.Combine(cache, id.ToLowerInvariant(), p.Version), recursive: true); } catch (IOException) { }
+            packed = null;
         }
     }
+
+    /// <summary>
+    /// A consumer folder with nuget.config (the feed first), the project file (DataJoint.Runtime and any
+    /// <paramref name="otherPackages"/> of the feed) and the given sources.
+    /// </summary>
+    public static async Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
+        IReadOnlyDictionary<string, string> files, CancellationToken ct, IEnumerable<string>? otherPackages = null)
+    {
+        var (work, feed, version) = await GetAsync(ct);
+        var dir = Path.Combine(work, name);
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                {projectProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="DataJoint.Runtime" Version="{version}" {packageAttributes} />
+                {string.Concat((otherPackages ?? []).Select(id => $"<PackageReference Include=\"{id}\" Version=\"{version}\" />"))}
+              </ItemGroup>
+            </Project>
+            """, ct);
+        foreach (var (file, text) in files) await File.WriteAllTextAsync(Path.Combine(dir, file), text, ct);
+        return dir;
+    }
+
+    /// <summary>Runs <c>dotnet</c> with the arguments; returns the exit code and stdout+stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, CancellationToken ct, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, asserting success.</summary>
+    public static async Task<string> DotnetAsync(string workingDirectory, CancellationToken ct, params string[] args)
+    {
+        var (code, text) = await RunAsync(workingDirectory, ct, args);
+        Assert.That(code, Is.Zero, $"dotnet {string.Join(' ', args)} failed:\n{text}");
+        return text;
+    }
+}
+
+[SetUpFixture]
+public sealed class PackageFeedCleanup
+{
+    [OneTimeTearDown]
+    public void DeleteFeed() => PackageFeed.Delete();
 }

@@ -1,24 +1,20 @@
+using System.Diagnostics;
 using System.IO.Compression;
-using DataJoint.Tests.Tools;
+using System.Reflection;
 
 namespace DataJoint.Packaging.Tests;
 
 /// <summary>
-/// Packs DataJoint.Runtime into a local folder (<see cref="PackageFeed"/>) and builds a small consumer project against that package,
+/// Packs DataJoint.Runtime into a local folder and builds a small consumer project against that package,
 /// proving that the generator ships inside the package and runs in a user's build.
 /// </summary>
 public class PackagingTests
 {
-    private static string RepoRoot => DotnetCli.RepoRoot;
-
-    private static Task<string> Dotnet(string workingDirectory, CancellationToken ct, params string[] args) => DotnetCli.Run(workingDirectory, ct, args);
-
     [Test]
     [CancelAfter(600_000)]
     public async Task RuntimePackage_ContainsGenerator_AndConsumerBuildRunsIt(CancellationToken ct)
     {
-        var feed = await PackageFeed.EnsurePackedAsync(ct);
-        var version = PackageFeed.Version;
+        var (_, feed, version) = await PackageFeed.GetAsync(ct);
         var nupkg = Path.Combine(feed, $"DataJoint.Runtime.{version}.nupkg");
         Assert.That(File.Exists(nupkg), Is.True, "package was not written");
         using (var zip = ZipFile.OpenRead(nupkg))
@@ -28,43 +24,18 @@ public class PackagingTests
             Assert.That(entries, Does.Contain("lib/net10.0/DataJoint.Runtime.dll"));
         }
 
-        var work = Directory.CreateTempSubdirectory("dj-consumer-");
-        try
-        {
-            var consumer = Path.Combine(work.FullName, "consumer");
-            Directory.CreateDirectory(consumer);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), PackageFeed.NugetConfig, ct);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                    <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="DataJoint.Runtime" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """, ct);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "Program.cs"), ConsumerProgram, ct);
+        var consumer = await PackageFeed.ConsumerAsync("consumer", "<EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles><ImplicitUsings>disable</ImplicitUsings>", "",
+            new Dictionary<string, string> { ["Program.cs"] = ConsumerProgram }, ct);
+        await PackageFeed.DotnetAsync(consumer, ct, "build", "-c", "Release");
+        var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.g.cs", SearchOption.AllDirectories)
+            .Where(f => f.Contains("DataJoint.Generators", StringComparison.Ordinal)).ToList();
+        Assert.That(generated, Is.Not.Empty, "the generator from the package produced no files in the consumer build");
 
-            await Dotnet(consumer, ct, "build", "-c", "Release");
-            var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.g.cs", SearchOption.AllDirectories)
-                .Where(f => f.Contains("DataJoint.Generators", StringComparison.Ordinal)).ToList();
-            Assert.That(generated, Is.Not.Empty, "the generator from the package produced no files in the consumer build");
-
-            var output = await Dotnet(consumer, ct, "run", "-c", "Release", "--no-build");
-            Assert.That(output, Does.Contain("generator ran: 0.1.0"));
-            Assert.That(output, Does.Contain(ConsumerExpectation));
-            Assert.That(output, Does.Contain("codecs: attach,blob,filepath,hash,npy,object,shout"), "the consumer's [Codec] is registered");
-            Assert.That(output, Does.Contain("chain: shout>blob>hash json main"));
-        }
-        finally
-        {
-            try { work.Delete(recursive: true); } catch (IOException) { }
-        }
+        var output = await PackageFeed.DotnetAsync(consumer, ct, "run", "-c", "Release", "--no-build");
+        Assert.That(output, Does.Contain("generator ran: 0.1.0"));
+        Assert.That(output, Does.Contain(ConsumerExpectation));
+        Assert.That(output, Does.Contain("codecs: attach,blob,filepath,hash,npy,object,shout"), "the consumer's [Codec] is registered");
+        Assert.That(output, Does.Contain("chain: shout>blob>hash json main"));
     }
 
     /// <summary>The consumer's source: uses the runtime and a type only the generator emits.</summary>

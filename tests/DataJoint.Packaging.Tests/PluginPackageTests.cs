@@ -14,59 +14,35 @@ public class PluginPackageTests
     [CancelAfter(600_000)]
     public async Task PluginCodecsSample_BuiltAgainstThePackedPlugins_RunsAndReadsBack(CancellationToken ct)
     {
-        var root = DotnetCli.RepoRoot;
-        var feed = await PackageFeed.EnsurePackedAsync(ct);
-        var version = PackageFeed.Version;
-        var work = Directory.CreateTempSubdirectory("dj-plugin-consumer-");
-        try
+        var root = PackageFeed.RepoRoot;
+        var (_, feed, version) = await PackageFeed.GetAsync(ct);
+        using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"DataJoint.Codecs.Zarr.{version}.nupkg")))
         {
-            using (var zip = ZipFile.OpenRead(Path.Combine(feed, $"DataJoint.Codecs.Zarr.{version}.nupkg")))
-            {
-                Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/DataJoint.Codecs.Zarr.dll"));
-                using var nuspec = new StreamReader(zip.GetEntry("DataJoint.Codecs.Zarr.nuspec")!.Open());
-                var text = await nuspec.ReadToEndAsync(ct);
-                Assert.That(text, Does.Contain($"<dependency id=\"DataJoint.Runtime\" version=\"{version}\""));
-                Assert.That(text, Does.Contain("<dependency id=\"ZstdSharp.Port\""));
-                Assert.That(text, Does.Not.Contain("DataJoint.Generators"), "the generator reaches users through DataJoint.Runtime only");
-            }
-
-            var consumer = Path.Combine(work.FullName, "PluginCodecs");
-            Directory.CreateDirectory(consumer);
-            foreach (var source in Directory.EnumerateFiles(Path.Combine(root, "samples", "PluginCodecs"), "*.cs"))
-                File.Copy(source, Path.Combine(consumer, Path.GetFileName(source)));
-            await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), PackageFeed.NugetConfig, ct);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "PluginCodecs.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    {string.Join("\n    ", PackageFeed.Packages.Select(p => $"<PackageReference Include=\"{p}\" Version=\"{version}\" />"))}
-                  </ItemGroup>
-                </Project>
-                """, ct);
-
-            await DotnetCli.Run(consumer, ct, "build", "-c", "Release", "-o", Path.Combine(consumer, "out"));
-            var output = await SampleRunner.RunAsync("PluginCodecs", Path.Combine(consumer, "out", "PluginCodecs.dll"), ct);
-
-            Assert.That(output, Does.Contain("codecs: attach, blob, filepath, hash, hdf5, movie, npy, object, zarr"));
-            Assert.That(output, Does.Contain("<zarr> from assembly DataJoint.Codecs.Zarr, <hdf5> from DataJoint.Codecs.Hdf5"));
-            Assert.That(output, Does.Contain("chain <movie@main>: movie > zarr -> json"));
-            Assert.That(output, Does.Match(@"<movie@main>: float32 \[30, 32, 48\] at _schema/djnet_test_plugincodecs_\w+/recording/session_id=1/movie_[\w-]{8}\.zarr \(shape from the column, no download\)"));
-            Assert.That(output, Does.Contain("zarr.json: chunks [1, 32, 48], codecs bytes+zstd, attributes {\"kind\":\"calcium imaging movie\",\"axes\":\"t,y,x\"}"));
-            Assert.That(output, Does.Contain("frame 7: 1536 pixels, pixel (5, 12) = 7.0512"));
-            Assert.That(output, Does.Contain("<zarr@main>: float64 [1000], first values 1, 0.5, 0.3333"));
-            Assert.That(output, Does.Match(@"<hdf5@main>: \d+ bytes at _schema/\w+/recording/session_id=1/ephys_[\w-]{8}\.h5; datasets /acquisition/lfp float64 \[2, 3\]; session_description '2p imaging with LFP'"));
-            Assert.That(output, Does.Contain("lfp[1, 2] = 1.3"));
-            Assert.That(output, Does.Contain("plugins done"));
+            Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/DataJoint.Codecs.Zarr.dll"));
+            using var nuspec = new StreamReader(zip.GetEntry("DataJoint.Codecs.Zarr.nuspec")!.Open());
+            var text = await nuspec.ReadToEndAsync(ct);
+            Assert.That(text, Does.Contain($"<dependency id=\"DataJoint.Runtime\" version=\"{version}\""));
+            Assert.That(text, Does.Contain("<dependency id=\"ZstdSharp.Port\""));
+            Assert.That(text, Does.Not.Contain("DataJoint.Generators"), "the generator reaches users through DataJoint.Runtime only");
         }
-        finally
-        {
-            try { work.Delete(recursive: true); } catch (IOException) { }
-        }
+
+        // The sample's own sources, in a fresh folder, against the packages only.
+        var sources = Directory.EnumerateFiles(Path.Combine(root, "samples", "PluginCodecs"), "*.cs")
+            .ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
+        var consumer = await PackageFeed.ConsumerAsync("PluginCodecs", "", "", sources, ct, ["DataJoint.Codecs.Zarr", "DataJoint.Codecs.Hdf5"]);
+        Assert.That(File.ReadAllText(Path.Combine(consumer, "PluginCodecs.csproj")), Does.Not.Contain("ProjectReference"));
+        await PackageFeed.DotnetAsync(consumer, ct, "build", "-c", "Release", "-o", Path.Combine(consumer, "out"));
+        var output = await SampleRunner.RunAsync("PluginCodecs", Path.Combine(consumer, "out", "PluginCodecs.dll"), ct);
+
+        Assert.That(output, Does.Contain("codecs: attach, blob, filepath, hash, hdf5, movie, npy, object, zarr"));
+        Assert.That(output, Does.Contain("<zarr> from assembly DataJoint.Codecs.Zarr, <hdf5> from DataJoint.Codecs.Hdf5"));
+        Assert.That(output, Does.Contain("chain <movie@main>: movie > zarr -> json"));
+        Assert.That(output, Does.Match(@"<movie@main>: float32 \[30, 32, 48\] at _schema/djnet_test_plugincodecs_\w+/recording/session_id=1/movie_[\w-]{8}\.zarr \(shape from the column, no download\)"));
+        Assert.That(output, Does.Contain("zarr.json: chunks [1, 32, 48], codecs bytes+zstd, attributes {\"kind\":\"calcium imaging movie\",\"axes\":\"t,y,x\"}"));
+        Assert.That(output, Does.Contain("frame 7: 1536 pixels, pixel (5, 12) = 7.0512"));
+        Assert.That(output, Does.Contain("<zarr@main>: float64 [1000], first values 1, 0.5, 0.3333"));
+        Assert.That(output, Does.Match(@"<hdf5@main>: \d+ bytes at _schema/\w+/recording/session_id=1/ephys_[\w-]{8}\.h5; datasets /acquisition/lfp float64 \[2, 3\]; session_description '2p imaging with LFP'"));
+        Assert.That(output, Does.Contain("lfp[1, 2] = 1.3"));
+        Assert.That(output, Does.Contain("plugins done"));
     }
 }

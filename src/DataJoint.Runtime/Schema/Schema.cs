@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Data.Common;
 using System.Globalization;
 using DataJoint.Declare;
@@ -237,7 +238,12 @@ public sealed class Schema
             parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = DdlCompiler.Compile(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver).ThrowIfFailed();
+        var jobs = Connection.AllSettings.Jobs;
+        var options = new DeclareOptions
+        {
+            AddJobMetadata = jobs.AddJobMetadata, AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables,
+        };
+        var result = DdlCompiler.Compile(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
 
         var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
@@ -270,8 +276,43 @@ public sealed class Schema
     /// emitted for it (no reflection): its definition, tier, master and the classes its foreign keys reference, which
     /// are declared first — in their own database when bound to one by <c>[Table(Schema = ...)]</c>.
     /// </summary>
-    public Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable, ITableClass =>
-        TableAsync(T.Metadata, cancellationToken);
+    /// A Lookup class's static <c>Contents</c> (Python's <c>contents</c>) is inserted when the class is first opened through
+    /// this schema object, skipping rows already there.
+    public async Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable, ITableClass
+    {
+        var opened = GetTable(T.Metadata.RegistryName) is not null;
+        var table = await TableAsync(T.Metadata, cancellationToken).ConfigureAwait(false);
+        if (!opened && T.Metadata.Tier == TableTier.Lookup && LookupContents(typeof(T)) is { } contents)
+            await table.InsertAsync(contents.Cast<object>().Select(GeneratedRowAsDictionary), new InsertOptions { SkipDuplicates = true },
+                cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>
+    /// The rows of a Lookup class's static <c>Contents</c> property or field (Python's <c>contents</c>), inserted on
+    /// declare with duplicates skipped; null when the class has none.
+    /// </summary>
+    private static object GeneratedRowAsDictionary(object row)
+    {
+        // A generated Row record names its attributes with [AttributeName]; other row shapes are read as they are.
+        var named = row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<AttributeNameAttribute>()))
+            .Where(p => p.Attribute is not null).ToList();
+        return named.Count == 0 ? row : named.ToDictionary(p => p.Attribute!.Name, p => p.Property.GetValue(row));
+    }
+
+    private static System.Collections.IEnumerable? LookupContents(Type type)
+    {
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
+        var value = type.GetProperty("Contents", flags)?.GetValue(null) ?? type.GetField("Contents", flags)?.GetValue(null);
+        return value switch
+        {
+            null => null,
+            string => throw new DataJointException($"{type.Name}.Contents must be a collection of rows, not a string"),
+            System.Collections.IEnumerable rows => rows,
+            _ => throw new DataJointException($"{type.Name}.Contents must be a collection of rows (rows of its generated Row record, dictionaries or objects)"),
+        };
+    }
 
     /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>
     internal async Task<Table> TableAsync(TableMetadata info, CancellationToken cancellationToken)
