@@ -24,6 +24,11 @@ public sealed record FetchOptions
     public long? Limit { get; init; }
     /// <summary>Skip this many rows first (ordering should be given).</summary>
     public long? Offset { get; init; }
+    /// <summary>
+    /// The folder <c>&lt;attach&gt;</c> values are written to (Python's <c>download_path</c>); null: the connection's
+    /// <see cref="DataJointConnection.DownloadPath"/>, else the <c>download_path</c> setting, else the working directory.
+    /// </summary>
+    public string? DownloadPath { get; init; }
 }
 
 /// <summary>SQL text with its positional arguments, composed without renumbering.</summary>

@@ -401,46 +401,64 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, Func<DbDataReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
     {
         var list = new List<T>();
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, sql);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        try
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                list.Add(await read(reader, cancellationToken).ConfigureAwait(false));
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(conn, sql);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    list.Add(await read(reader, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
+        {
+            throw dj;
         }
         return list;
     }
 
     /// <summary>
     /// Runs a fetch statement and yields every row read with its reader. <paramref name="prepare"/> (statement and
-    /// row reader) runs when enumeration starts, so a bad request fails there as before.
+    /// row reader) runs when enumeration starts, so a bad request fails there as before. Driver failures (a lost
+    /// connection mid-stream) surface as <see cref="DataJointException"/> subtypes.
     /// </summary>
     private async IAsyncEnumerable<T> StreamEachAsync<T>(Func<(SqlFragment Sql, Func<DbDataReader, CancellationToken, ValueTask<T>> Read)> prepare,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (sql, read) = prepare();
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var conn = await Guard(Connection.OpenAsync(cancellationToken)).ConfigureAwait(false);
         await using var cmd = Command(conn, sql);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
+        var reader = await Guard(cmd.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
                 yield return await read(reader, cancellationToken).ConfigureAwait(false);
+        }
+
+        async Task<TResult> Guard<TResult>(Task<TResult> step)
+        {
+            try
+            {
+                return await step.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
+            {
+                throw dj;
+            }
         }
     }
 
-    private async Task<DbDataReader> ExecuteFetchAsync(DbCommand cmd, CancellationToken cancellationToken)
+    /// <summary>The driver's exception as a <see cref="DataJointException"/> naming what this query reads, or null.</summary>
+    private protected DataJointException? TranslateError(Exception exception, string action)
     {
-        try
-        {
-            return await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, "fetch") is { } dj)
-        {
-            throw dj;
-        }
+        var (schema, table) = Location;
+        return Dialect.TranslateError(exception, action + " from " + RestrictionTarget, schema, table);
     }
+
+    /// <summary>The schema and table this query reads when it is one table (for errors), else nulls.</summary>
+    private protected virtual (string? Schema, string? Table) Location => (null, null);
 
     /// <summary>What one fetch reads per row: the attributes, their column readers and codecs, the shared row shape.</summary>
     private sealed class RowReader
@@ -449,7 +467,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         private readonly ColumnReaders.ReadColumn[] _readers;
         private readonly bool _hasCodecs;
         private readonly RowShape _shape;
-        private readonly DataJoint.Stores.IStoreProvider? _stores;
+        private readonly CodecRead? _codecRead;
 
         public RowReader(QueryExpression query, FetchOptions? options)
         {
@@ -459,7 +477,12 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
             _readers = _attrs.Select(a => ColumnReaders.For(a.Kind)).ToArray();
             _hasCodecs = _attrs.Any(a => a.CodecName is not null);
             _shape = new RowShape(names);
-            _stores = query.Stores;
+            if (_hasCodecs)
+            {
+                var (schema, table) = query.Location;
+                _codecRead = new CodecRead(schema, table, query.Stores,
+                    options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.Configured.DownloadPath);
+            }
         }
 
         public SqlFragment Sql { get; }
@@ -477,8 +500,18 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         private async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
         {
             for (var i = 0; i < values.Length; i++)
-                if (_attrs[i].CodecName is not null && values[i] is not null)
-                    values[i] = await AttributeCodecs.Current.DecodeAsync(_attrs[i], values[i]!, _stores, cancellationToken).ConfigureAwait(false);
+            {
+                if (_attrs[i].CodecName is null || values[i] is null) continue;
+                try
+                {
+                    values[i] = await AttributeCodecs.Current.DecodeAsync(_attrs[i], values[i]!, _codecRead!, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DataJointException ex)
+                {
+                    ex.Locate(_codecRead!.Schema, _codecRead.Table, _attrs[i].Name);
+                    throw;
+                }
+            }
             return new Row(_shape, values);
         }
     }
@@ -522,13 +555,13 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         {
             sql = SqlFragment.Concat("SELECT COUNT(*) FROM (", RenderSelect(null, null, null, null), ") AS `$count`");
         }
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = Command(conn, sql);
         try
         {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(conn, sql);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, "count") is { } dj)
+        catch (Exception ex) when (TranslateError(ex, "count") is { } dj)
         {
             throw dj;
         }

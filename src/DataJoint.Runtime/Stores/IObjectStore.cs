@@ -25,6 +25,13 @@ public interface IObjectStore
     /// <summary>Size in bytes, or null if there is no such object.</summary>
     Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// When the object was last written (UTC), or null when there is no such object or the store cannot tell. Used by
+    /// <see cref="ObjectRef.VerifyAsync"/> to see objects changed after their row recorded them.
+    /// </summary>
+    Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult<DateTimeOffset?>(null);
+
     /// <summary>Deletes the object; a missing object is not an error.</summary>
     Task DeleteAsync(string path, CancellationToken cancellationToken = default);
 
@@ -60,4 +67,14 @@ internal interface IDeferredUploads
 {
     /// <summary>Queues the upload of <paramref name="head"/> then <paramref name="tail"/> as the object <paramref name="path"/>; returns once it is queued.</summary>
     ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// How hash-addressed puts through a store treat an object that already exists: with
+/// <see cref="VerifyExistingContent"/> its bytes are hashed too (not only its size compared), and it is replaced when
+/// they changed. An insert's store wrapper carries <see cref="InsertOptions.VerifyExistingObjects"/> this way.
+/// </summary>
+internal interface IHashWritePolicy
+{
+    bool VerifyExistingContent { get; }
 }

@@ -1,5 +1,8 @@
 namespace DataJoint;
 
+/// <summary>Where a codec value is being read: its table (for messages), the stores, and the <c>&lt;attach&gt;</c> download folder.</summary>
+internal sealed record CodecRead(string? Schema, string? Table, DataJoint.Stores.IStoreProvider? Stores, string? DownloadPath);
+
 /// <summary>Where a codec value is being written (the codec key of spec §4.4).</summary>
 internal sealed record CodecWrite(string Schema, string Table, IReadOnlyDictionary<string, object?> PrimaryKey,
     DataJoint.Stores.IStoreProvider? Stores);
@@ -15,7 +18,7 @@ internal interface IAttributeCodecs
     /// <summary>The checks encoding starts with (type, codec validation), run for every row before any upload.</summary>
     void Validate(HeadingAttribute attribute, object value, CodecWrite where) { }
 
-    ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken);
+    ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CodecRead where, CancellationToken cancellationToken);
 }
 
 internal static class AttributeCodecs
@@ -52,10 +55,13 @@ internal static class AttributeCodecs
             chain.Validate(value, new EncodeContext { Schema = where.Schema, Table = where.Table, Attribute = attribute.Name, Stores = where.Stores });
         }
 
-        public async ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken)
+        public async ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CodecRead where, CancellationToken cancellationToken)
         {
-            var chain = Chain(attribute, "");
-            var ctx = new DecodeContext { Attribute = attribute.Name, Stores = stores };
+            var chain = Chain(attribute, $"`{where.Schema ?? "?"}`.`{where.Table ?? "?"}`");
+            var ctx = new DecodeContext
+            {
+                Schema = where.Schema, Table = where.Table, Attribute = attribute.Name, Stores = where.Stores, DownloadPath = where.DownloadPath,
+            };
             return await chain.DecodeAsync(stored, ctx, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -68,7 +74,7 @@ internal static class AttributeCodecs
         public ValueTask<object?> EncodeAsync(HeadingAttribute attribute, object value, CodecWrite where, CancellationToken cancellationToken) =>
             throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}` of table `{where.Schema}`.`{where.Table}`)");
 
-        public ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, DataJoint.Stores.IStoreProvider? stores, CancellationToken cancellationToken) =>
+        public ValueTask<object?> DecodeAsync(HeadingAttribute attribute, object stored, CodecRead where, CancellationToken cancellationToken) =>
             throw new DataJointException(NotRegistered(attribute.CodecName!) + $" (attribute `{attribute.Name}`)");
     }
 }

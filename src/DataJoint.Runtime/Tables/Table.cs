@@ -19,6 +19,12 @@ public sealed record InsertOptions
     /// validated before the first upload. Custom codecs of such columns must then be safe to call concurrently.
     /// </summary>
     public int MaxParallelUploads { get; init; } = DataJoint.Stores.ParallelUploads.DefaultDegree;
+    /// <summary>
+    /// Hash-addressed values (<c>&lt;blob@&gt;</c>, <c>&lt;attach@&gt;</c>, <c>&lt;hash@&gt;</c>) whose object already exists with
+    /// the right size are downloaded and hashed too, and re-uploaded if their bytes changed (default: only the size is
+    /// compared, so a truncated or extended object is replaced but one overwritten at the same size is not).
+    /// </summary>
+    public bool VerifyExistingObjects { get; init; }
     /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
     internal int MaxRowsPerStatement { get; init; } = DefaultRowsPerStatement;
 
@@ -94,6 +100,8 @@ public class Table : QueryExpression
             : name.StartsWith('#') ? TableTier.Lookup : TableTier.Manual;
     }
 
+    private protected override (string? Schema, string? Table) Location => (Database, Name);
+
     internal override QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
         new Table(Connection, Dialect, Database, Name, TableHeading, where, Stores);
 
@@ -136,19 +144,31 @@ public class Table : QueryExpression
         // object. The tracker records what this call uploaded: if the insert fails, its schema-addressed objects are
         // removed (hash-addressed ones may be shared and are left for garbage collection).
         using var tracker = Stores is not null && TableHeading.Attributes.Any(IsStoreBacked)
-            ? new DataJoint.Stores.InsertUploadTracker(Stores, options.MaxParallelUploads, cancellationToken)
+            ? new DataJoint.Stores.InsertUploadTracker(Stores, options.MaxParallelUploads, cancellationToken, options.VerifyExistingObjects)
             : null;
         var commit = new CommitState();
         try
         {
-            var prepared = await PrepareAsync(rows, options, cancellationToken, tracker).ConfigureAwait(false);
-            if (prepared.Rows.Count == 0) return;
-            await WriteAsync(prepared, options, cancellationToken, commit).ConfigureAwait(false);
+            try
+            {
+                var prepared = await PrepareAsync(rows, options, cancellationToken, tracker).ConfigureAwait(false);
+                if (prepared.Rows.Count == 0) return;
+                await WriteAsync(prepared, options, cancellationToken, commit).ConfigureAwait(false);
+            }
+            catch when (tracker is not null && !commit.Started)
+            {
+                // Once COMMIT was sent, the outcome is unknown (the rows may be in): keep the objects; GC removes true orphans.
+                await tracker.RollbackAsync().ConfigureAwait(false);
+                throw;
+            }
         }
-        catch when (tracker is not null && !commit.Started)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"insert into {FullName}", Database, Name) is { } dj)
         {
-            // Once COMMIT was sent, the outcome is unknown (the rows may be in): keep the objects; GC removes true orphans.
-            await tracker.RollbackAsync().ConfigureAwait(false);
+            throw dj;
+        }
+        catch (DataJointException ex)
+        {
+            ex.Locate(Database, Name);
             throw;
         }
     }
@@ -343,6 +363,9 @@ public class Table : QueryExpression
         }
     }
 
+    /// <summary>Bytes kept free of the server's packet limit for the driver's packet framing.</summary>
+    private const long PacketHeadroom = 4096;
+
     private async Task<long> GetMaxStatementBytesAsync(DbConnection conn, CancellationToken cancellationToken)
     {
         var key = Connection.Settings.ToString();
@@ -352,13 +375,21 @@ public class Table : QueryExpression
         return v;
     }
 
-    /// <summary>Builds the statements of one insert: (SQL, arguments, first row, row count) per batch.</summary>
-    internal IEnumerable<(string Sql, object?[] Args, int Count)> BuildBatches(PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue)
+    /// <summary>
+    /// Builds the statements of one insert: (SQL, arguments, row count) per batch. Rows are grouped into statements of at
+    /// most <paramref name="maxBytes"/> and <paramref name="maxRows"/>; a row larger than <paramref name="maxBytes"/> goes
+    /// alone into a statement when it fits <paramref name="packetLimit"/> (the server's <c>max_allowed_packet</c>, default
+    /// <paramref name="maxBytes"/>), and is refused naming that limit when it does not.
+    /// </summary>
+    internal IEnumerable<(string Sql, object?[] Args, int Count)> BuildBatches(PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue,
+        long? packetLimit = null)
     {
+        var limit = packetLimit ?? maxBytes;
         var prefix = Dialect.InsertPrefix(Database, Name, prepared.Fields, mode);
         var suffix = Dialect.InsertSuffix(Database, Name, TableHeading.PrimaryKey, mode);
         var fixedBytes = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(suffix) + 64;
         var budget = maxBytes - fixedBytes;
+        var hardBudget = packetLimit is { } packet ? packet - PacketHeadroom - fixedBytes : budget;
         var sb = new StringBuilder(prefix.Length + suffix.Length + 1024);
         var args = new List<object?>();
         var rowsInBatch = 0;
@@ -380,9 +411,15 @@ public class Table : QueryExpression
             }
             if (rowsInBatch == 0) sb.Append(prefix);
             else sb.Append(',');
-            if (rowBytes > budget)
+            if (rowBytes > hardBudget)
                 throw new DataJointException(
-                    $"Insert into {FullName}: row {r} needs about {rowBytes} bytes, more than the server's max_allowed_packet ({maxBytes}).");
+                    $"Insert into {FullName}: row {r} needs about {rowBytes} bytes in its INSERT statement, more than the server's " +
+                    $"max_allowed_packet ({limit} bytes). Raise max_allowed_packet on the server, or store the large values in an " +
+                    "object store (<blob@store>, <attach@store>).")
+                {
+                    Schema = Database,
+                    Table = Name,
+                };
             var row = prepared.Rows[r];
             sb.Append('(');
             for (var i = 0; i < row.Length; i++)
@@ -407,15 +444,16 @@ public class Table : QueryExpression
         var mode = options.Replace ? InsertMode.Replace : options.SkipDuplicates ? InsertMode.SkipDuplicates : InsertMode.Insert;
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var max = await GetMaxStatementBytesAsync(conn, cancellationToken).ConfigureAwait(false);
-        // Leave headroom for the driver's escaping and packet framing.
-        var budget = Math.Min(max - 4096, 16L * 1024 * 1024);
+        // Statements of many rows stay under 16 MiB (measured faster); one larger row gets a statement of its own, up to
+        // the server's max_allowed_packet.
+        var budget = Math.Min(max - PacketHeadroom, 16L * 1024 * 1024);
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         // One statement runs on the server while the next one is built here: the client's work overlaps the server's.
         Task<int>? pending = null;
         DbCommand? pendingCommand = null;
         try
         {
-            foreach (var (sql, args, _) in BuildBatches(prepared, mode, budget, options.MaxRowsPerStatement))
+            foreach (var (sql, args, _) in BuildBatches(prepared, mode, budget, options.MaxRowsPerStatement, max))
             {
                 var cmd = conn.CreateCommand();
                 cmd.Transaction = tx;
@@ -447,7 +485,19 @@ public class Table : QueryExpression
                 catch (DbException) { /* reported through ex or the rollback below */ }
             }
             await SafeRollbackAsync(tx).ConfigureAwait(false);
-            if (Dialect.TranslateError(ex, $"insert into {FullName}") is { } dj) throw dj;
+            if (Dialect.TranslateError(ex, $"insert into {FullName}", Database, Name) is { } dj)
+            {
+                if (dj is LostConnectionException && commit is { Started: true })
+                    throw new LostConnectionException(
+                        $"The connection to the database server was lost while committing the insert into {FullName}: the rows may or may not have been written. " +
+                        "Check before inserting them again (or insert with SkipDuplicates).", ex)
+                    {
+                        CommitOutcomeUnknown = true,
+                        Schema = Database,
+                        Table = Name,
+                    };
+                throw dj;
+            }
             throw;
         }
         finally
@@ -474,58 +524,133 @@ public class Table : QueryExpression
     /// master is not part of the same delete; <see cref="PartIntegrity.Ignore"/> allows it.
     /// </param>
     /// <param name="cancellationToken">Cancels the delete (the transaction rolls back).</param>
-    public async Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default)
+    public Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
+        DeleteAsync(new DeleteOptions { PartIntegrity = partIntegrity }, cancellationToken);
+
+    /// <summary>
+    /// Deletes the rows of this (restricted) table and, leaves first, every row of every dependent table that
+    /// references them (in any database), in one transaction. With safemode on (<see cref="DeleteOptions.Safemode"/>),
+    /// the rows are deleted inside the transaction, the per-table counts (<see cref="CascadePreview"/>, other schemas
+    /// included) go to the confirmation, and the transaction commits only if it answers yes; otherwise it rolls back
+    /// and 0 is returned. Returns the number of rows deleted from this table.
+    /// </summary>
+    public async Task<long> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
-        if (partIntegrity == PartIntegrity.Enforce)
-        {
-            var tables = plan.Select(p => (p.Database, p.Table)).ToHashSet();
-            foreach (var (db, table, _) in plan)
-            {
-                if (DataJoint.Definitions.TableNaming.TryParseTableName(table, out var parsed) && parsed?.MasterSqlName is { } master
-                    && !tables.Contains((db, master)))
-                    throw new DataJointException(
-                        $"Attempt to delete part table {Dialect.QualifiedName(db, table)} before its master {Dialect.QualifiedName(db, master)}. " +
-                        "Delete from the master first, or use part_integrity='ignore' or 'cascade'.");
-            }
-        }
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(options);
+        var safemode = Safemode.IsOn(options.Safemode, Connection);
         try
         {
-            long root = 0;
-            for (var i = plan.Count - 1; i >= 0; i--)
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
+            if (options.PartIntegrity == PartIntegrity.Enforce) CheckPartIntegrity(plan);
+            await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                var (db, table, condition) = plan[i];
-                var sql = new StringBuilder("DELETE FROM ").Append(Dialect.QualifiedName(db, table));
-                if (condition is not null) sql.Append(" WHERE ").Append(condition.Sql);
-                await using var cmd = Command(conn, new SqlFragment(sql.ToString(), condition?.Args ?? []), tx);
-                var n = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                if (i == 0) root = n;
+                var counts = new long[plan.Count];
+                for (var i = plan.Count - 1; i >= 0; i--)
+                {
+                    var (db, table, condition) = plan[i];
+                    var sql = new StringBuilder("DELETE FROM ").Append(Dialect.QualifiedName(db, table));
+                    if (condition is not null) sql.Append(" WHERE ").Append(condition.Sql);
+                    await using var cmd = Command(conn, new SqlFragment(sql.ToString(), condition?.Args ?? []), tx);
+                    counts[i] = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                if (safemode && counts.Any(c => c > 0))
+                {
+                    var preview = Preview("delete", plan, counts);
+                    if (!await DataJoint.Safemode.ConfirmAsync(preview, options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
+                    {
+                        await SafeRollbackAsync(tx).ConfigureAwait(false);
+                        return 0;
+                    }
+                }
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return counts[0];
             }
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return root;
+            catch
+            {
+                await SafeRollbackAsync(tx).ConfigureAwait(false);
+                throw;
+            }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
         {
-            await SafeRollbackAsync(tx).ConfigureAwait(false);
-            if (Dialect.TranslateError(ex, $"delete from {FullName}") is { } dj) throw dj;
-            throw;
+            throw dj;
         }
+    }
+
+    /// <summary>
+    /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now: every table the cascade reaches
+    /// (in this schema and in others) with its row count, read in one consistent snapshot. Nothing is changed.
+    /// </summary>
+    public async Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
+            return Preview("delete", plan, await CountPlanAsync(conn, plan, restricted: true, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete preview of {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    private void CheckPartIntegrity(List<(string Database, string Table, SqlFragment? Condition)> plan)
+    {
+        var tables = plan.Select(p => (p.Database, p.Table)).ToHashSet();
+        foreach (var (db, table, _) in plan)
+        {
+            if (DataJoint.Definitions.TableNaming.TryParseTableName(table, out var parsed) && parsed?.MasterSqlName is { } master
+                && !tables.Contains((db, master)))
+                throw new DataJointException(
+                    $"Attempt to delete part table {Dialect.QualifiedName(db, table)} before its master {Dialect.QualifiedName(db, master)}. " +
+                    "Delete from the master first, or use part_integrity='ignore' or 'cascade'.")
+                {
+                    Schema = db,
+                    Table = table,
+                };
+        }
+    }
+
+    private CascadePreview Preview(string operation, List<(string Database, string Table, SqlFragment? Condition)> plan, long[] counts) => new()
+    {
+        Operation = operation,
+        Schema = Database,
+        Table = Name,
+        Tables = plan.Select((p, i) => new CascadeEntry(p.Database, p.Table, counts[i])).ToList(),
+    };
+
+    /// <summary>Row counts of the plan's tables (restricted by their cascade conditions, or whole) in one snapshot.</summary>
+    private async Task<long[]> CountPlanAsync(DbConnection conn, List<(string Database, string Table, SqlFragment? Condition)> plan, bool restricted,
+        CancellationToken cancellationToken)
+    {
+        var counts = new long[plan.Count];
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var (db, table, condition) = plan[i];
+            var sql = "SELECT COUNT(*) FROM " + Dialect.QualifiedName(db, table) + (restricted && condition is not null ? " WHERE " + condition.Sql : "");
+            await using var cmd = Command(conn, new SqlFragment(sql, restricted ? condition?.Args ?? [] : []), tx);
+            counts[i] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return counts;
     }
 
     /// <summary>Deletes only this table's matching rows, without cascading (fails if dependents reference them).</summary>
     public async Task<long> DeleteQuickAsync(CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var where = RootCondition();
         var sql = "DELETE FROM " + FullName + (where is null ? "" : " WHERE " + where.Sql);
-        await using var cmd = Command(conn, new SqlFragment(sql, where?.Args ?? []));
         try
         {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var cmd = Command(conn, new SqlFragment(sql, where?.Args ?? []));
             return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}") is { } dj)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
         {
             throw dj;
         }
@@ -599,23 +724,62 @@ public class Table : QueryExpression
     }
 
     /// <summary>Drops this table and, first, every table that depends on it; their <c>~lineage</c> rows go too.</summary>
-    public async Task DropAsync(CancellationToken cancellationToken = default)
+    public Task DropAsync(CancellationToken cancellationToken = default) => DropAsync(new DropOptions(), cancellationToken);
+
+    /// <summary>
+    /// Drops this table and, first, every table that depends on it (in any schema); their <c>~lineage</c> rows go too.
+    /// With safemode on, the tables and their row counts (<see cref="CascadePreview"/>) go to the confirmation first, and
+    /// nothing is dropped unless it answers yes. Returns true when the tables were dropped.
+    /// </summary>
+    public async Task<bool> DropAsync(DropOptions options, CancellationToken cancellationToken = default)
     {
-        if (IsRestricted) throw new DataJointException($"A restricted table cannot be dropped ({FullName})");
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
-        for (var i = plan.Count - 1; i >= 0; i--)
+        ArgumentNullException.ThrowIfNull(options);
+        if (IsRestricted) throw new DataJointException($"A restricted table cannot be dropped ({FullName})") { Schema = Database, Table = Name };
+        try
         {
-            var (db, table, _) = plan[i];
-            await using (var cmd = Command(conn, new SqlFragment("DROP TABLE IF EXISTS " + Dialect.QualifiedName(db, table), [])))
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            var tables = await Dialect.ListTablesAsync(conn, db, cancellationToken).ConfigureAwait(false);
-            if (tables.Contains(LineageTable.Name))
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
+            if (Safemode.IsOn(options.Safemode, Connection))
             {
-                await using var del = Command(conn, new SqlFragment(
-                    "DELETE FROM " + Dialect.QualifiedName(db, LineageTable.Name) + " WHERE `table_name` = ?", [table]));
-                await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var preview = Preview("drop", plan, await CountPlanAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
+                if (!await DataJoint.Safemode.ConfirmAsync(preview, options.Confirm, Connection, cancellationToken).ConfigureAwait(false)) return false;
             }
+            for (var i = plan.Count - 1; i >= 0; i--)
+            {
+                var (db, table, _) = plan[i];
+                await using (var cmd = Command(conn, new SqlFragment("DROP TABLE IF EXISTS " + Dialect.QualifiedName(db, table), [])))
+                    await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var tables = await Dialect.ListTablesAsync(conn, db, cancellationToken).ConfigureAwait(false);
+                if (tables.Contains(LineageTable.Name))
+                {
+                    await using var del = Command(conn, new SqlFragment(
+                        "DELETE FROM " + Dialect.QualifiedName(db, LineageTable.Name) + " WHERE `table_name` = ?", [table]));
+                    await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            return true;
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="DropAsync(DropOptions, CancellationToken)"/> would drop: this table and every table that depends on
+    /// it (in any schema), with their row counts. Nothing is changed.
+    /// </summary>
+    public async Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await CascadePlanAsync(conn, cancellationToken).ConfigureAwait(false);
+            return Preview("drop", plan, await CountPlanAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop preview of {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
         }
     }
 }
