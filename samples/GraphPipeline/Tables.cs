@@ -25,6 +25,7 @@ public sealed partial class Connectivity : Manual
         ---
         network : <graph>                  # small graphs in the database
         full_network = null : <graph@main> # large graphs in object storage
+        simple_network = null : <cgraph>   # simplified (no self-loops, parallel edges merged), then stored as <graph>
         weights = null : <npy@main>        # dense weight matrix as .npy
         """;
 }

@@ -89,7 +89,7 @@ public static class TestServices
     /// <summary>Fails (CI) or skips (locally) the calling test because a helper service it needs is missing.</summary>
     public static void MissingService(string what, string detail) => Missing(what, detail);
 
-    private static void Missing(string what, string detail)
+    internal static void Missing(string what, string detail)
     {
         var message = $"{what} is not reachable ({detail}). {HowToStart}";
         if (IsCi) Assert.Fail("CI=true requires the test services: " + message);

@@ -20,7 +20,7 @@ public class ConnectionSettingsTests
     [Test]
     public void BadPortIsADataJointErrorNamingTheVariable()
     {
-        var ex = Assert.Throws<DataJointException>(() => ConnectionSettings.FromVariables(k => k == "DJ_PORT" ? "abc" : null));
+        var ex = Assert.Throws<DataJoint.Settings.SettingsException>(() => ConnectionSettings.FromVariables(k => k == "DJ_PORT" ? "abc" : null));
         Assert.That(ex!.Message, Does.Contain("DJ_PORT").And.Contain("abc"));
     }
 }

@@ -43,7 +43,7 @@ public abstract class CodecBase<TValue, TStored> : ICodec, IRecordMapperSource
     async ValueTask<object?> ICodec.DecodeAsync(object stored, DecodeContext context, CancellationToken cancellationToken) =>
         await DecodeCoreAsync(Cast<TStored>(stored, "decode"), context, cancellationToken).ConfigureAwait(false);
 
-    private T Cast<T>(object value, string operation) => value is T t
+    private protected T Cast<T>(object value, string operation) => value is T t
         ? t
         : throw new DataJointException(
             $"Codec <{Name}> cannot {operation} a value of type {CodecTypeNames.Of(value.GetType())}: it expects {CodecTypeNames.Of(typeof(T))}.");
@@ -54,7 +54,7 @@ public abstract class CodecBase<TValue, TStored> : ICodec, IRecordMapperSource
 /// <typeparamref name="TStored"/>, which the next codec of the chain (its dtype) or the column receives.
 /// Declare it with <see cref="CodecAttribute"/> on a <c>partial</c> class.
 /// </summary>
-public abstract class Codec<TValue, TStored> : CodecBase<TValue, TStored>
+public abstract class Codec<TValue, TStored> : CodecBase<TValue, TStored>, ISyncCodec
 {
     /// <summary>Encodes a value for the next link of the chain.</summary>
     protected abstract TStored Encode(TValue value, EncodeContext context);
@@ -67,6 +67,8 @@ public abstract class Codec<TValue, TStored> : CodecBase<TValue, TStored>
 
     private protected sealed override ValueTask<TValue> DecodeCoreAsync(TStored stored, DecodeContext context, CancellationToken cancellationToken) =>
         new(Decode(stored, context));
+
+    object? ISyncCodec.Decode(object stored, DecodeContext context) => Decode(Cast<TStored>(stored, "decode"), context);
 }
 
 /// <summary>

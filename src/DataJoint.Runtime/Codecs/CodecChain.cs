@@ -14,12 +14,18 @@ namespace DataJoint;
 /// </remarks>
 public sealed class CodecChain
 {
+    private readonly ISyncCodec[]? _syncLinks; // every link, when all of them decode without I/O
+    private readonly bool _usesFilepath;       // a bare <filepath@> means stores.filepath_default (spec §5.8)
+
     internal CodecChain(string spec, string finalType, string? store, IReadOnlyList<ICodec> links)
     {
         Spec = spec;
         FinalType = finalType;
         Store = store;
         Links = links;
+        var sync = links.OfType<ISyncCodec>().ToArray();
+        _syncLinks = sync.Length == links.Count ? sync : null;
+        _usesFilepath = links.Any(l => l.Descriptor.Name == "filepath");
     }
 
     /// <summary>The type spec as resolved, e.g. <c>&lt;graph@main&gt;</c>.</summary>
@@ -37,6 +43,12 @@ public sealed class CodecChain
     /// <summary>True when the column is JSON (final dtype <c>json</c>).</summary>
     public bool IsJson => string.Equals(FinalType, "json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>True when every codec of the chain decodes without I/O (<see cref="Decode"/> may be used).</summary>
+    internal bool IsSynchronous => _syncLinks is not null;
+
+    /// <summary>The concrete store name this chain runs with for <paramref name="stores"/> (a bare <c>@</c> becomes the default store).</summary>
+    internal string? ResolveStore(IStoreProvider? stores) => CodecContextHelpers.ResolveStoreName(Store, stores, _usesFilepath);
+
     /// <summary>
     /// Validates <paramref name="value"/> with the outermost codec, then encodes it outer→inner. A null value stays null
     /// (the column gets its default). A value of the wrong .NET type raises <see cref="DataJointException"/> naming
@@ -48,7 +60,7 @@ public sealed class CodecChain
         if (value is null) return null;
         Validate(value, context);
 
-        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores, UsesFilepath) };
+        var ctx = context with { Store = ResolveStore(context.Stores) };
         return await EncodeValidatedAsync(value, ctx, cancellationToken).ConfigureAwait(false);
     }
 
@@ -75,7 +87,11 @@ public sealed class CodecChain
         }
     }
 
-    private async ValueTask<object?> EncodeValidatedAsync(object value, EncodeContext ctx, CancellationToken cancellationToken)
+    /// <summary>
+    /// Encodes a value that <see cref="Validate"/> already accepted, outer→inner, with a context whose
+    /// <see cref="EncodeContext.Store"/> is resolved (<see cref="ResolveStore"/>). Inserts validate every row first, then encode.
+    /// </summary>
+    internal async ValueTask<object?> EncodeValidatedAsync(object value, EncodeContext ctx, CancellationToken cancellationToken)
     {
         object? current = value;
         for (var i = 0; i < Links.Count; i++)
@@ -84,12 +100,12 @@ public sealed class CodecChain
             var link = Links[i];
             if (i > 0) current = AdaptForEncode(current, link, ctx);
             if (current is null) return null;
-            if (link is BuiltIn.BlobCodec && i + 1 < Links.Count && Links[i + 1] is BuiltIn.HashCodec
-                && BlobSplit.TrySplit(current, out var header, out var data))
+            if (link is ISplitBytesProducer producer && i + 1 < Links.Count && Links[i + 1] is ISplitBytesConsumer consumer
+                && producer.TryEncodeSplit(current, out var head, out var tail))
             {
-                // <blob> into <hash@>: a large value that stays uncompressed is hashed and uploaded as its blob header
+                // e.g. <blob> into <hash@>: a large value that stays uncompressed is hashed and uploaded as its blob header
                 // plus its own memory, never copied into a packed buffer (same bytes, same hash as packing it).
-                current = await BuiltIn.HashCodec.EncodeSplitAsync(header, data, ctx, cancellationToken).ConfigureAwait(false);
+                current = await consumer.EncodeSplitAsync(head, tail, ctx, cancellationToken).ConfigureAwait(false);
                 i++;
                 continue;
             }
@@ -99,11 +115,17 @@ public sealed class CodecChain
     }
 
     /// <summary>Decodes a column value inner→outer. SQL NULL (null or <see cref="DBNull"/>) decodes to null.</summary>
-    public async ValueTask<object?> DecodeAsync(object? stored, DecodeContext context, CancellationToken cancellationToken = default)
+    public ValueTask<object?> DecodeAsync(object? stored, DecodeContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (stored is null || stored is DBNull) return null;
-        var ctx = context with { Store = CodecContextHelpers.ResolveStoreName(Store, context.Stores, UsesFilepath) };
+        if (stored is null || stored is DBNull) return new ValueTask<object?>((object?)null);
+        return DecodeResolvedAsync(stored, context with { Store = ResolveStore(context.Stores) }, cancellationToken);
+    }
+
+    /// <summary>As <see cref="DecodeAsync"/> for a non-null stored value, with a context whose store is resolved.</summary>
+    internal async ValueTask<object?> DecodeResolvedAsync(object stored, DecodeContext ctx, CancellationToken cancellationToken)
+    {
+        if (_syncLinks is not null) return Decode(stored, ctx);
         object? current = FromColumn(stored, Links[^1].Descriptor.StoredType, ctx);
         for (var i = Links.Count - 1; i >= 0; i--)
         {
@@ -111,6 +133,23 @@ public sealed class CodecChain
             var link = Links[i];
             if (current is null) return null;
             current = await link.DecodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
+            if (i > 0) current = AdaptForDecode(current, Links[i - 1].Descriptor.StoredType);
+        }
+        return current;
+    }
+
+    /// <summary>
+    /// Decodes a non-null stored value in place when <see cref="IsSynchronous"/> (no I/O, no asynchronous step), with a
+    /// context whose store is resolved.
+    /// </summary>
+    internal object? Decode(object stored, DecodeContext ctx)
+    {
+        var links = _syncLinks ?? throw new InvalidOperationException($"The chain {Spec} has a codec that decodes asynchronously.");
+        object? current = FromColumn(stored, Links[^1].Descriptor.StoredType, ctx);
+        for (var i = links.Length - 1; i >= 0; i--)
+        {
+            if (current is null) return null;
+            current = links[i].Decode(current, ctx);
             if (i > 0) current = AdaptForDecode(current, Links[i - 1].Descriptor.StoredType);
         }
         return current;
@@ -195,9 +234,6 @@ public sealed class CodecChain
             throw new DataJointException($"Attribute '{ctx.Attribute ?? "?"}' of table `{ctx.Schema ?? "?"}`.`{ctx.Table ?? "?"}`: the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
         }
     }
-
-    // A bare <filepath@> means stores.filepath_default (spec §5.8).
-    private bool UsesFilepath => Links.Any(l => l.Descriptor.Name == "filepath");
 
     /// <inheritdoc/>
     public override string ToString() => $"{Spec} → {FinalType}{(Store is null ? "" : "@" + Store)} [{string.Join(" → ", Links.Select(l => "<" + l.Descriptor.Name + ">"))}]";

@@ -29,6 +29,12 @@ public sealed record EncodeContext
     /// <summary>The concrete store name the chain runs with (null: in-table). Set by <see cref="CodecChain"/>.</summary>
     public string? Store { get; init; }
 
+    /// <summary>
+    /// The upload tracker of the write operation this value belongs to (null outside an insert): content a built-in codec
+    /// owns is queued there and uploaded while the next value encodes.
+    /// </summary>
+    internal UploadTracker? Uploads { get; init; }
+
     /// <summary>The store named by <see cref="Store"/>; throws <see cref="DataJointException"/> when no stores are configured.</summary>
     public IObjectStore GetStore() => CodecContextHelpers.GetStore(Stores, Store, $"attribute '{Attribute}' of table `{Schema}`.`{Table}`");
 }

@@ -15,6 +15,10 @@ public static class Codecs
     private static readonly object Gate = new();
     private static readonly ConcurrentDictionary<string, ICodec> ByName = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, CodecChain> Chains = new(StringComparer.Ordinal);
+    private static int _version;
+
+    /// <summary>Changes whenever a codec is added or removed: resolved chains held elsewhere (codec plans) are re-resolved.</summary>
+    internal static int Version => Volatile.Read(ref _version);
 
     /// <summary>The registered codec names, sorted (like <c>dj.list_codecs()</c>).</summary>
     public static IReadOnlyList<string> List()
@@ -88,6 +92,7 @@ public static class Codecs
             }
             ByName[d.Name] = codec;
             Chains.Clear();
+            Interlocked.Increment(ref _version);
         }
     }
 
@@ -110,6 +115,7 @@ public static class Codecs
         {
             if (!ByName.TryRemove(name, out _)) throw new DataJointException($"Codec <{name}> is not registered");
             Chains.Clear();
+            Interlocked.Increment(ref _version);
         }
     }
 

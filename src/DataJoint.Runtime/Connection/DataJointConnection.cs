@@ -1,3 +1,5 @@
+using DataJoint.Settings;
+using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
 namespace DataJoint;
@@ -10,21 +12,57 @@ public sealed class DataJointConnection
 {
     private readonly string _connectionString;
 
-    public DataJointConnection(ConnectionSettings settings)
+    /// <summary>A connection with these settings; <paramref name="loggerFactory"/> receives DataJoint's log messages.</summary>
+    public DataJointConnection(ConnectionSettings settings, ILoggerFactory? loggerFactory = null)
+        : this(settings, new DataJointSettings { Database = settings ?? throw new ArgumentNullException(nameof(settings)) }, loggerFactory)
     {
-        Settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _connectionString = settings.ToConnectionString();
     }
 
-    /// <summary>A connection configured from <c>DJ_HOST</c>, <c>DJ_PORT</c>, <c>DJ_USER</c>, <c>DJ_PASS</c>.</summary>
-    public static DataJointConnection FromEnvironment() => new(ConnectionSettings.FromEnvironment());
+    private DataJointConnection(ConnectionSettings settings, DataJointSettings all, ILoggerFactory? loggerFactory)
+    {
+        Settings = settings;
+        AllSettings = all;
+        _connectionString = settings.ToConnectionString();
+        Loggers = loggerFactory is null ? DataJointLoggers.None : new DataJointLoggers(loggerFactory, all.LogLevel);
+        if (loggerFactory is not null) all.WarnUnknownKeys(Loggers.Connection);
+    }
 
+    /// <summary>
+    /// A connection configured as DataJoint Python would be in the current directory: <c>DJ_*</c> variables,
+    /// <c>datajoint.json</c>, <c>.secrets/</c> (<see cref="DataJointSettings.Load(string?)"/>).
+    /// </summary>
+    public static DataJointConnection FromEnvironment() => FromSettings(DataJointSettings.Load());
+
+    /// <summary>
+    /// A connection from loaded settings (its <see cref="DataJointSettings.Database"/> section); the other sections stay
+    /// available as <see cref="AllSettings"/> (schemas read <c>create_tables</c>, deletes read <c>safemode</c>, …).
+    /// </summary>
+    public static DataJointConnection FromSettings(DataJointSettings settings, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new DataJointConnection(settings.Database, settings, loggerFactory) { HasLoadedSettings = true };
+    }
+
+    /// <summary>
+    /// True when the connection was made from loaded settings (<see cref="FromSettings"/>, <see cref="FromEnvironment"/>):
+    /// then <see cref="DataJointSettings.SafeMode"/> is what the user configured (or Python's default, on).
+    /// </summary>
+    internal bool HasLoadedSettings { get; private init; }
+
+    /// <summary>The database settings.</summary>
     public ConnectionSettings Settings { get; }
+
+    /// <summary>Every settings section this connection was made from (defaults for the sections not given).</summary>
+    public DataJointSettings AllSettings { get; }
+
+    internal DataJointLoggers Loggers { get; }
 
     /// <summary>
     /// DataJoint's <c>safemode</c> for deletes and drops through this connection: true asks for confirmation (see
-    /// <see cref="Confirm"/>) before anything is committed. Null: the <c>safemode</c> setting, else on only in an
-    /// interactive console. A per-call <see cref="DeleteOptions.Safemode"/> wins over this.
+    /// <see cref="Confirm"/>) before anything is committed. Null: for a connection made from loaded settings
+    /// (<see cref="FromEnvironment"/>, <see cref="FromSettings"/>) their <c>safemode</c> (<c>DJ_SAFEMODE</c>,
+    /// <c>datajoint.json</c>; on unless set, as in Python), otherwise on only in an interactive console. A per-call
+    /// <see cref="DeleteOptions.Safemode"/> wins over this.
     /// </summary>
     public bool? Safemode { get; init; }
 
@@ -33,13 +71,10 @@ public sealed class DataJointConnection
 
     /// <summary>
     /// The folder <c>&lt;attach&gt;</c> values are written to when fetched (Python's <c>download_path</c>). Null: the
-    /// <c>download_path</c> setting, else the process's working directory. A per-fetch
-    /// <see cref="FetchOptions.DownloadPath"/> wins over this.
+    /// <c>download_path</c> of <see cref="AllSettings"/> (<c>DJ_DOWNLOAD_PATH</c>, <c>datajoint.json</c>; default <c>.</c>, the
+    /// working directory). A per-fetch <see cref="FetchOptions.DownloadPath"/> wins over this.
     /// </summary>
     public string? DownloadPath { get; init; }
-
-    /// <summary>The settings file values this connection falls back on (safemode, download path).</summary>
-    internal ConfiguredDefaults Configured => ConfiguredDefaults.Current;
 
     /// <summary>Opens a pooled session with DataJoint's <c>sql_mode</c> set. The caller disposes it.</summary>
     public async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken = default)
@@ -51,6 +86,9 @@ public sealed class DataJointConnection
             await using var cmd = conn.CreateCommand();
             cmd.CommandText = "SET SESSION sql_mode = '" + ConnectionSettings.SqlMode + "'";
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (Loggers.Sql.IsEnabled(LogLevel.Debug)) SqlLog.Attach(conn, Loggers.Sql);
+            if (Loggers.Connection.IsEnabled(LogLevel.Debug))
+                DataJointLog.Connected(Loggers.Connection, Settings.ToString(), Settings.Tls.ToString());
             return conn;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -63,7 +101,7 @@ public sealed class DataJointConnection
     /// <summary>Why a connection could not be opened, as a <see cref="DataJointException"/> subtype.</summary>
     private DataJointException ConnectError(Exception ex)
     {
-        var message = $"Cannot connect to the database server at {Settings}: {ex.Message}";
+        var message = $"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}";
         return ex switch
         {
             MySqlException { Number: 1044 or 1045 or 1129 or 1130 or 1698 } => new AccessDeniedException(message, ex),
@@ -72,6 +110,17 @@ public sealed class DataJointConnection
                 => new LostConnectionException(message, ex),
             _ => new DatabaseException(message, ex),
         };
+    }
+
+    private string TlsHint(Exception ex)
+    {
+        if (Settings.Tls != TlsMode.Required) return "";
+        var text = ex.ToString();
+        if (text.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase))
+            return " (database.use_tls requires TLS, but the server does not offer TLS)";
+        if (text.Contains("Authentication", StringComparison.Ordinal) || text.Contains("certificate", StringComparison.OrdinalIgnoreCase))
+            return " (database.use_tls requires TLS, and the TLS handshake failed: check database.use_tls ca/cert/key)";
+        return " (database.use_tls requires TLS)";
     }
 
     /// <summary>Returns the server's version string (for MariaDB, e.g. <c>10.11.19-MariaDB</c>).</summary>

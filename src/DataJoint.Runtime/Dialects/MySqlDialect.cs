@@ -241,6 +241,7 @@ public sealed class MySqlDialect : ISqlDialect
     {
         var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
+        SqlLog.Statement(connection, sql);
         foreach (var a in args)
         {
             var p = cmd.CreateParameter();

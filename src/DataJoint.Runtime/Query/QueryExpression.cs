@@ -1,7 +1,3 @@
-using System.Collections;
-using System.Data.Common;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace DataJoint;
@@ -12,8 +8,11 @@ namespace DataJoint;
 /// </summary>
 public partial class QueryExpression : IAsyncEnumerable<Row>
 {
-    /// <summary>One output column: its visible name, its SQL expression in the FROM namespace, and its attribute.</summary>
-    internal readonly record struct Column(string Name, string Sql, HeadingAttribute Attribute);
+    /// <summary>
+    /// One output column: its visible name, its SQL expression in the FROM namespace, its attribute, and the codec its
+    /// values decode with (from the table it comes from; null for core types and computed columns).
+    /// </summary>
+    internal readonly record struct Column(string Name, string Sql, HeadingAttribute Attribute, AttributeCodec? Codec = null);
 
     private static long _aliasCounter;
 
@@ -51,7 +50,8 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     internal virtual QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
         new(Connection, Dialect, From, Columns, PrimaryKeyNames, where, Stores);
 
-    private bool HasRenamedColumns
+    /// <summary>True when a column is an expression or renamed (SQL text in attribute names then needs a wrapped query).</summary>
+    internal bool HasRenamedColumns
     {
         get
         {
@@ -60,9 +60,13 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         }
     }
 
-    private string ColumnSql(string name)
+    /// <summary>The SQL expression of an output column.</summary>
+    internal string ColumnSql(string name) => ColumnOf(name).Sql;
+
+    /// <summary>An output column by name.</summary>
+    internal Column ColumnOf(string name)
     {
-        foreach (var c in Columns) if (c.Name == name) return c.Sql;
+        foreach (var c in Columns) if (c.Name == name) return c;
         throw new DataJointException($"`{name}` is not in the table heading");
     }
 
@@ -78,8 +82,8 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// </summary>
     public QueryExpression Restrict(object condition)
     {
-        var q = NeedsWrapFor(condition) ? Wrap() : this;
-        var frag = q.BuildCondition(condition);
+        var q = ConditionBuilder.NeedsWrap(this, condition) ? Wrap() : this;
+        var frag = ConditionBuilder.Build(q, condition);
         return frag is null ? q : q.WithWhere([.. q.Where, frag]);
     }
 
@@ -95,83 +99,9 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// <summary>Join, same as <see cref="Join"/>.</summary>
     public static QueryExpression operator *(QueryExpression left, QueryExpression right) => left.Join(right);
 
-    private bool NeedsWrapFor(object condition) => condition switch
-    {
-        string or SqlCondition => HasRenamedColumns,
-        Not n => NeedsWrapFor(n.Condition),
-        IEnumerable e when !RowAccessor.IsDictionary(condition) && condition is not string =>
-            e.Cast<object>().Any(NeedsWrapFor),
-        _ => false,
-    };
-
-    /// <summary>Returns the SQL condition, or null for a no-op restriction.</summary>
-    internal SqlFragment? BuildCondition(object condition)
-    {
-        switch (condition)
-        {
-            case null:
-                throw new DataJointException("A restriction cannot be null");
-            case bool b:
-                return b ? null : SqlFragment.False;
-            case string s:
-                return new SqlFragment(s, []);
-            case SqlCondition sc:
-                if (CountPlaceholders(sc.Sql) != sc.Arguments.Length)
-                    throw new DataJointException($"The condition \"{sc.Sql}\" has {CountPlaceholders(sc.Sql)} placeholders but {sc.Arguments.Length} arguments");
-                return new SqlFragment(sc.Sql, sc.Arguments.Select(a => a is Guid g ? g.ToByteArray(bigEndian: true) : a).ToArray());
-            case Not n:
-            {
-                var inner = BuildCondition(n.Condition);
-                return inner is null ? SqlFragment.False : SqlFragment.Concat("NOT (", inner, ")");
-            }
-            case QueryExpression other:
-                return SemiJoin(other);
-            case IReadOnlyDictionary<string, object?> or IDictionary<string, object?> or IDictionary:
-                return Equalities(RowAccessor.Pairs(condition));
-            case IEnumerable list:
-            {
-                var parts = new List<SqlFragment>();
-                foreach (var item in list)
-                {
-                    var f = BuildCondition(item!);
-                    if (f is null) return null; // one always-true alternative makes the OR true
-                    parts.Add(f);
-                }
-                return parts.Count == 0 ? SqlFragment.False : SqlFragment.Join(" OR ", parts);
-            }
-            default:
-                return Equalities(RowAccessor.Pairs(condition));
-        }
-    }
-
-    private static int CountPlaceholders(string sql)
-    {
-        var n = 0;
-        char quote = '\0';
-        foreach (var c in sql)
-        {
-            if (quote != '\0') { if (c == quote) quote = '\0'; continue; }
-            if (c is '\'' or '"' or '`') quote = c;
-            else if (c == '?') n++;
-        }
-        return n;
-    }
-
-    private SqlFragment Equalities(IEnumerable<KeyValuePair<string, object?>> pairs) =>
-        KeyCondition.Build(pairs, Heading, ColumnSql, Dialect, RestrictionTarget);
-
     /// <summary>What a restriction of this query restricts, for messages.</summary>
-    private protected virtual string RestrictionTarget =>
+    internal string RestrictionTarget =>
         From.Sql.StartsWith('(') || From.Sql.Contains(" JOIN ", StringComparison.Ordinal) ? "a query with heading (" + string.Join(", ", Heading.Names) + ")" : From.Sql;
-
-    private SqlFragment SemiJoin(QueryExpression other)
-    {
-        var common = Heading.Names.Where(other.Heading.Contains).ToList();
-        var sub = other.RenderSelect(common.Count == 0 ? null : common, null, null, null);
-        if (common.Count == 0) return SqlFragment.Concat("EXISTS (", sub, ")");
-        var lhs = common.Count == 1 ? ColumnSql(common[0]) : "(" + string.Join(",", common.Select(ColumnSql)) + ")";
-        return SqlFragment.Concat(lhs + " IN (", sub, ")");
-    }
 
     // ------------------------------------------------------------------ join / projection
 
@@ -179,12 +109,13 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     internal QueryExpression Wrap()
     {
         var alias = Dialect.Quote("$q" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var sub = RenderSelect(null, null, null, null);
+        var sub = SelectSql.Select(this, null, null, null, null);
         return new QueryExpression(Connection, Dialect, SqlFragment.Concat("(", sub, ") AS " + alias),
-            Columns.Select(c => new Column(c.Name, Dialect.Quote(c.Name), c.Attribute)).ToList(), PrimaryKeyNames, [], Stores);
+            Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList(), PrimaryKeyNames, [], Stores);
     }
 
-    private bool IsPlainSource => Where.Count == 0 && !HasRenamedColumns && !From.Sql.Contains(" JOIN ", StringComparison.Ordinal)
+    /// <summary>True for an unrestricted base table without renamed columns (it can be named directly in FROM).</summary>
+    internal bool IsPlainSource => Where.Count == 0 && !HasRenamedColumns && !From.Sql.Contains(" JOIN ", StringComparison.Ordinal)
                                   && !From.Sql.StartsWith('(');
 
     /// <summary>
@@ -202,8 +133,8 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
             ? SqlFragment.Join(" CROSS JOIN ", [left, right], "", "")
             : new SqlFragment(left.Sql + " JOIN " + right.Sql + " USING (" + string.Join(",", common.Select(Dialect.Quote)) + ")",
                 [.. left.Args, .. right.Args]);
-        var cols = Columns.Select(c => new Column(c.Name, Dialect.Quote(c.Name), c.Attribute)).ToList();
-        cols.AddRange(other.Columns.Where(c => !Heading.Contains(c.Name)).Select(c => new Column(c.Name, Dialect.Quote(c.Name), c.Attribute)));
+        var cols = Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList();
+        cols.AddRange(other.Columns.Where(c => !Heading.Contains(c.Name)).Select(c => c with { Sql = Dialect.Quote(c.Name) }));
         IReadOnlyList<string> pk;
         if (other.PrimaryKeyNames.All(Heading.Contains)) pk = PrimaryKeyNames;
         else if (PrimaryKeyNames.All(other.Heading.Contains)) pk = other.PrimaryKeyNames;
@@ -214,7 +145,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         {
             var alias = Dialect.Quote("$j" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (q.IsPlainSource) return new SqlFragment(q.From.Sql + " AS " + alias, q.From.Args);
-            return SqlFragment.Concat("(", q.RenderSelect(null, null, null, null), ") AS " + alias);
+            return SqlFragment.Concat("(", SelectSql.Select(q, null, null, null, null), ") AS " + alias);
         }
     }
 
@@ -291,303 +222,11 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         return new QueryExpression(Connection, Dialect, From, cols, pk, Where, Stores);
     }
 
-    // ------------------------------------------------------------------ SQL rendering
-
-    /// <summary>Renders <c>SELECT ... FROM ... WHERE ... [ORDER BY] [LIMIT]</c>.</summary>
-    internal SqlFragment RenderSelect(IReadOnlyList<string>? attributes, IReadOnlyList<string>? orderBy, long? limit, long? offset,
-        bool forFetch = false)
-    {
-        var sb = new StringBuilder("SELECT ");
-        var names = attributes ?? Heading.Names;
-        if (names.Count == 0) sb.Append('1');
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (i > 0) sb.Append(',');
-            var sql = ColumnSql(names[i]);
-            if (forFetch) sql = Dialect.FetchExpression(Heading[names[i]], sql);
-            var quoted = Dialect.Quote(names[i]);
-            sb.Append(sql);
-            if (sql != quoted) sb.Append(" AS ").Append(quoted);
-        }
-        sb.Append(" FROM ").Append(From.Sql);
-        var args = new List<object?>(From.Args);
-        AppendWhere(sb, args);
-        if (orderBy is { Count: > 0 }) sb.Append(" ORDER BY ").Append(RenderOrderBy(orderBy));
-        sb.Append(Dialect.LimitClause(limit, offset));
-        return new SqlFragment(sb.ToString(), args.ToArray());
-    }
-
-    internal void AppendWhere(StringBuilder sb, List<object?> args)
-    {
-        for (var i = 0; i < Where.Count; i++)
-        {
-            sb.Append(i == 0 ? " WHERE (" : " AND (").Append(Where[i].Sql).Append(')');
-            args.AddRange(Where[i].Args);
-        }
-    }
-
-    private string RenderOrderBy(IReadOnlyList<string> orderBy)
-    {
-        var parts = new List<string>();
-        foreach (var term in orderBy)
-        {
-            var t = term.Trim();
-            var desc = false;
-            if (t.EndsWith(" DESC", StringComparison.OrdinalIgnoreCase)) { desc = true; t = t[..^5].Trim(); }
-            else if (t.EndsWith(" ASC", StringComparison.OrdinalIgnoreCase)) t = t[..^4].Trim();
-            var names = t == "KEY" ? PrimaryKeyNames : [t];
-            foreach (var n in names)
-            {
-                if (!Heading.Contains(n)) throw new DataJointException($"Cannot order by `{n}`: it is not in the heading");
-                parts.Add(Dialect.Quote(n) + (desc ? " DESC" : ""));
-            }
-        }
-        return string.Join(",", parts);
-    }
-
     /// <summary>The SELECT statement for the whole query with <c>?</c> placeholders (for logging and tests).</summary>
-    public string ToSql() => RenderSelect(null, null, null, null).Sql;
+    public string ToSql() => SelectSql.Select(this, null, null, null, null).Sql;
 
     /// <summary>The parameter values of <see cref="ToSql"/>, in placeholder order.</summary>
-    public IReadOnlyList<object?> SqlArguments => RenderSelect(null, null, null, null).Args;
-
-    // ------------------------------------------------------------------ fetch
-
-    private IReadOnlyList<string> ResolveAttributes(IReadOnlyList<string>? requested)
-    {
-        if (requested is null) return Heading.Names;
-        var list = new List<string>();
-        foreach (var r in requested)
-        {
-            if (r == "KEY") { foreach (var k in PrimaryKeyNames) if (!list.Contains(k)) list.Add(k); continue; }
-            if (!Heading.Contains(r)) throw new DataJointException($"`{r}` is not in the heading ({string.Join(", ", Heading.Names)})");
-            if (!list.Contains(r)) list.Add(r);
-        }
-        return list;
-    }
-
-    /// <summary>Streams the rows (ordering, paging and attributes from <paramref name="options"/>).</summary>
-    public IAsyncEnumerable<Row> StreamAsync(FetchOptions? options = null, CancellationToken cancellationToken = default) =>
-        StreamEachAsync<Row>(() =>
-        {
-            var rows = new RowReader(this, options);
-            return (rows.Sql, rows.ReadAsync);
-        }, cancellationToken);
-
-    /// <inheritdoc />
-    public IAsyncEnumerator<Row> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        StreamAsync(null, cancellationToken).GetAsyncEnumerator(cancellationToken);
-
-    /// <summary>Fetches all rows into a list.</summary>
-    public async Task<IReadOnlyList<Row>> FetchAsync(FetchOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var rows = new RowReader(this, options);
-        return await ReadEachAsync(rows.Sql, rows.ReadAsync, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
-    internal IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
-        StreamEachAsync<TRow>(() => (RenderSelect(names, null, null, null, forFetch: true), (reader, _) => new ValueTask<TRow>(map(reader))), cancellationToken);
-
-    /// <summary>
-    /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
-    /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes
-    /// without codecs (their values need the async codec chain).
-    /// </summary>
-    internal Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
-        ReadEachAsync(RenderSelect(names, null, null, null, forFetch: true), (reader, _) => new ValueTask<TRow>(map(reader)), cancellationToken);
-
-    /// <summary>Runs a fetch statement and reads every row with <paramref name="read"/> into a list (a plain loop: no async-iterator step per row).</summary>
-    private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, Func<DbDataReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
-    {
-        var list = new List<T>();
-        try
-        {
-            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(conn, sql);
-            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    list.Add(await read(reader, cancellationToken).ConfigureAwait(false));
-            }
-        }
-        catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
-        {
-            throw dj;
-        }
-        return list;
-    }
-
-    /// <summary>
-    /// Runs a fetch statement and yields every row read with its reader. <paramref name="prepare"/> (statement and
-    /// row reader) runs when enumeration starts, so a bad request fails there as before. Driver failures (a lost
-    /// connection mid-stream) surface as <see cref="DataJointException"/> subtypes.
-    /// </summary>
-    private async IAsyncEnumerable<T> StreamEachAsync<T>(Func<(SqlFragment Sql, Func<DbDataReader, CancellationToken, ValueTask<T>> Read)> prepare,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var (sql, read) = prepare();
-        await using var conn = await Guard(Connection.OpenAsync(cancellationToken)).ConfigureAwait(false);
-        await using var cmd = Command(conn, sql);
-        var reader = await Guard(cmd.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
-                yield return await read(reader, cancellationToken).ConfigureAwait(false);
-        }
-
-        async Task<TResult> Guard<TResult>(Task<TResult> step)
-        {
-            try
-            {
-                return await step.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
-            {
-                throw dj;
-            }
-        }
-    }
-
-    /// <summary>The driver's exception as a <see cref="DataJointException"/> naming what this query reads, or null.</summary>
-    private protected DataJointException? TranslateError(Exception exception, string action)
-    {
-        var (schema, table) = Location;
-        return Dialect.TranslateError(exception, action + " from " + RestrictionTarget, schema, table);
-    }
-
-    /// <summary>The schema and table this query reads when it is one table (for errors), else nulls.</summary>
-    private protected virtual (string? Schema, string? Table) Location => (null, null);
-
-    /// <summary>What one fetch reads per row: the attributes, their column readers and codecs, the shared row shape.</summary>
-    private sealed class RowReader
-    {
-        private readonly HeadingAttribute[] _attrs;
-        private readonly ColumnReaders.ReadColumn[] _readers;
-        private readonly bool _hasCodecs;
-        private readonly RowShape _shape;
-        private readonly CodecRead? _codecRead;
-
-        public RowReader(QueryExpression query, FetchOptions? options)
-        {
-            var names = query.ResolveAttributes(options?.Attributes);
-            Sql = query.RenderSelect(names, options?.OrderBy, options?.Limit, options?.Offset, forFetch: true);
-            _attrs = names.Select(n => query.Heading[n]).ToArray();
-            _readers = _attrs.Select(a => ColumnReaders.For(a.Kind)).ToArray();
-            _hasCodecs = _attrs.Any(a => a.CodecName is not null);
-            _shape = new RowShape(names);
-            if (_hasCodecs)
-            {
-                var (schema, table) = query.Location;
-                _codecRead = new CodecRead(schema, table, query.Stores,
-                    options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.Configured.DownloadPath);
-            }
-        }
-
-        public SqlFragment Sql { get; }
-
-        /// <summary>The reader's current row, codec values decoded.</summary>
-        public ValueTask<Row> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
-        {
-            var n = _readers.Length;
-            var values = new object?[n];
-            for (var i = 0; i < n; i++)
-                values[i] = reader.IsDBNull(i) ? null : _readers[i](reader, i);
-            return _hasCodecs ? DecodeAsync(values, cancellationToken) : new ValueTask<Row>(new Row(_shape, values));
-        }
-
-        private async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (_attrs[i].CodecName is null || values[i] is null) continue;
-                try
-                {
-                    values[i] = await AttributeCodecs.Current.DecodeAsync(_attrs[i], values[i]!, _codecRead!, cancellationToken).ConfigureAwait(false);
-                }
-                catch (DataJointException ex)
-                {
-                    ex.Locate(_codecRead!.Schema, _codecRead.Table, _attrs[i].Name);
-                    throw;
-                }
-            }
-            return new Row(_shape, values);
-        }
-    }
-
-    /// <summary>Fetches the given attributes of all rows.</summary>
-    public Task<IReadOnlyList<Row>> FetchAsync(params string[] attributes) =>
-        FetchAsync(new FetchOptions { Attributes = attributes });
-
-    /// <summary>Fetches exactly one row; anything else is an error (<c>fetch1</c>).</summary>
-    public async Task<Row> Fetch1Async(FetchOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var rows = await FetchAsync(options is null ? new FetchOptions { Limit = 2 } : options with { Limit = 2 }, cancellationToken).ConfigureAwait(false);
-        if (rows.Count != 1)
-            throw new DataJointException($"fetch1 requires exactly one tuple in the input set (got {(rows.Count == 0 ? "none" : "more than one")}).");
-        return rows[0];
-    }
-
-    /// <summary>The value of one attribute of the only row.</summary>
-    public async Task<T?> Fetch1Async<T>(string attribute, CancellationToken cancellationToken = default)
-    {
-        var row = await Fetch1Async(new FetchOptions { Attributes = [attribute] }, cancellationToken).ConfigureAwait(false);
-        return row.Get<T>(attribute);
-    }
-
-    /// <summary>The primary-key values of all rows.</summary>
-    public Task<IReadOnlyList<Row>> KeysAsync(FetchOptions? options = null, CancellationToken cancellationToken = default) =>
-        FetchAsync((options ?? new FetchOptions()) with { Attributes = PrimaryKeyNames }, cancellationToken);
-
-    /// <summary>Number of rows.</summary>
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
-    {
-        SqlFragment sql;
-        if (IsPlainSource || (Where.Count > 0 && !From.Sql.StartsWith('(') && !From.Sql.Contains(" JOIN ", StringComparison.Ordinal)))
-        {
-            var sb = new StringBuilder("SELECT COUNT(*) FROM ").Append(From.Sql);
-            var args = new List<object?>(From.Args);
-            AppendWhere(sb, args);
-            sql = new SqlFragment(sb.ToString(), args.ToArray());
-        }
-        else
-        {
-            sql = SqlFragment.Concat("SELECT COUNT(*) FROM (", RenderSelect(null, null, null, null), ") AS `$count`");
-        }
-        try
-        {
-            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = Command(conn, sql);
-            return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (TranslateError(ex, "count") is { } dj)
-        {
-            throw dj;
-        }
-    }
-
-    /// <summary>True when the query has at least one row.</summary>
-    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
-    {
-        await foreach (var _ in StreamAsync(new FetchOptions { Attributes = [], Limit = 1 }, cancellationToken).ConfigureAwait(false))
-            return true;
-        return false;
-    }
-
-    internal static DbCommand Command(DbConnection conn, SqlFragment sql, DbTransaction? tx = null)
-    {
-        var cmd = conn.CreateCommand();
-        cmd.CommandText = sql.Sql;
-        cmd.Transaction = tx;
-        foreach (var a in sql.Args)
-        {
-            var p = cmd.CreateParameter();
-            p.Value = a ?? DBNull.Value;
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    public IReadOnlyList<object?> SqlArguments => SelectSql.Select(this, null, null, null, null).Args;
 
     /// <inheritdoc />
     public override string ToString() => ToSql();

@@ -49,8 +49,13 @@ public static class SchemaGarbageCollector
             var refs = await ReferencedPathsAsync(schema, target.Name, cancellationToken).ConfigureAwait(false);
             referenced.AddRange(refs);
         }
-        return await StoreGarbageCollector.CollectAsync(target, list.Select(s => s.Database), referenced, dryRun, cancellationToken)
+        var report = await StoreGarbageCollector.CollectAsync(target, list.Select(s => s.Database), referenced, dryRun, cancellationToken)
             .ConfigureAwait(false);
+        DataJointLog.GarbageCollected(list[0].Connection.Loggers.GarbageCollection, target.Name, string.Join(", ", list.Select(s => s.Database)),
+            report.HashPathsReferenced + report.SchemaPathsReferenced, report.HashPathsStored + report.SchemaPathsStored,
+            report.OrphanCount, report.OrphanedBytes,
+            dryRun ? " (dry run: nothing deleted)" : $"; deleted {report.Deleted} ({report.BytesFreed} bytes), {report.Errors.Count} errors");
+        return report;
     }
 
     /// <summary>
@@ -62,7 +67,9 @@ public static class SchemaGarbageCollector
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(storeName);
         var result = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tableName in await schema.ListTablesAsync(cancellationToken).ConfigureAwait(false))
+        var tables = await schema.ListTablesAsync(cancellationToken).ConfigureAwait(false);
+        DataJointLog.GarbageScan(schema.Connection.Loggers.GarbageCollection, storeName, schema.Database, tables.Count);
+        foreach (var tableName in tables)
         {
             var table = await schema.OpenTableAsync(tableName, cancellationToken).ConfigureAwait(false);
             foreach (var attribute in table.TableHeading.Attributes)
@@ -102,6 +109,7 @@ public static class SchemaGarbageCollector
         await using var conn = await schema.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = $"SELECT {d.Quote(column)} FROM {d.QualifiedName(schema.Database, table)} WHERE {d.Quote(column)} IS NOT NULL";
+        SqlLog.Statement(conn, cmd.CommandText);
         DbDataReader reader;
         try
         {

@@ -12,7 +12,7 @@ public static class HashStorage
 {
     /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if an intact object exists) and returns its column metadata.</summary>
     public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
-        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, owned: false, cancellationToken);
+        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, uploads: null, cancellationToken);
 
     /// <summary>
     /// As <see cref="PutAsync(IObjectStore, string, ReadOnlyMemory{byte}, CancellationToken)"/>; with
@@ -21,31 +21,31 @@ public static class HashStorage
     /// </summary>
     public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, bool verifyExistingContent,
         CancellationToken cancellationToken = default) =>
-        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, owned: false, cancellationToken, verifyExistingContent);
+        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, uploads: null, cancellationToken, verifyExistingContent);
 
     /// <summary>
     /// Stores the content <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: its header, then the
     /// value's own memory, never copied into one buffer), handed over by the caller (the built-in <c>&lt;hash@&gt;</c>
-    /// codec's encoded value): inside an insert the upload then runs in the background while the next value is encoded,
-    /// and the insert waits for it before its transaction.
+    /// codec's encoded value): inside an insert (<paramref name="uploads"/>: the operation's tracker) the upload then runs
+    /// in the background while the next value is encoded, and the insert waits for it before writing its rows.
     /// </summary>
     internal static Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        CancellationToken cancellationToken = default) =>
-        PutCoreAsync(store, schema, head, tail, owned: true, cancellationToken);
+        UploadTracker? uploads, CancellationToken cancellationToken = default) =>
+        PutCoreAsync(store, schema, head, tail, uploads, cancellationToken);
 
     private static async Task<HashMetadata> PutCoreAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        bool owned, CancellationToken cancellationToken, bool verifyExistingContent = false)
+        UploadTracker? uploads, CancellationToken cancellationToken, bool verifyExistingContent = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         var hash = ContentHash.Compute(head.Span, tail.Span);
         var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
         long size = (long)head.Length + tail.Length;
-        verifyExistingContent |= store is IHashWritePolicy { VerifyExistingContent: true };
+        verifyExistingContent |= uploads is { VerifyExistingContent: true };
         if (!await IsIntactAsync(store, path, hash, size, verifyExistingContent, cancellationToken).ConfigureAwait(false))
         {
-            if (owned && store is IDeferredUploads deferred)
+            if (uploads is not null)
             {
-                await deferred.PutOwnedAsync(path, head, tail, cancellationToken).ConfigureAwait(false);
+                await uploads.PutOwnedAsync(store.Name, path, head, tail, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -178,7 +178,7 @@ public static class HashStorage
         var hash = await ContentHash.ComputeAsync(content, cancellationToken).ConfigureAwait(false);
         var length = content.Position - start;
         var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
-        if (!await IsIntactAsync(store, path, hash, length, store is IHashWritePolicy { VerifyExistingContent: true }, cancellationToken).ConfigureAwait(false))
+        if (!await IsIntactAsync(store, path, hash, length, verifyContent: false, cancellationToken).ConfigureAwait(false))
         {
             content.Position = start;
             await store.PutAsync(path, content, length, cancellationToken).ConfigureAwait(false);

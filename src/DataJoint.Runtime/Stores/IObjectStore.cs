@@ -57,24 +57,3 @@ public interface IStoreProvider
     /// <summary>The store with this name (null/empty: the default). Throws <see cref="DataJointException"/> if not configured.</summary>
     IObjectStore GetStore(string? name);
 }
-
-/// <summary>
-/// A store wrapper that can upload content in the background (an insert's tracker): the caller hands over
-/// content it owns and will not change until the insert completes. Used for content-addressed
-/// paths only (a second put of the same path is skipped).
-/// </summary>
-internal interface IDeferredUploads
-{
-    /// <summary>Queues the upload of <paramref name="head"/> then <paramref name="tail"/> as the object <paramref name="path"/>; returns once it is queued.</summary>
-    ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// How hash-addressed puts through a store treat an object that already exists: with
-/// <see cref="VerifyExistingContent"/> its bytes are hashed too (not only its size compared), and it is replaced when
-/// they changed. An insert's store wrapper carries <see cref="InsertOptions.VerifyExistingObjects"/> this way.
-/// </summary>
-internal interface IHashWritePolicy
-{
-    bool VerifyExistingContent { get; }
-}

@@ -97,7 +97,7 @@ public sealed class StoresConfiguration
         return obj;
     }
 
-    private static StoresConfiguration FromJsonObject(JsonObject obj, string source)
+    internal static StoresConfiguration FromJsonObject(JsonObject obj, string source)
     {
         string? def = null, fpDef = null;
         var raw = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -119,72 +119,19 @@ public sealed class StoresConfiguration
     }
 
     /// <summary>
-    /// The configuration a DataJoint user has: <c>DJ_STORES</c> if set, else the <c>stores</c> key of the
-    /// <c>datajoint.json</c> found upward from <paramref name="workingDirectory"/> (stopping at a folder with
-    /// <c>.git</c>/<c>.hg</c> or the root; skipped when <c>DJ_IGNORE_CONFIG_FILE</c> is true); then secrets files
-    /// (<c>.secrets/stores.&lt;name&gt;.&lt;attr&gt;</c> beside datajoint.json, else <c>/run/secrets/datajoint/</c>)
-    /// fill values still unset.
+    /// The <c>stores</c> section a DataJoint user in <paramref name="workingDirectory"/> has: <c>DJ_STORES</c> if set, else
+    /// the <c>stores</c> key of the <c>datajoint.json</c> found upward; then secrets files
+    /// (<c>.secrets/stores.&lt;name&gt;.&lt;attr&gt;</c>, else <c>/run/secrets/datajoint/</c>) fill values still unset.
+    /// The same loader as <see cref="DataJoint.Settings.DataJointSettings.Load(string?)"/>.
     /// </summary>
     public static StoresConfiguration Load(string? workingDirectory = null) =>
-        Load(workingDirectory ?? Directory.GetCurrentDirectory(), Environment.GetEnvironmentVariable);
+        DataJoint.Settings.DataJointSettings.Load(workingDirectory).Stores;
 
-    internal static StoresConfiguration Load(string workingDirectory, Func<string, string?> env)
-    {
-        var ignoreFile = env("DJ_IGNORE_CONFIG_FILE") is { } ig && (ig.Equals("true", StringComparison.OrdinalIgnoreCase) || ig == "1");
-        var file = ignoreFile ? null : FindConfigFile(workingDirectory);
-        StoresConfiguration config = Empty;
-        var djStores = env("DJ_STORES");
-        if (!string.IsNullOrWhiteSpace(djStores))
-            config = Parse(djStores, "DJ_STORES");
-        else if (file is not null)
-        {
-            JsonNode? root;
-            try
-            {
-                root = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            }
-            catch (JsonException ex)
-            {
-                throw new DataJointException($"{file} is not valid JSON: {ex.Message}", ex);
-            }
-            if (root is JsonObject r && r["stores"] is JsonObject s) config = FromJsonObject(s, file + " (stores)");
-            else if (root is JsonObject r2 && r2["stores"] is { } bad)
-                throw new DataJointException($"The \"stores\" key of {file} must be an object, got {Kind(bad)}.");
-        }
-        var secrets = file is not null ? Path.Combine(Path.GetDirectoryName(file)!, ".secrets") : "/run/secrets/datajoint";
-        config.FillFromSecrets(secrets);
-        return config;
-    }
+    internal static StoresConfiguration Load(string workingDirectory, Func<string, string?> env) =>
+        DataJoint.Settings.DataJointSettings.Load(workingDirectory, env, DataJoint.Settings.SettingsSources.SystemSecretsFolder).Stores;
 
     /// <summary>The <c>datajoint.json</c> nearest upward from <paramref name="start"/>, or null.</summary>
-    public static string? FindConfigFile(string start)
-    {
-        var dir = new DirectoryInfo(Path.GetFullPath(start));
-        while (dir is not null)
-        {
-            var candidate = Path.Combine(dir.FullName, "datajoint.json");
-            if (File.Exists(candidate)) return candidate;
-            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git"))
-                || Directory.Exists(Path.Combine(dir.FullName, ".hg")))
-                return null;
-            dir = dir.Parent;
-        }
-        return null;
-    }
-
-    /// <summary>Fills unset store attributes from files named <c>stores.&lt;name&gt;.&lt;attr&gt;</c> in <paramref name="secretsDirectory"/>.</summary>
-    internal void FillFromSecrets(string secretsDirectory)
-    {
-        if (!Directory.Exists(secretsDirectory)) return;
-        foreach (var file in Directory.EnumerateFiles(secretsDirectory, "stores.*"))
-        {
-            var parts = Path.GetFileName(file).Split('.');
-            if (parts.Length != 3 || parts[1].Length == 0 || parts[2].Length == 0) continue;
-            if (!_raw.TryGetValue(parts[1], out var store)) continue; // secrets only fill stores that are configured
-            if (store[parts[2]] is not null) continue;
-            store[parts[2]] = File.ReadAllText(file).Trim();
-        }
-    }
+    public static string? FindConfigFile(string start) => DataJoint.Settings.SettingsSources.FindConfigFile(start);
 
     /// <summary>The concrete store name for <paramref name="name"/>: null/empty → <c>default</c> (or <c>filepath_default</c>).</summary>
     public string ResolveName(string? name, bool forFilepath = false)

@@ -65,8 +65,8 @@ public sealed record DeleteOptions
 
     /// <summary>
     /// Ask for confirmation before committing (DataJoint's <c>safemode</c>). Null: the connection's
-    /// <see cref="DataJointConnection.Safemode"/>, else the <c>safemode</c> setting, else on in an interactive console and
-    /// off otherwise.
+    /// <see cref="DataJointConnection.Safemode"/>, else the <c>safemode</c> setting of a connection made from loaded
+    /// settings, else on in an interactive console and off otherwise.
     /// </summary>
     public bool? Safemode { get; init; }
 
@@ -97,9 +97,9 @@ internal static class Safemode
     /// <summary>True when a person can answer a prompt on this console.</summary>
     internal static bool IsInteractiveConsole => Environment.UserInteractive && !Console.IsInputRedirected && !Console.IsOutputRedirected;
 
-    /// <summary>Per call, else the connection's, else the configuration's, else on only for an interactive console.</summary>
+    /// <summary>Per call, else the connection's, else the loaded settings' (Python's default: on), else on only for an interactive console.</summary>
     public static bool IsOn(bool? perCall, DataJointConnection connection) =>
-        perCall ?? connection.Safemode ?? connection.Configured.Safemode ?? IsInteractiveConsole;
+        perCall ?? connection.Safemode ?? (connection.HasLoadedSettings ? connection.AllSettings.SafeMode : IsInteractiveConsole);
 
     /// <summary>Asks <paramref name="confirm"/> (or the connection's callback, or the console); refuses when nobody can answer.</summary>
     public static async ValueTask<bool> ConfirmAsync(CascadePreview preview, ConfirmCascade? confirm, DataJointConnection connection,

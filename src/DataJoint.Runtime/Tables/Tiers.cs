@@ -1,15 +1,29 @@
 namespace DataJoint;
 
+/// <summary>The tier of a table, recognisable from its SQL name prefix.</summary>
+public enum TableTier
+{
+    /// <summary>Entered by hand (no prefix).</summary>
+    Manual,
+    /// <summary>Small reference contents (<c>#</c> prefix).</summary>
+    Lookup,
+    /// <summary>Filled by populate from outside data (<c>_</c> prefix).</summary>
+    Imported,
+    /// <summary>Filled by populate from other tables (<c>__</c> prefix).</summary>
+    Computed,
+    /// <summary>Part of a master table (<c>master__part</c>).</summary>
+    Part,
+}
+
 /// <summary>
 /// Base of the tier classes. A table class is a <c>[Table]</c> partial class deriving from one tier and declaring
-/// <c>public const string Definition = """...""";</c>; <see cref="Schema.TableAsync{T}"/> declares and opens it.
+/// <c>public const string Definition = """...""";</c>; the generator emits its metadata, and <see cref="Schema.TableAsync{T}"/> declares and opens it.
 /// </summary>
 public abstract class UserTable
 {
     private protected UserTable() { }
 
     internal abstract TableTier TierValue { get; }
-    internal virtual Type? MasterType => null;
 }
 
 /// <summary>Manually entered data (no name prefix).</summary>
@@ -41,5 +55,4 @@ public abstract class Computed : UserTable
 public abstract class Part<TMaster> : UserTable where TMaster : UserTable
 {
     internal sealed override TableTier TierValue => TableTier.Part;
-    internal sealed override Type? MasterType => typeof(TMaster);
 }

@@ -16,9 +16,11 @@ public class SqlTextTests
 
     private static async Task<List<(string Sql, object?[] Args, int Count)>> Batches(Table t, object[] rows, InsertOptions options, long maxBytes = 1 << 20)
     {
-        var prepared = await t.PrepareAsync(rows, options, CancellationToken.None);
-        var mode = options.Replace ? InsertMode.Replace : options.SkipDuplicates ? InsertMode.SkipDuplicates : InsertMode.Insert;
-        return t.BuildBatches(prepared, mode, maxBytes, options.MaxRowsPerStatement).ToList();
+        var plan = new InsertPlan(t, options, uploads: null);
+        plan.AddRows(rows);
+        var prepared = await plan.FinishAsync(CancellationToken.None);
+        return InsertBatcher.Statements(t, prepared, options.Mode, maxBytes, options.MaxRowsPerStatement)
+            .Select(s => (s.Sql, s.Args, s.Count)).ToList();
     }
 
     [Test]

@@ -6,7 +6,7 @@ namespace DataJoint.BuiltIn;
 /// Records whose codec chains to <c>&lt;blob&gt;</c> arrive here as dicts (generated mappers), so Python reads a dict.
 /// </summary>
 [Codec("blob", InTable = "bytes", InStore = "<hash>")]
-public sealed partial class BlobCodec : Codec<object, byte[]>
+public sealed partial class BlobCodec : Codec<object, byte[]>, ISplitBytesProducer
 {
     /// <inheritdoc/>
     protected override byte[] Encode(object value, EncodeContext context) => BlobFormat.Pack(value);
@@ -14,4 +14,15 @@ public sealed partial class BlobCodec : Codec<object, byte[]>
     /// <inheritdoc/>
     protected override object Decode(byte[] stored, DecodeContext context) =>
         BlobFormat.Unpack(stored) ?? throw new DataJointException($"<blob> of attribute '{context.Attribute ?? "?"}' unpacked to null (unknown protocol).");
+
+    /// <summary>
+    /// A large value that stays uncompressed is its blob header plus its own memory (<see cref="BlobSplit"/>): the next
+    /// codec (<c>&lt;hash@&gt;</c>) hashes and uploads them without a packed copy (same bytes, same hash as packing it).
+    /// </summary>
+    bool ISplitBytesProducer.TryEncodeSplit(object value, out ReadOnlyMemory<byte> head, out ReadOnlyMemory<byte> tail)
+    {
+        var split = BlobSplit.TrySplit(value, out var header, out tail);
+        head = header;
+        return split;
+    }
 }

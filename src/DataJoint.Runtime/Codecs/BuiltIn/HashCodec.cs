@@ -8,7 +8,7 @@ namespace DataJoint.BuiltIn;
 /// metadata <c>{hash, path, schema, store, size}</c> (spec §5.3). Store-only. Fetch re-verifies the hash.
 /// </summary>
 [Codec("hash", InStore = "json", InTableError = "<hash> requires @ (in-store storage only)")]
-public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>
+public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>, ISplitBytesConsumer
 {
     /// <inheritdoc/>
     protected override ValueTask<JsonElement> EncodeAsync(byte[] value, EncodeContext context, CancellationToken cancellationToken) =>
@@ -18,13 +18,17 @@ public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>
     /// Encodes the content <paramref name="head"/> + <paramref name="tail"/> without joining them: the codec chain
     /// hands a large uncompressed <c>&lt;blob&gt;</c> over as its header and the value's own memory (<see cref="BlobSplit"/>).
     /// </summary>
-    internal static async ValueTask<JsonElement> EncodeSplitAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, EncodeContext context,
+    async ValueTask<object?> ISplitBytesConsumer.EncodeSplitAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, EncodeContext context,
+        CancellationToken cancellationToken) =>
+        await EncodeSplitAsync(head, tail, context, cancellationToken).ConfigureAwait(false);
+
+    private static async ValueTask<JsonElement> EncodeSplitAsync(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, EncodeContext context,
         CancellationToken cancellationToken)
     {
         var store = StoreCodecSupport.WriteStore(context);
         var schema = string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema;
         // The encoded value belongs to this insert: its upload may run while the next value is encoded.
-        var metadata = await HashStorage.PutOwnedAsync(store, schema, head, tail, cancellationToken).ConfigureAwait(false);
+        var metadata = await HashStorage.PutOwnedAsync(store, schema, head, tail, context.Uploads, cancellationToken).ConfigureAwait(false);
         return StoreCodecSupport.ToElement(metadata.ToJson());
     }
 

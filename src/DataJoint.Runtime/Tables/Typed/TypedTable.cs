@@ -80,16 +80,16 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public Task InsertAsync(IEnumerable<TRow> rows, InsertOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return Table.InsertAsync(Map(rows), options, cancellationToken);
+        return Table.InsertValuesAsync(RowNames, Map(rows), options, cancellationToken);
 
-        static IEnumerable<IReadOnlyDictionary<string, object?>> Map(IEnumerable<TRow> rows)
+        static IEnumerable<object?[]> Map(IEnumerable<TRow> rows)
         {
             foreach (var row in rows)
             {
                 if (row is null) throw new DataJointException($"Insert into {typeof(TTable).Name}: a row is null");
                 var values = new object?[RowNames.Length];
                 TTable.WriteRow(row, values);
-                yield return new MappedValues(RowNames, values);
+                yield return values;
             }
         }
     }

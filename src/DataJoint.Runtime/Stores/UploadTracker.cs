@@ -3,18 +3,20 @@ using System.Collections.Concurrent;
 namespace DataJoint.Stores;
 
 /// <summary>
-/// Records, for one insert call, every object the encode step wrote, by wrapping the table's stores. If the insert
+/// Records, for one write operation (an insert call) of a <see cref="DataJoint.WriteSession"/>, every object the encode
+/// step wrote, by wrapping the table's stores. If the insert
 /// fails, the schema-addressed objects (<c>{schema_prefix}/...</c>, written by <c>&lt;object@&gt;</c>/<c>&lt;npy@&gt;</c> and
 /// codecs chained into them) are deleted; hash-addressed objects stay (another row may share them) for GC to judge.
 /// Wrapping the provider (instead of hooking each codec) also catches custom codecs that write to a store.
 /// <para>
 /// It also bounds and pipelines the insert's uploads: at most <c>maxParallelUploads</c> run at once (every
 /// <see cref="IObjectStore.PutAsync"/> through it takes a slot), and content the insert owns (the built-in
-/// <c>&lt;hash@&gt;</c> codec's bytes, see <see cref="IDeferredUploads"/>) is uploaded in the background while the next
-/// value is encoded. <see cref="DrainAsync"/> waits for those uploads before the database transaction starts.
+/// <c>&lt;hash@&gt;</c> codec's bytes, handed over through <see cref="PutOwnedAsync"/>, which codecs reach through
+/// <see cref="DataJoint.EncodeContext"/>) is uploaded in the background while the next value is encoded.
+/// <see cref="DrainAsync"/> waits for those uploads before the rows are written.
 /// </para>
 /// </summary>
-internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
+internal sealed class UploadTracker : IStoreProvider, IDisposable
 {
     private readonly IStoreProvider _inner;
     private readonly ConcurrentDictionary<string, TrackingStore> _stores = new(StringComparer.Ordinal);
@@ -29,7 +31,7 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
     /// <param name="maxParallelUploads">Uploads of this insert that may run at once (1: one after the other).</param>
     /// <param name="cancellationToken">The insert's token: background uploads observe it (not a per-row token).</param>
     /// <param name="verifyExistingContent">Hash-addressed puts also hash an existing object of the right size (and replace it if it changed).</param>
-    public InsertUploadTracker(IStoreProvider inner, int maxParallelUploads = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default,
+    public UploadTracker(IStoreProvider inner, int maxParallelUploads = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default,
         bool verifyExistingContent = false)
     {
         VerifyExistingContent = verifyExistingContent;
@@ -42,7 +44,7 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
 
     private sealed record PendingUpload(Task Task, long Length);
 
-    /// <summary>See <see cref="IHashWritePolicy.VerifyExistingContent"/>.</summary>
+    /// <summary>Hash-addressed puts of this insert also hash an existing object of the right size, and replace it if its bytes changed.</summary>
     internal bool VerifyExistingContent { get; }
 
     /// <summary>The first background upload failure of this insert, if any.</summary>
@@ -166,6 +168,14 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
     }
 
     /// <summary>
+    /// Queues the upload of content this insert owns (content-addressed, so a second put of the same path is skipped) to
+    /// the object <paramref name="path"/> of the store named <paramref name="storeName"/>: <paramref name="head"/> then
+    /// <paramref name="tail"/>, which the caller will not change until the operation completes. Returns once it is queued.
+    /// </summary>
+    internal ValueTask PutOwnedAsync(string storeName, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken) =>
+        PutDeferredAsync(_inner.GetStore(storeName), path, head, tail, cancellationToken);
+
+    /// <summary>
     /// Queues the upload of content this insert owns: waits for a free slot (so at most the insert's degree of uploads
     /// run, and encoding is at most one value ahead per slot), then uploads on the thread pool and returns at once. A
     /// second put of the same path within the insert is skipped (deferred puts are content-addressed).
@@ -247,10 +257,8 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
 
     private sealed record HashListing(string Prefix, Dictionary<string, long> Existing, string? CoveredUpTo, bool Complete);
 
-    private sealed class TrackingStore(IObjectStore inner, InsertUploadTracker tracker) : IObjectStore, IDeferredUploads, IHashWritePolicy
+    private sealed class TrackingStore(IObjectStore inner, UploadTracker tracker) : IObjectStore
     {
-        public bool VerifyExistingContent => tracker.VerifyExistingContent;
-
         private readonly ConcurrentDictionary<string, Lazy<Task<HashListing>>> _listings = new(StringComparer.Ordinal);
 
         public string Name => inner.Name;
@@ -264,9 +272,6 @@ internal sealed class InsertUploadTracker : IStoreProvider, IDisposable
                 tracker.Record(inner, path);
                 await inner.PutAsync(path, content, length, ct).ConfigureAwait(false);
             }, cancellationToken);
-
-        public ValueTask PutOwnedAsync(string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken) =>
-            tracker.PutDeferredAsync(inner, path, head, tail, cancellationToken);
 
         public async Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
         {

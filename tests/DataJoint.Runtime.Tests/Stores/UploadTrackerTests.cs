@@ -7,23 +7,22 @@ namespace DataJoint.Runtime.Tests.Stores;
 /// The insert's upload tracker: background uploads of owned content (the pipeline that lets the next value encode
 /// while one uploads), the degree bound, failure reporting, same-path dedup and rollback, on an in-memory store.
 /// </summary>
-public class InsertUploadTrackerTests
+public class UploadTrackerTests
 {
     [TestCase(1)]
     [TestCase(3)]
     public async Task OwnedPutsReturnBeforeTheUploadAndNeverExceedTheDegree(int degree)
     {
         var store = new GatedStore();
-        using var tracker = new InsertUploadTracker(new OneStore(store), degree);
-        var deferred = (IDeferredUploads)tracker.GetStore("main");
+        using var tracker = new UploadTracker(new OneStore(store), degree);
 
         // The first `degree` puts are queued and return while their uploads are still blocked in the store.
         for (var i = 0; i < degree; i++)
-            await deferred.PutOwnedAsync($"_hash/s/{i}", new byte[] { (byte)i }, default, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            await tracker.PutOwnedAsync("main", $"_hash/s/{i}", new byte[] { (byte)i }, default, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         await store.WaitForRunningAsync(degree);
 
         // One more has to wait for a free slot.
-        var next = deferred.PutOwnedAsync($"_hash/s/{degree}", new byte[] { 9 }, default, CancellationToken.None).AsTask();
+        var next = tracker.PutOwnedAsync("main", $"_hash/s/{degree}", new byte[] { 9 }, default, CancellationToken.None).AsTask();
         await Task.Delay(50);
         Assert.That(next.IsCompleted, Is.False, "a put beyond the degree waits for a slot");
         Assert.That(store.MaxRunning, Is.EqualTo(degree));
@@ -40,13 +39,12 @@ public class InsertUploadTrackerTests
     {
         var store = new GatedStore { FailPath = "_hash/s/1" };
         store.Open();
-        using var tracker = new InsertUploadTracker(new OneStore(store), 1);
-        var deferred = (IDeferredUploads)tracker.GetStore("main");
-        await deferred.PutOwnedAsync("_hash/s/0", new byte[] { 0 }, default, CancellationToken.None);
-        await deferred.PutOwnedAsync("_hash/s/1", new byte[] { 1 }, default, CancellationToken.None);
+        using var tracker = new UploadTracker(new OneStore(store), 1);
+        await tracker.PutOwnedAsync("main", "_hash/s/0", new byte[] { 0 }, default, CancellationToken.None);
+        await tracker.PutOwnedAsync("main", "_hash/s/1", new byte[] { 1 }, default, CancellationToken.None);
         var ex = await Assert.ThrowsAsync<DataJointException>(() => tracker.DrainAsync());
         Assert.That(ex!.Message, Does.Contain("refused _hash/s/1"));
-        await Assert.ThrowsAsync<DataJointException>(async () => await deferred.PutOwnedAsync("_hash/s/2", new byte[] { 2 }, default, CancellationToken.None));
+        await Assert.ThrowsAsync<DataJointException>(async () => await tracker.PutOwnedAsync("main", "_hash/s/2", new byte[] { 2 }, default, CancellationToken.None));
         Assert.That(store.Objects.ContainsKey("_hash/s/2"), Is.False, "nothing is uploaded after a failure");
     }
 
@@ -54,11 +52,10 @@ public class InsertUploadTrackerTests
     public async Task TheSamePathIsUploadedOnceAndReadsWaitForIt()
     {
         var store = new GatedStore();
-        using var tracker = new InsertUploadTracker(new OneStore(store), 2);
+        using var tracker = new UploadTracker(new OneStore(store), 2);
         var wrapped = tracker.GetStore("main");
-        var deferred = (IDeferredUploads)wrapped;
-        await deferred.PutOwnedAsync("_hash/s/x", new byte[] { 1 }, new byte[] { 2, 3 }, CancellationToken.None); // header + data
-        await deferred.PutOwnedAsync("_hash/s/x", new byte[] { 1, 2, 3 }, default, CancellationToken.None);
+        await tracker.PutOwnedAsync("main", "_hash/s/x", new byte[] { 1 }, new byte[] { 2, 3 }, CancellationToken.None); // header + data
+        await tracker.PutOwnedAsync("main", "_hash/s/x", new byte[] { 1, 2, 3 }, default, CancellationToken.None);
 
         var size = wrapped.GetSizeAsync("_hash/s/x");
         await Task.Delay(50);
@@ -79,9 +76,9 @@ public class InsertUploadTrackerTests
     public async Task RollbackWaitsForUploadsInFlightThenRemovesOnlySchemaAddressedObjects()
     {
         var store = new GatedStore { IgnoresCancellation = true }; // a backend that finishes a request it has started
-        using var tracker = new InsertUploadTracker(new OneStore(store), 2);
+        using var tracker = new UploadTracker(new OneStore(store), 2);
         var wrapped = tracker.GetStore("main");
-        await ((IDeferredUploads)wrapped).PutOwnedAsync("_hash/s/h", new byte[] { 1 }, default, CancellationToken.None);
+        await tracker.PutOwnedAsync("main", "_hash/s/h", new byte[] { 1 }, default, CancellationToken.None);
         var schemaPut = Task.Run(async () =>
         {
             using var ms = new MemoryStream([7]);

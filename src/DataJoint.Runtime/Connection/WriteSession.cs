@@ -1,0 +1,257 @@
+// The write session: how table operations write.
+//
+//   WriteSession    one connection, one transaction (begun on first need), and the upload trackers of the operations
+//                   that ran in it. CommitAsync commits; RollbackAsync (or disposing it uncommitted) rolls the
+//                   transaction back and deletes the _schema/... objects its operations uploaded (hash-addressed
+//                   objects may be shared and are left for GC). Once COMMIT has been sent the outcome is unknown, so
+//                   nothing is deleted after that.
+//   WriteOperation  one insert or delete inside a session: WriteSession.Enter(connection) joins the session that is
+//                   current for that connection (Begin(connection, ambient: true) makes one current for the calling
+//                   async flow) or starts its own. An operation that owns its session commits it on CompleteAsync; one
+//                   that joined runs under a SAVEPOINT, so a failure undoes only its own rows and objects and the
+//                   session stays usable. Failing (or disposing without CompleteAsync) undoes the operation.
+//   Lease           a connection for reads: the current session's connection and transaction (so a fetch inside a
+//                   session sees its uncommitted rows), else a pooled connection of its own.
+//
+// Insert:  op = Enter(conn); uploads = op.TrackUploads(stores, degree, ct); encode (uploads run);
+//          uploads.DrainAsync(); (c, tx) = await op.BeginAsync(ct); write statements; await op.CompleteAsync(ct).
+// User transaction (DataJoint Python's `with conn.transaction:`):
+//          await using var s = WriteSession.Begin(conn, ambient: true); ... inserts, deletes, fetches on conn join s ...
+//          await s.CommitAsync(ct);
+// One session runs one statement at a time: its operations and reads are awaited one after the other.
+using System.Data.Common;
+using DataJoint.Stores;
+
+namespace DataJoint;
+
+/// <summary>One connection and transaction that inserts and deletes run in, with the uploads they made (see the file comment).</summary>
+internal sealed class WriteSession : IAsyncDisposable
+{
+    private static readonly AsyncLocal<WriteSession?> Ambient = new();
+
+    private readonly List<UploadTracker> _uploads = [];
+    private DbConnection? _connection;
+    private DbTransaction? _transaction;
+    private int _savepoints;
+    private bool _commitStarted;
+
+    private WriteSession(DataJointConnection connection) => Connection = connection;
+
+    /// <summary>The DataJoint connection the session's database connection comes from.</summary>
+    public DataJointConnection Connection { get; }
+
+    /// <summary>False once the session has committed or rolled back.</summary>
+    public bool IsActive { get; private set; } = true;
+
+    /// <summary>True when the session's transaction has begun.</summary>
+    public bool InTransaction => _transaction is not null;
+
+    /// <summary>
+    /// Starts a session on <paramref name="connection"/>. With <paramref name="ambient"/>, table operations on that
+    /// connection in the calling async flow join it until it ends (call this from the flow itself, not from inside an
+    /// async helper whose changes to the flow are discarded when it returns).
+    /// </summary>
+    public static WriteSession Begin(DataJointConnection connection, bool ambient)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var session = new WriteSession(connection);
+        if (ambient)
+        {
+            if (Current(connection) is not null)
+                throw new DataJointException($"A transaction is already in progress on the connection to {connection.Settings}.");
+            Ambient.Value = session;
+        }
+        return session;
+    }
+
+    /// <summary>The active session that operations on <paramref name="connection"/> join, or null.</summary>
+    public static WriteSession? Current(DataJointConnection connection) =>
+        Ambient.Value is { IsActive: true } s && ReferenceEquals(s.Connection, connection) ? s : null;
+
+    /// <summary>Starts a write operation: joined to the current session of <paramref name="connection"/>, else in a session of its own.</summary>
+    public static WriteOperation Enter(DataJointConnection connection) =>
+        Current(connection) is { } session ? new WriteOperation(session, owner: false) : new WriteOperation(new WriteSession(connection), owner: true);
+
+    /// <summary>A connection for reads: the current session's (not disposed by the lease), else a new pooled one.</summary>
+    public static async ValueTask<Lease> LeaseAsync(DataJointConnection connection, CancellationToken cancellationToken)
+    {
+        if (Current(connection) is { } session)
+            return new Lease(await session.ConnectionAsync(cancellationToken).ConfigureAwait(false), session._transaction, owned: false);
+        return new Lease(await connection.OpenAsync(cancellationToken).ConfigureAwait(false), null, owned: true);
+    }
+
+    /// <summary>The session's connection, opened on first use.</summary>
+    public async ValueTask<DbConnection> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfEnded();
+        return _connection ??= await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The session's transaction, begun on first use.</summary>
+    public async ValueTask<DbTransaction> TransactionAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A tracker for the uploads of one operation: its objects are deleted if the session rolls back.</summary>
+    internal UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken,
+        bool verifyExistingContent = false)
+    {
+        ThrowIfEnded();
+        var tracker = new UploadTracker(stores, maxParallelUploads, cancellationToken, verifyExistingContent);
+        lock (_uploads) _uploads.Add(tracker);
+        return tracker;
+    }
+
+    /// <summary>A new savepoint name of this session.</summary>
+    internal string NextSavepoint() => "dj_op_" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Commits the transaction (if one began) and ends the session.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        if (_transaction is not null)
+        {
+            // From here on a failure does not prove the rows are absent: the uploaded objects are kept (GC removes true orphans).
+            _commitStarted = true;
+            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        IsActive = false;
+    }
+
+    /// <summary>
+    /// Rolls the transaction back and deletes the <c>_schema/...</c> objects the session's operations uploaded (unless
+    /// COMMIT was already sent), then ends the session. Never throws for a connection that is gone.
+    /// </summary>
+    public async Task RollbackAsync()
+    {
+        if (!IsActive) return;
+        IsActive = false;
+        if (_transaction is not null) await SafeRollbackAsync(_transaction, savepoint: null).ConfigureAwait(false);
+        if (_commitStarted) return;
+        UploadTracker[] uploads;
+        lock (_uploads) uploads = [.. _uploads];
+        foreach (var tracker in uploads) await tracker.RollbackAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Rolls back if the session is still active, then releases the connection and the trackers.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (IsActive) await RollbackAsync().ConfigureAwait(false);
+        if (_transaction is not null) await _transaction.DisposeAsync().ConfigureAwait(false);
+        if (_connection is not null) await _connection.DisposeAsync().ConfigureAwait(false);
+        lock (_uploads)
+        {
+            foreach (var tracker in _uploads) tracker.Dispose();
+            _uploads.Clear();
+        }
+    }
+
+    internal static async Task SafeRollbackAsync(DbTransaction tx, string? savepoint)
+    {
+        try
+        {
+            if (savepoint is null) await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            else await tx.RollbackAsync(savepoint, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException) { /* the connection is gone; the server rolls back */ }
+        catch (InvalidOperationException) { /* already completed */ }
+    }
+
+    private void ThrowIfEnded()
+    {
+        if (!IsActive) throw new DataJointException($"The transaction on the connection to {Connection.Settings} has already ended.");
+    }
+
+    /// <summary>A connection lent for reads, with the transaction its commands must join (null: none).</summary>
+    internal readonly struct Lease(DbConnection connection, DbTransaction? transaction, bool owned) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+        public DbTransaction? Transaction { get; } = transaction;
+
+        public ValueTask DisposeAsync() => owned ? Connection.DisposeAsync() : ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>One insert or delete inside a <see cref="WriteSession"/> (see the file comment of WriteSession.cs).</summary>
+internal sealed class WriteOperation : IAsyncDisposable
+{
+    private readonly bool _owner;
+    private readonly List<UploadTracker> _uploads = [];
+    private string? _savepoint;
+    private bool _done;
+
+    internal WriteOperation(WriteSession session, bool owner)
+    {
+        Session = session;
+        _owner = owner;
+    }
+
+    /// <summary>The session the operation runs in.</summary>
+    public WriteSession Session { get; }
+
+    /// <summary>True when <see cref="CompleteAsync"/> commits the session (the operation owns it and its transaction began).</summary>
+    public bool CommitsSession => _owner && Session.InTransaction;
+
+    /// <summary>A tracker for this operation's uploads (<see cref="WriteSession.TrackUploads"/>).</summary>
+    public UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken,
+        bool verifyExistingContent = false)
+    {
+        var tracker = Session.TrackUploads(stores, maxParallelUploads, cancellationToken, verifyExistingContent);
+        _uploads.Add(tracker);
+        return tracker;
+    }
+
+    /// <summary>The connection and transaction the operation's statements run in (a savepoint marks its start in a joined session).</summary>
+    public async ValueTask<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken)
+    {
+        var tx = await Session.TransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!_owner && _savepoint is null)
+        {
+            _savepoint = Session.NextSavepoint();
+            await tx.SaveAsync(_savepoint, cancellationToken).ConfigureAwait(false);
+        }
+        return (await Session.ConnectionAsync(cancellationToken).ConfigureAwait(false), tx);
+    }
+
+    /// <summary>The operation succeeded: its own session commits; in a joined session its savepoint is released.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        _done = true;
+        if (_owner)
+        {
+            await Session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (_savepoint is not null)
+        {
+            var tx = await Session.TransactionAsync(cancellationToken).ConfigureAwait(false);
+            await tx.ReleaseAsync(_savepoint, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The operation failed: its own session rolls back; in a joined session its statements are rolled back to its
+    /// savepoint and its <c>_schema/...</c> uploads are deleted, leaving the session usable.
+    /// </summary>
+    public async Task FailAsync()
+    {
+        if (_done) return;
+        _done = true;
+        if (_owner)
+        {
+            await Session.RollbackAsync().ConfigureAwait(false);
+            return;
+        }
+        if (_savepoint is not null && Session.IsActive)
+            await WriteSession.SafeRollbackAsync(await Session.TransactionAsync(CancellationToken.None).ConfigureAwait(false), _savepoint).ConfigureAwait(false);
+        foreach (var tracker in _uploads) await tracker.RollbackAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Undoes the operation unless it completed; an owned session is released.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_done) await FailAsync().ConfigureAwait(false);
+        if (_owner) await Session.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,199 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace DataJoint;
+
+/// <summary>What to fetch: attributes, ordering and paging.</summary>
+public sealed record FetchOptions
+{
+    /// <summary>Attribute names to return (default: all visible attributes). <c>"KEY"</c> expands to the primary key.</summary>
+    public IReadOnlyList<string>? Attributes { get; init; }
+    /// <summary>Ordering terms: <c>"attr"</c>, <c>"attr DESC"</c>, <c>"KEY"</c>, <c>"KEY DESC"</c>.</summary>
+    public IReadOnlyList<string>? OrderBy { get; init; }
+    /// <summary>At most this many rows.</summary>
+    public long? Limit { get; init; }
+    /// <summary>Skip this many rows first (ordering should be given).</summary>
+    public long? Offset { get; init; }
+    /// <summary>
+    /// The folder <c>&lt;attach&gt;</c> values are written to (Python's <c>download_path</c>); null: the connection's
+    /// <see cref="DataJointConnection.DownloadPath"/>, else the <c>download_path</c> setting (default: the working directory).
+    /// </summary>
+    public string? DownloadPath { get; init; }
+}
+
+// Fetching: every read runs one SELECT (SelectSql) on a leased connection (the current write session's, else a pooled
+// one) and materializes each row with an IRowRead: dynamic rows (RowReader, codec values decoded through the table's
+// codec plan) or the generated typed mappers.
+public partial class QueryExpression : IAsyncEnumerable<Row>
+{
+    /// <summary>The attributes a fetch returns: <paramref name="requested"/> (<c>KEY</c> expanded, duplicates dropped), or the heading.</summary>
+    internal IReadOnlyList<string> ResolveAttributes(IReadOnlyList<string>? requested)
+    {
+        if (requested is null) return Heading.Names;
+        var list = new List<string>();
+        foreach (var r in requested)
+        {
+            if (r == "KEY") { foreach (var k in PrimaryKeyNames) if (!list.Contains(k)) list.Add(k); continue; }
+            if (!Heading.Contains(r)) throw new DataJointException($"`{r}` is not in the heading ({string.Join(", ", Heading.Names)})");
+            if (!list.Contains(r)) list.Add(r);
+        }
+        return list;
+    }
+
+    /// <summary>Streams the rows (ordering, paging and attributes from <paramref name="options"/>).</summary>
+    public IAsyncEnumerable<Row> StreamAsync(FetchOptions? options = null, CancellationToken cancellationToken = default) =>
+        StreamEachAsync(() =>
+        {
+            var rows = new RowReader(this, options);
+            return (rows.Sql, rows);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerator<Row> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        StreamAsync(null, cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>Fetches all rows into a list.</summary>
+    public async Task<IReadOnlyList<Row>> FetchAsync(FetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var rows = new RowReader(this, options);
+        return await ReadEachAsync(rows.Sql, rows, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Fetches the given attributes of all rows.</summary>
+    public Task<IReadOnlyList<Row>> FetchAsync(params string[] attributes) =>
+        FetchAsync(new FetchOptions { Attributes = attributes });
+
+    /// <summary>Fetches exactly one row; anything else is an error (<c>fetch1</c>).</summary>
+    public async Task<Row> Fetch1Async(FetchOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var rows = await FetchAsync(options is null ? new FetchOptions { Limit = 2 } : options with { Limit = 2 }, cancellationToken).ConfigureAwait(false);
+        if (rows.Count != 1)
+            throw new DataJointException($"fetch1 requires exactly one tuple in the input set (got {(rows.Count == 0 ? "none" : "more than one")}).");
+        return rows[0];
+    }
+
+    /// <summary>The value of one attribute of the only row.</summary>
+    public async Task<T?> Fetch1Async<T>(string attribute, CancellationToken cancellationToken = default)
+    {
+        var row = await Fetch1Async(new FetchOptions { Attributes = [attribute] }, cancellationToken).ConfigureAwait(false);
+        return row.Get<T>(attribute);
+    }
+
+    /// <summary>The primary-key values of all rows.</summary>
+    public Task<IReadOnlyList<Row>> KeysAsync(FetchOptions? options = null, CancellationToken cancellationToken = default) =>
+        FetchAsync((options ?? new FetchOptions()) with { Attributes = PrimaryKeyNames }, cancellationToken);
+
+    /// <summary>Number of rows.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var sql = SelectSql.Count(this);
+        try
+        {
+            await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
+            await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (TranslateError(ex, "count") is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    /// <summary>True when the query has at least one row.</summary>
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
+    {
+        await foreach (var _ in StreamAsync(new FetchOptions { Attributes = [], Limit = 1 }, cancellationToken).ConfigureAwait(false))
+            return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
+    /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes
+    /// without codecs (their values need the codec chain).
+    /// </summary>
+    internal Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
+        ReadEachAsync(SelectSql.Select(this, names, null, null, null, forFetch: true), new MappedRead<TRow>(map), cancellationToken);
+
+    /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
+    internal IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
+        StreamEachAsync<TRow>(() => (SelectSql.Select(this, names, null, null, null, forFetch: true), new MappedRead<TRow>(map)), cancellationToken);
+
+    /// <summary>Runs a fetch statement and reads every row into a list (a plain loop: no async-iterator step per row).</summary>
+    private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, IRowRead<T> read, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        try
+        {
+            await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
+            await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (read.IsSynchronous)
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read.Read(reader));
+                }
+                else
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        list.Add(await read.ReadAsync(reader, cancellationToken).ConfigureAwait(false));
+                }
+            }
+        }
+        catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
+        {
+            throw dj;
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Runs a fetch statement and yields every row. <paramref name="prepare"/> (statement and row reader) runs when
+    /// enumeration starts, so a bad request fails there. Driver failures (a connection lost mid-stream) surface as
+    /// <see cref="DataJointException"/> subtypes.
+    /// </summary>
+    private async IAsyncEnumerable<T> StreamEachAsync<T>(Func<(SqlFragment Sql, IRowRead<T> Read)> prepare,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (sql, read) = prepare();
+        await using var lease = await Guard(WriteSession.LeaseAsync(Connection, cancellationToken).AsTask()).ConfigureAwait(false);
+        await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
+        var reader = await Guard(cmd.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                yield return read.IsSynchronous ? read.Read(reader) : await read.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+
+        async Task<TResult> Guard<TResult>(Task<TResult> step)
+        {
+            try
+            {
+                return await step.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
+            {
+                throw dj;
+            }
+        }
+    }
+
+    /// <summary>The driver's exception as a <see cref="DataJointException"/> naming what this query reads, or null.</summary>
+    private protected DataJointException? TranslateError(Exception exception, string action)
+    {
+        var (schema, table) = Location;
+        return Dialect.TranslateError(exception, action + " from " + RestrictionTarget, schema, table);
+    }
+
+    /// <summary>The schema and table this query reads when it is one table (for errors), else nulls.</summary>
+    private protected virtual (string? Schema, string? Table) Location => (null, null);
+
+    /// <summary>Rows read straight from the data reader by a generated mapper.</summary>
+    private sealed class MappedRead<TRow>(Func<DbDataReader, TRow> map) : IRowRead<TRow>
+    {
+        public bool IsSynchronous => true;
+        public TRow Read(DbDataReader reader) => map(reader);
+        public ValueTask<TRow> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) => new(map(reader));
+    }
+}

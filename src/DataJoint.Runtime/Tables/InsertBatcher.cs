@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+
+namespace DataJoint;
+
+/// <summary>
+/// Writes the prepared rows of one insert as multi-row statements: at most <see cref="InsertOptions.MaxRowsPerStatement"/>
+/// rows each and under the server's packet limit, all in the insert's transaction, with one statement running on the
+/// server while the next one is built.
+/// </summary>
+internal static class InsertBatcher
+{
+    private static readonly ConcurrentDictionary<string, long> MaxStatementBytes = new(StringComparer.Ordinal);
+
+    /// <summary>One statement: its SQL, its arguments and how many rows it writes.</summary>
+    internal readonly record struct Statement(string Sql, object?[] Args, int Count);
+
+    /// <summary>Bytes kept free of the server's packet limit for the driver's packet framing.</summary>
+    private const long PacketHeadroom = 4096;
+
+    /// <summary>
+    /// Builds the statements of one insert, each under <paramref name="maxBytes"/> and at most <paramref name="maxRows"/>
+    /// rows. A row larger than <paramref name="maxBytes"/> goes alone into a statement when it fits
+    /// <paramref name="packetLimit"/> (the server's <c>max_allowed_packet</c>; default <paramref name="maxBytes"/>), and is
+    /// refused naming that limit when it does not.
+    /// </summary>
+    public static IEnumerable<Statement> Statements(Table table, PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue,
+        long? packetLimit = null)
+    {
+        var limit = packetLimit ?? maxBytes;
+        var dialect = table.Dialect;
+        var prefix = dialect.InsertPrefix(table.Database, table.Name, prepared.Fields, mode);
+        var suffix = dialect.InsertSuffix(table.Database, table.Name, table.TableHeading.PrimaryKey, mode);
+        var fixedBytes = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(suffix) + 64;
+        var budget = maxBytes - fixedBytes;
+        var hardBudget = packetLimit is { } packet ? packet - PacketHeadroom - fixedBytes : budget;
+        var sb = new StringBuilder(prefix.Length + suffix.Length + 1024);
+        var args = new List<object?>();
+        var rowsInBatch = 0;
+        long batchBytes = 0;
+        var param = dialect.Parameter;
+        var def = dialect.DefaultValue;
+        var width = prepared.Fields.Length;
+        for (var r = 0; r < prepared.Rows.Count; r++)
+        {
+            var rowBytes = prepared.RowBytes[r] + width * 2;
+            if (rowsInBatch > 0 && (batchBytes + rowBytes > budget || rowsInBatch >= maxRows))
+            {
+                sb.Append(suffix);
+                yield return new Statement(sb.ToString(), args.ToArray(), rowsInBatch);
+                sb.Clear();
+                args.Clear();
+                rowsInBatch = 0;
+                batchBytes = 0;
+            }
+            if (rowsInBatch == 0) sb.Append(prefix);
+            else sb.Append(',');
+            if (rowBytes > hardBudget)
+                throw new DataJointException(
+                    $"Insert into {table.FullName}: row {r} needs about {rowBytes} bytes in its INSERT statement, more than the server's " +
+                    $"max_allowed_packet ({limit} bytes). Raise max_allowed_packet on the server, or store the large values in an " +
+                    "object store (<blob@store>, <attach@store>).")
+                {
+                    Schema = table.Database,
+                    Table = table.Name,
+                };
+            var row = prepared.Rows[r];
+            sb.Append('(');
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (i > 0) sb.Append(',');
+                if (ReferenceEquals(row[i], SqlDefault.Instance)) sb.Append(def);
+                else { sb.Append(param); args.Add(row[i]); }
+            }
+            sb.Append(')');
+            rowsInBatch++;
+            batchBytes += rowBytes;
+        }
+        if (rowsInBatch > 0)
+        {
+            sb.Append(suffix);
+            yield return new Statement(sb.ToString(), args.ToArray(), rowsInBatch);
+        }
+    }
+
+    /// <summary>
+    /// Runs the statements on <paramref name="connection"/> in <paramref name="transaction"/>. A failure is translated
+    /// (duplicate key, foreign key...) and rethrown once no statement is running; rolling back is the caller's.
+    /// </summary>
+    public static async Task WriteAsync(Table table, DbConnection connection, DbTransaction transaction, PreparedRows prepared,
+        InsertOptions options, CancellationToken cancellationToken)
+    {
+        var max = await GetMaxStatementBytesAsync(table, connection, cancellationToken).ConfigureAwait(false);
+        // Statements of many rows stay under 16 MiB (measured faster); one larger row gets a statement of its own, up to
+        // the server's max_allowed_packet.
+        var budget = Math.Min(max - PacketHeadroom, 16L * 1024 * 1024);
+        // One statement runs on the server while the next one is built here: the client's work overlaps the server's.
+        Task<int>? pending = null;
+        DbCommand? pendingCommand = null;
+        try
+        {
+            foreach (var (sql, args, _) in Statements(table, prepared, options.Mode, budget, options.MaxRowsPerStatement, max))
+            {
+                var cmd = connection.CreateCommand();
+                cmd.Transaction = transaction;
+                cmd.CommandText = sql;
+                SqlLog.Statement(connection, sql);
+                var ps = cmd.Parameters;
+                foreach (var a in args)
+                {
+                    var p = cmd.CreateParameter();
+                    p.Value = a;
+                    ps.Add(p);
+                }
+                if (pending is not null)
+                {
+                    await pending.ConfigureAwait(false);
+                    await pendingCommand!.DisposeAsync().ConfigureAwait(false);
+                }
+                pendingCommand = cmd;
+                pending = cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (pending is not null) await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            if (pending is { IsCompleted: false })
+            {
+                try { await pending.ConfigureAwait(false); }
+                catch (DbException) { /* reported through ex */ }
+            }
+            if (table.Dialect.TranslateError(ex, $"insert into {table.FullName}", table.Database, table.Name) is { } dj) throw dj;
+            throw;
+        }
+        finally
+        {
+            if (pendingCommand is not null) await pendingCommand.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<long> GetMaxStatementBytesAsync(Table table, DbConnection connection, CancellationToken cancellationToken)
+    {
+        var key = table.Connection.Settings.ToString();
+        if (MaxStatementBytes.TryGetValue(key, out var v)) return v;
+        v = await table.Dialect.GetMaxStatementBytesAsync(connection, cancellationToken).ConfigureAwait(false);
+        MaxStatementBytes[key] = v;
+        return v;
+    }
+}

@@ -1,0 +1,215 @@
+using System.Runtime.ExceptionServices;
+using DataJoint.Stores;
+
+namespace DataJoint;
+
+/// <summary>The rows of one insert, ready for its statements: fields in heading order, values per row, estimated bytes per row.</summary>
+internal sealed record PreparedRows(string[] Fields, List<object?[]> Rows, long[] RowBytes);
+
+/// <summary>
+/// How one insert call turns the caller's rows into statement values. The first row fixes the fields (in heading order;
+/// every row must give the same ones). Each value is checked and converted against its attribute; a codec value is
+/// only validated (once) while the rows are read, and every row is read before the first value is encoded, so a bad
+/// row fails the insert before anything is uploaded. <see cref="FinishAsync"/> then encodes the codec values through the
+/// table's <see cref="CodecPlan"/> (store-backed ones row-parallel up to <see cref="InsertOptions.MaxParallelUploads"/>)
+/// and waits for the uploads.
+/// </summary>
+internal sealed class InsertPlan
+{
+    private readonly Table _table;
+    private readonly InsertOptions _options;
+    private readonly UploadTracker? _uploads;
+    private readonly IStoreProvider? _stores;
+    private readonly List<object?[]> _rows = [];
+    private string[]? _fields;
+    private HeadingAttribute[] _attrs = [];
+    private AttributeCodec?[] _codecs = [];
+    private (string Name, int Field)[] _key = [];
+    private List<PendingValue>? _pending;
+    private bool _storeBacked;
+
+    /// <summary>A codec value waiting to be encoded: its row, its field and the row's primary key (the codec key of spec §4.4).</summary>
+    private readonly record struct PendingValue(int Row, int Field, IReadOnlyDictionary<string, object?> Key);
+
+    /// <param name="table">The table inserted into.</param>
+    /// <param name="options">The insert's options.</param>
+    /// <param name="uploads">The insert's upload tracker (when the table has store-backed attributes and stores).</param>
+    public InsertPlan(Table table, InsertOptions options, UploadTracker? uploads)
+    {
+        _table = table;
+        _options = options;
+        _uploads = uploads;
+        _stores = uploads is not null ? uploads : table.Stores;
+    }
+
+    private string Where => _table.FullName;
+
+    /// <summary>Reads rows of any shape: dictionaries or objects whose public properties are attributes.</summary>
+    public void AddRows<TRow>(IEnumerable<TRow> rows)
+    {
+        RowAccessor? accessor = null;
+        Type? accessorType = null;
+        int[]? accessorMap = null; // accessor member index -> field index (-1: ignored)
+        foreach (var row in rows)
+        {
+            if (row is null) throw new DataJointException($"Insert into {Where}: row {_rows.Count} is null");
+            object?[] raw;
+            if (!RowAccessor.IsDictionary(row))
+            {
+                var t = row.GetType();
+                if (t != accessorType)
+                {
+                    accessor = RowAccessor.For(t);
+                    accessorType = t;
+                    SetFields(accessor.Names);
+                    accessorMap = accessor.Names.Select(n => Array.IndexOf(_fields!, n)).ToArray();
+                }
+                raw = new object?[_fields!.Length];
+                var getters = accessor!.Getters;
+                for (var i = 0; i < getters.Length; i++)
+                {
+                    var f = accessorMap![i];
+                    if (f >= 0) raw[f] = getters[i](row);
+                }
+            }
+            else
+            {
+                var pairs = RowAccessor.Pairs(row).Where(p => Keep(p.Key)).ToList();
+                SetFields(pairs.Select(p => p.Key).ToList());
+                raw = new object?[_fields!.Length];
+                foreach (var (k, v) in pairs) raw[Array.IndexOf(_fields!, k)] = v;
+            }
+            AddRow(raw);
+        }
+    }
+
+    /// <summary>Reads typed rows (the generated mappers): every row's values in the order of <paramref name="names"/>, mapped once per call.</summary>
+    public void AddRows(string[] names, IEnumerable<object?[]> rows)
+    {
+        int[]? map = null; // name index -> field index (-1: ignored)
+        foreach (var values in rows)
+        {
+            if (map is null)
+            {
+                SetFields(names);
+                map = names.Select(n => Array.IndexOf(_fields!, n)).ToArray();
+            }
+            var raw = new object?[_fields!.Length];
+            for (var i = 0; i < map.Length; i++)
+            {
+                var f = map[i];
+                if (f >= 0) raw[f] = values[i];
+            }
+            AddRow(raw);
+        }
+    }
+
+    /// <summary>
+    /// Converts a row's values in place (the array becomes the row's statement values). Codec values are only validated
+    /// here; they are encoded (and uploaded) once every row has been checked.
+    /// </summary>
+    private void AddRow(object?[] values)
+    {
+        var rowNumber = _rows.Count;
+        Dictionary<string, object?>? key = null;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var a = _attrs[i];
+            var v = values[i];
+            if (_codecs[i] is { } codec && v is not null)
+            {
+                if (key is null)
+                {
+                    key = new Dictionary<string, object?>(_key.Length, StringComparer.Ordinal);
+                    foreach (var (n, f) in _key) key[n] = values[f];
+                }
+                codec.Validate(v);
+                (_pending ??= []).Add(new PendingValue(rowNumber, i, key));
+                if (a.Store is not null) _storeBacked = true;
+                continue;
+            }
+            values[i] = ValueConverter.ToDb(a, v, Where, a.CodecName is not null);
+        }
+        _rows.Add(values);
+    }
+
+    /// <summary>Encodes the codec values, waits for their uploads, and sizes every row.</summary>
+    public async Task<PreparedRows> FinishAsync(CancellationToken cancellationToken)
+    {
+        if (_pending is not null)
+        {
+            if (_uploads is not null) _uploads.RowCount = _rows.Count;
+            try
+            {
+                await EncodeAllAsync(_pending, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _uploads is { Failure: { } failure })
+            {
+                // Encoding stopped because a background upload failed: that failure is the insert's error.
+                ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+            // Uploads handed to the tracker run in the background; all must be done before the rows are written.
+            if (_uploads is not null) await _uploads.DrainAsync().ConfigureAwait(false);
+        }
+        var bytes = new long[_rows.Count];
+        for (var r = 0; r < bytes.Length; r++)
+        {
+            long size = 4;
+            foreach (var c in _rows[r]) size += ValueConverter.EstimateBytes(c!) + 1;
+            bytes[r] = size;
+        }
+        return new PreparedRows(_fields ?? [], _rows, bytes);
+    }
+
+    private async Task EncodeAllAsync(List<PendingValue> pending, CancellationToken cancellationToken)
+    {
+        if (_storeBacked && _options.MaxParallelUploads > 1 && _rows.Count > 1)
+        {
+            // One work item per row (a row's fields encode in order); results land in the row's own slots.
+            var byRow = pending.GroupBy(p => p.Row).Select(g => g.ToArray()).ToArray();
+            await ParallelUploads.ForEachAsync(byRow, _options.MaxParallelUploads, async (items, ct) =>
+            {
+                foreach (var item in items) await EncodeOneAsync(item, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var item in pending) await EncodeOneAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask EncodeOneAsync(PendingValue item, CancellationToken cancellationToken)
+    {
+        var row = _rows[item.Row];
+        var encoded = await _codecs[item.Field]!.EncodeAsync(row[item.Field]!, item.Key, _stores, _uploads, cancellationToken).ConfigureAwait(false);
+        row[item.Field] = ValueConverter.ToDb(_attrs[item.Field], encoded, Where, encodedByCodec: true);
+    }
+
+    private bool Keep(string name)
+    {
+        if (_table.TableHeading.Contains(name)) return true;
+        if (_options.IgnoreExtraFields) return false;
+        throw new DataJointException($"`{name}` is not in the table heading of {Where}");
+    }
+
+    /// <summary>The first row sets the fields (heading order) and checks that every attribute without a default has one; later rows must match.</summary>
+    private void SetFields(IReadOnlyList<string> given)
+    {
+        var names = given.Where(Keep).ToList();
+        if (_fields is not null)
+        {
+            if (names.Count != _fields.Length || names.Any(n => Array.IndexOf(_fields, n) < 0))
+                throw new DataJointException($"Attempt to insert rows with different fields (table {Where}, row {_rows.Count}).");
+            return;
+        }
+        var heading = _table.TableHeading;
+        var set = new HashSet<string>(names, StringComparer.Ordinal);
+        _fields = heading.Names.Where(set.Contains).ToArray();
+        _attrs = _fields.Select(f => heading[f]).ToArray();
+        _codecs = _fields.Select(_table.CodecPlan.For).ToArray();
+        _key = _fields.Select((f, i) => (f, i)).Where(p => _attrs[p.i].InPrimaryKey).ToArray();
+        var missing = heading.Attributes.Where(a => !set.Contains(a.Name) && !a.HasDefault).Select(a => a.Name).ToList();
+        if (missing.Count > 0)
+            throw new DataJointException($"Cannot insert into {Where}: the following attributes require values: [{string.Join(", ", missing)}]");
+    }
+}
