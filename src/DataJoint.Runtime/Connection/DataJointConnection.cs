@@ -102,6 +102,7 @@ public sealed class DataJointConnection
     private DataJointException ConnectError(Exception ex)
     {
         var message = $"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}";
+        if (IsTlsFailure(ex)) return new DatabaseException(message, ex); // configuration, not transient
         return ex switch
         {
             MySqlException { Number: 1044 or 1045 or 1129 or 1130 or 1698 } => new AccessDeniedException(message, ex),
@@ -110,6 +111,15 @@ public sealed class DataJointConnection
                 => new LostConnectionException(message, ex),
             _ => new DatabaseException(message, ex),
         };
+    }
+
+    private static bool IsTlsFailure(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is System.Security.Authentication.AuthenticationException
+                || e.Message.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
     }
 
     private string TlsHint(Exception ex)
