@@ -55,6 +55,15 @@ public interface ISqlDialect
     /// <summary>Names of the tables in a database (including DataJoint-internal <c>~</c> tables).</summary>
     Task<IReadOnlyList<string>> ListTablesAsync(DbConnection connection, string database, CancellationToken cancellationToken);
 
+    /// <summary>The databases (schemas) on the server, without the server's own (<c>mysql</c>, <c>information_schema</c>, …).</summary>
+    Task<IReadOnlyList<string>> ListDatabasesAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Every base table of a database with its table comment (including DataJoint-internal <c>~</c> tables).</summary>
+    Task<IReadOnlyList<(string Table, string Comment)>> ReadTableCommentsAsync(DbConnection connection, string database, CancellationToken cancellationToken);
+
+    /// <summary>The secondary indexes of a table (not the primary key), columns in index order.</summary>
+    Task<IReadOnlyList<IndexInfo>> ReadIndexesAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken);
+
     /// <summary>Reads a table's heading from the catalogue, or null when the table does not exist.</summary>
     Task<Heading?> ReadHeadingAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken);
 

@@ -21,6 +21,11 @@ public sealed record InsertOptions
     /// compared, so a truncated or extended object is replaced but one overwritten at the same size is not).
     /// </summary>
     public bool VerifyExistingObjects { get; init; }
+    /// <summary>
+    /// Allows inserting into a Computed or Imported table outside its <c>Make</c> (Python's <c>allow_direct_insert=True</c>);
+    /// without it such inserts are refused.
+    /// </summary>
+    public bool AllowDirectInsert { get; init; }
     /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
     internal int MaxRowsPerStatement { get; init; } = DefaultRowsPerStatement;
 

@@ -6,7 +6,7 @@ namespace DataJoint;
 /// A base table: its heading read from the database, plus insert, delete and drop. Restricting a table gives a
 /// restricted table (still deletable); joins and projections give plain <see cref="QueryExpression"/>s.
 /// </summary>
-public class Table : QueryExpression
+public partial class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
@@ -108,6 +108,7 @@ public class Table : QueryExpression
                 Table = Name,
             };
         var committing = false;
+        MakeScope.CheckInsert(this, options);
         try
         {
             await using var operation = WriteSession.Enter(Connection);
