@@ -19,10 +19,10 @@ public sealed class Schema
     private readonly Dictionary<string, Task<Schema>> _others = new(StringComparer.Ordinal);
 
     private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores,
-        SchemaNames? schemaNames)
+        SchemaMap? schemaMap)
     {
         CreateTables = connection.AllSettings.Database.CreateTables;
-        Names = schemaNames ?? SchemaNames.Identity;
+        Map = schemaMap ?? SchemaMap.Identity;
         Stores = stores;
         Connection = connection;
         Database = database;
@@ -41,12 +41,12 @@ public sealed class Schema
     /// Maps the schema names classes are bound to (<c>[Table(Schema = ...)]</c>) and definitions reference
     /// (<c>-&gt; subjects.Subject</c>) to databases; every schema reached from this one uses it.
     /// </summary>
-    public SchemaNames Names { get; }
+    public SchemaMap Map { get; }
 
     /// <summary>
     /// False for a schema that only opens existing tables (DataJoint Python's <c>create_tables=False</c>): declaring a
     /// table that does not exist is an error instead of a <c>CREATE TABLE</c>. Defaults to the connection's
-    /// <c>database.create_tables</c> setting; <see cref="OpenAsync(DataJointConnection, string, DataJoint.Stores.IStoreProvider?, SchemaNames?, CancellationToken)"/> makes a schema with it off.
+    /// <c>database.create_tables</c> setting; <see cref="OpenAsync(DataJointConnection, string, DataJoint.Stores.IStoreProvider?, SchemaMap?, CancellationToken)"/> makes a schema with it off.
     /// </summary>
     public bool CreateTables { get; private init; }
 
@@ -54,14 +54,14 @@ public sealed class Schema
     /// Opens an existing schema for reading and writing rows without ever changing its tables: the database must
     /// exist, and no table is created (<see cref="CreateTables"/> is false). Classes are still compared with the tables
     /// they open (heading and comment), so a class that does not match a colleague's table fails instead of creating
-    /// another one beside it. <paramref name="schemaNames"/> maps the schemas classes are bound to (see
-    /// <see cref="SchemaNames"/>); the schemas reached through it are opened the same way.
+    /// another one beside it. <paramref name="schemaMap"/> maps the schemas classes are bound to (see
+    /// <see cref="SchemaMap"/>); the schemas reached through it are opened the same way.
     /// </summary>
     public static async Task<Schema> OpenAsync(DataJointConnection connection, string database,
-        DataJoint.Stores.IStoreProvider? stores = null, SchemaNames? schemaNames = null, CancellationToken cancellationToken = default)
+        DataJoint.Stores.IStoreProvider? stores = null, SchemaMap? schemaMap = null, CancellationToken cancellationToken = default)
     {
-        var schema = await ActivateAsync(connection, database, createIfMissing: false, stores, schemaNames, cancellationToken).ConfigureAwait(false);
-        return new Schema(connection, database, schema.Dialect, stores, schemaNames) { CreateTables = false };
+        var schema = await ActivateAsync(connection, database, createIfMissing: false, stores, schemaMap, cancellationToken).ConfigureAwait(false);
+        return new Schema(connection, database, schema.Dialect, stores, schemaMap) { CreateTables = false };
     }
 
     /// <summary>The schemas (databases) on the server, without the server's own.</summary>
@@ -110,16 +110,15 @@ public sealed class Schema
     /// <summary>
     /// Binds <paramref name="database"/> on <paramref name="connection"/>, creating the database when it is missing
     /// and <paramref name="createIfMissing"/> is true (else a missing database is an error). <paramref name="stores"/>
-    /// serves the store-backed codec columns of its tables. <paramref name="schemaNames"/> maps the schema names classes
+    /// serves the store-backed codec columns of its tables. <paramref name="schemaMap"/> maps the schema names classes
     /// are bound to and definitions reference (<c>[Table(Schema = "subjects")]</c>, <c>-&gt; subjects.Subject</c>) to
     /// databases, e.g. <c>test_subjects</c> in a test run; <paramref name="database"/> itself is used as given.
     /// </summary>
     public static async Task<Schema> ActivateAsync(DataJointConnection connection, string database, bool createIfMissing = true,
-        DataJoint.Stores.IStoreProvider? stores = null, SchemaNames? schemaNames = null, CancellationToken cancellationToken = default)
+        DataJoint.Stores.IStoreProvider? stores = null, SchemaMap? schemaMap = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
-            throw new DataJointException($"Invalid schema name '{database}': it must be 1 to 64 characters");
+        SchemaNames.Check(database);
         await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
         if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
@@ -129,7 +128,7 @@ public sealed class Schema
             await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
             DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
         }
-        return new Schema(connection, database, dialect, stores, schemaNames);
+        return new Schema(connection, database, dialect, stores, schemaMap);
     }
 
     /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
@@ -263,6 +262,7 @@ public sealed class Schema
         else
         {
             await RefuseToCreateAsync(conn, className, tier, tableName, cancellationToken).ConfigureAwait(false);
+            DeclaredStores.Check(parsed, Stores, Database, tableName);
             await ExecAsync(conn, LineageSql.CreateTable(Database), cancellationToken).ConfigureAwait(false);
             try
             {
@@ -327,7 +327,7 @@ public sealed class Schema
     /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>
     internal async Task<Table> TableAsync(TableMetadata info, CancellationToken cancellationToken)
     {
-        if (info.Schema is { } boundName && Names.Resolve(boundName) is var bound && bound != Database)
+        if (info.Schema is { } boundName && Map.Resolve(boundName) is var bound && bound != Database)
         {
             var other = await OtherSchemaAsync(bound, cancellationToken).ConfigureAwait(false);
             return await other.TableAsync(info, cancellationToken).ConfigureAwait(false);
@@ -394,8 +394,8 @@ public sealed class Schema
         {
             if (!_others.TryGetValue(database, out var task) || task.IsFaulted || task.IsCanceled)
                 _others[database] = task = CreateTables
-                    ? ActivateAsync(Connection, database, createIfMissing: true, Stores, Names, cancellationToken)
-                    : OpenAsync(Connection, database, Stores, Names, cancellationToken);
+                    ? ActivateAsync(Connection, database, createIfMissing: true, Stores, Map, cancellationToken)
+                    : OpenAsync(Connection, database, Stores, Map, cancellationToken);
             return task;
         }
     }
@@ -403,7 +403,7 @@ public sealed class Schema
     /// <summary>
     /// A parent named by class (<c>Subject</c> → <c>subject</c>, <c>#subject</c>, <c>_subject</c>, <c>__subject</c>) in this
     /// database, or as DataJoint Python writes a table of another schema, <c>otherdb.Subject</c> (<c>otherdb</c> mapped
-    /// through <see cref="Names"/>).
+    /// through <see cref="Map"/>).
     /// </summary>
     private async Task<Table?> FindByClassNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)
     {
@@ -415,7 +415,7 @@ public sealed class Schema
             database = reference[..dot];
             name = reference[(dot + 1)..];
             if (name.Contains('.', StringComparison.Ordinal) || database.Length == 0) return null;
-            database = Names.Resolve(database);
+            database = Map.Resolve(database);
             if (!await Dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false)) return null;
         }
         if (TableNaming.ValidateClassName(name, out _, out _) is not { } normalized) return null;

@@ -73,8 +73,8 @@ namespace DataJoint.Integration.Tests.Tables
             // [Table(Schema = "xsubjects")] is a name in code; this run maps it to a database of its own, as a lab's test
             // run maps its schemas to test databases.
             var subjectsDb = TestServices.UniqueSchemaName("xsubjects");
-            var names = new SchemaNames(new Dictionary<string, string> { ["xsubjects"] = subjectsDb });
-            var lab = await Schema.ActivateAsync(Connection, Schema.Database, schemaNames: names);
+            var map = new SchemaMap(new Dictionary<string, string> { ["xsubjects"] = subjectsDb });
+            var lab = await Schema.ActivateAsync(Connection, Schema.Database, schemaMap: map);
             try
             {
                 var sessions = await BoundSession.TableAsync(lab);
@@ -121,19 +121,19 @@ namespace DataJoint.Integration.Tests.Tables
         }
 
         [Test]
-        public async Task SchemaNames_WithAPrefix_MapsEveryBoundSchema_AndAReadOnlySchemaCreatesNoDatabase()
+        public async Task SchemaMap_WithAPrefix_MapsEveryBoundSchema_AndAReadOnlySchemaCreatesNoDatabase()
         {
             var prefix = TestServices.UniqueSchemaName("p")[..24] + "_";
             var subjectsDb = prefix + "xsubjects";
-            Assert.That(SchemaNames.WithPrefix(prefix).Resolve("xsubjects"), Is.EqualTo(subjectsDb));
+            Assert.That(SchemaMap.WithPrefix(prefix).Resolve("xsubjects"), Is.EqualTo(subjectsDb));
             try
             {
-                var readOnly = await Schema.OpenAsync(Connection, Schema.Database, schemaNames: SchemaNames.WithPrefix(prefix));
+                var readOnly = await Schema.OpenAsync(Connection, Schema.Database, schemaMap: SchemaMap.WithPrefix(prefix));
                 await Assert.CatchAsync<DataJointException>(() => BoundSession.TableAsync(readOnly), "the mapped database does not exist");
                 var exists = await QueryAsync($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{subjectsDb}'");
                 Assert.That(Convert.ToInt64(exists[0][0]), Is.Zero, "opening only never creates a database");
 
-                var lab = await Schema.ActivateAsync(Connection, Schema.Database, schemaNames: SchemaNames.WithPrefix(prefix));
+                var lab = await Schema.ActivateAsync(Connection, Schema.Database, schemaMap: SchemaMap.WithPrefix(prefix));
                 var sessions = await BoundSession.TableAsync(lab);
                 Assert.That((await BoundSubject.TableAsync(lab)).Table.Database, Is.EqualTo(subjectsDb));
                 Assert.That(sessions.Table.Database, Is.EqualTo(Schema.Database));
@@ -146,13 +146,13 @@ namespace DataJoint.Integration.Tests.Tables
         }
 
         [Test]
-        public void SchemaNames_RejectsNamesThatCannotBeDatabases()
+        public void SchemaMap_RejectsNamesThatCannotBeDatabases()
         {
-            Assert.Throws<DataJointException>(() => new SchemaNames(new Dictionary<string, string> { ["a"] = "" }));
-            Assert.Throws<DataJointException>(() => new SchemaNames(new Dictionary<string, string> { ["a"] = new string('x', 65) }));
-            Assert.Throws<DataJointException>(() => SchemaNames.WithPrefix(new string('p', 60)).Resolve("subjects"));
-            Assert.That(SchemaNames.Identity.Resolve("subjects"), Is.EqualTo("subjects"));
-            var both = new SchemaNames(new Dictionary<string, string> { ["a"] = "prod_a" }, "test_");
+            Assert.Throws<DataJointException>(() => new SchemaMap(new Dictionary<string, string> { ["a"] = "" }));
+            Assert.Throws<DataJointException>(() => new SchemaMap(new Dictionary<string, string> { ["a"] = new string('x', 65) }));
+            Assert.Throws<DataJointException>(() => SchemaMap.WithPrefix(new string('p', 60)).Resolve("subjects"));
+            Assert.That(SchemaMap.Identity.Resolve("subjects"), Is.EqualTo("subjects"));
+            var both = new SchemaMap(new Dictionary<string, string> { ["a"] = "prod_a" }, "test_");
             Assert.That((both.Resolve("a"), both.Resolve("b")), Is.EqualTo(("prod_a", "test_b")), "an entry wins over the prefix");
         }
 
