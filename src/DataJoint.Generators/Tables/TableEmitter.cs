@@ -108,9 +108,10 @@ namespace DataJoint.Generators.Tables
                 Line(CodecEmitter.Lit(self) + ", global::DataJoint.TableTier." + m.Tier + ", Definition, "
                     + (m.SqlName != null ? CodecEmitter.Lit(m.SqlName) : "null") + ", " + (m.Schema != null ? CodecEmitter.Lit(m.Schema) : "null") + ",");
                 Line((m.MasterType != null ? "static () => " + Meta + "TableMetadata.Of<" + m.MasterType + ">()" : "null") + ",");
+                var end = m.HasContents ? "," : ");";
                 if (m.Parents.Count == 0)
                 {
-                    Line("global::System.Array.Empty<" + Meta + "TableParent>());");
+                    Line("global::System.Array.Empty<" + Meta + "TableParent>()" + end);
                 }
                 else
                 {
@@ -120,8 +121,10 @@ namespace DataJoint.Generators.Tables
                     foreach (var p in m.Parents)
                         Line("new " + Meta + "TableParent(" + CodecEmitter.Lit(p.Reference) + ", static () => " + Meta + "TableMetadata.Of<" + p.FullyQualifiedType + ">()),");
                     indent--;
-                    Line("});");
+                    Line("}" + end);
                 }
+                if (m.HasContents)
+                    Line("static () => " + Meta + "TableContents.Rows<" + self + ", Row, Key>(Contents));");
                 indent--;
             }
 

@@ -69,7 +69,7 @@ namespace DataJoint.Generators.Tables
             var hint = table.FullDottedName + ".DataJointTable.g.cs";
             var model = new ResolvedTableModel(hint, table.Namespace, table.ContainingTypes, table.ClassName, table.Tier,
                 table.MasterFullName != null ? "global::" + table.MasterFullName : null, table.SqlName, table.Schema,
-                new EquatableArray<ParentReference>(parents), new EquatableArray<ResolvedAttribute>(resolved));
+                new EquatableArray<ParentReference>(parents), new EquatableArray<ResolvedAttribute>(resolved), table.HasContents);
             return new TableResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 

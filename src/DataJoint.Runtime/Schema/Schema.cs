@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Data.Common;
 using System.Globalization;
 using DataJoint.Declare;
@@ -292,36 +291,9 @@ public sealed class Schema
     {
         var opened = GetTable(T.Metadata.RegistryName) is not null;
         var table = await TableAsync(T.Metadata, cancellationToken).ConfigureAwait(false);
-        if (!opened && T.Metadata.Tier == TableTier.Lookup && LookupContents(typeof(T)) is { } contents)
-            await table.InsertAsync(contents.Cast<object>().Select(GeneratedRowAsDictionary), new InsertOptions { SkipDuplicates = true },
-                cancellationToken).ConfigureAwait(false);
+        if (!opened && T.Metadata.Tier == TableTier.Lookup && T.Metadata.Contents is { } contents)
+            await table.InsertAsync(contents, new InsertOptions { SkipDuplicates = true }, cancellationToken).ConfigureAwait(false);
         return table;
-    }
-
-    /// <summary>
-    /// The rows of a Lookup class's static <c>Contents</c> property or field (Python's <c>contents</c>), inserted on
-    /// declare with duplicates skipped; null when the class has none.
-    /// </summary>
-    private static object GeneratedRowAsDictionary(object row)
-    {
-        // A generated Row record names its attributes with [AttributeName]; other row shapes are read as they are.
-        var named = row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<AttributeNameAttribute>()))
-            .Where(p => p.Attribute is not null).ToList();
-        return named.Count == 0 ? row : named.ToDictionary(p => p.Attribute!.Name, p => p.Property.GetValue(row));
-    }
-
-    private static System.Collections.IEnumerable? LookupContents(Type type)
-    {
-        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-        var value = type.GetProperty("Contents", flags)?.GetValue(null) ?? type.GetField("Contents", flags)?.GetValue(null);
-        return value switch
-        {
-            null => null,
-            string => throw new DataJointException($"{type.Name}.Contents must be a collection of rows, not a string"),
-            System.Collections.IEnumerable rows => rows,
-            _ => throw new DataJointException($"{type.Name}.Contents must be a collection of rows (rows of its generated Row record, dictionaries or objects)"),
-        };
     }
 
     /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>

@@ -154,6 +154,33 @@ public class TypedTableGeneratorTests
     }
 
     [Test]
+    public void LookupContents_AreReadThroughTheMetadata_NotByReflection()
+    {
+        var result = TestHarness.Run(Sample + """
+
+            namespace Lab.Typed
+            {
+                [Table]
+                public partial class Species : Lookup
+                {
+                    public const string Definition = "species : varchar(16)";
+                    public static Row[] Contents => [new Row { Species_ = "mouse" }];
+                }
+
+                [Table]
+                public partial class Shelf : Lookup
+                {
+                    public const string Definition = "shelf : int16";
+                }
+            }
+            """);
+        Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
+        Assert.That(result.Generated("Lab.Typed.Species.DataJointTable.g.cs"),
+            Does.Contain("static () => global::DataJoint.Metadata.TableContents.Rows<Species, Row, Key>(Contents));"));
+        Assert.That(result.Generated("Lab.Typed.Shelf.DataJointTable.g.cs"), Does.Not.Contain("TableContents"));
+    }
+
+    [Test]
     public void PartTable_MasterKey_AndDottedPartReference()
     {
         var result = TestHarness.Run(Sample + """
