@@ -8,7 +8,7 @@ namespace DataJoint;
 /// A connection to a MySQL/MariaDB server with DataJoint's session settings. Cheap to create; it hands
 /// out pooled <see cref="MySqlConnection"/>s, each configured with DataJoint's <c>sql_mode</c>.
 /// </summary>
-public sealed class DataJointConnection
+public sealed partial class DataJointConnection
 {
     private readonly string _connectionString;
 
