@@ -13,7 +13,13 @@ namespace DataJoint.Introspection;
 public static class DefinitionWriter
 {
     /// <summary>The definition text of <paramref name="table"/>, seen from <paramref name="catalog"/> (its schema).</summary>
-    public static string Describe(TableInfo table, SchemaCatalog catalog)
+    public static string Describe(TableInfo table, SchemaCatalog catalog) => Describe(table, catalog, forClass: false);
+
+    /// <summary>
+    /// <paramref name="forClass"/>: the text a C# table class declares — a part's reference to its master is
+    /// <c>-&gt; master</c>, and a parent in another schema is <c>otherdb.ClassName</c> (the generator's cross-schema form).
+    /// </summary>
+    internal static string Describe(TableInfo table, SchemaCatalog catalog, bool forClass)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -48,7 +54,11 @@ public static class DefinitionWriter
                 if (index is { IsUnique: true }) props.Add("unique");
                 sb.Append("->");
                 if (props.Count > 0) sb.Append(" [").Append(string.Join(", ", props)).Append(']');
-                sb.Append(' ').Append(catalog.ReferenceName(fk.ParentDatabase, fk.ParentTable));
+                sb.Append(' ').Append(forClass && table.MasterName == fk.ParentTable && fk.ParentDatabase == table.Database
+                    ? "master"
+                    : forClass && fk.ParentDatabase != table.Database
+                        ? fk.ParentDatabase + "." + TableInfo.Classify(fk.ParentTable).ClassName
+                        : catalog.ReferenceName(fk.ParentDatabase, fk.ParentTable));
                 var renames = fk.Columns.Zip(fk.ParentColumns).Where(p => p.First != p.Second).ToList();
                 if (renames.Count > 0)
                     sb.Append(".proj(").Append(string.Join(", ", renames.Select(p => $"{p.First}=\"{p.Second}\""))).Append(')');
