@@ -108,8 +108,7 @@ public sealed class Schema
         DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
-            throw new DataJointException($"Invalid schema name '{database}': it must be 1 to 64 characters");
+        SchemaNames.Check(database);
         await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
         if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
@@ -256,6 +255,7 @@ public sealed class Schema
             if (WriteSession.Current(Connection) is not null)
                 throw new DataJointException(
                     $"Cannot declare new tables inside a transaction, e.g. from inside a populate/make call (`{Database}`.`{tableName}`).");
+            DeclaredStores.Check(parsed, Stores, Database, tableName);
             await ExecAsync(conn, LineageSql.CreateTable(Database), cancellationToken).ConfigureAwait(false);
             try
             {
