@@ -14,7 +14,9 @@ namespace DataJoint.Generators
     /// The DataJoint source generator. Codec pipeline: finds <c>[Codec]</c> partial classes (FAWMN), emits one file per
     /// codec (its descriptor and, for records stored through &lt;blob&gt;, the record↔dict mapper) and one registry file
     /// per assembly (module initializer + <c>[assembly: CodecManifest]</c> per codec, plus loading of referenced plugin
-    /// codecs). Reports nothing: <see cref="DataJointAnalyzer"/> reports all diagnostics.
+    /// codecs). Then the typed-table pipeline (<see cref="Tables.TablePipeline"/>). Reports what the build must show even
+    /// when the compilation has other errors (definitions, missing <c>partial</c>); <see cref="DataJointAnalyzer"/> reports
+    /// the codec checks that need Roslyn's type system.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class DataJointGenerator : IIncrementalGenerator
@@ -61,6 +63,12 @@ namespace DataJoint.Generators
                 .WithTrackingName(Steps.CodecOutputs);
             context.RegisterSourceOutput(codecOutputs, static (spc, o) => spc.AddSource(o.Hint, o.Text));
 
+            // Without partial the generator cannot implement the descriptor; say so instead of leaving CS0534 alone.
+            var notPartial = codecs
+                .Where(static m => m.NotPartialLocation != null)
+                .Select(static (m, _) => new DiagnosticInfo(Diagnostics.DiagnosticDescriptors.CodecNotPartial.Id, m.NotPartialLocation!, m.ClassName));
+            context.RegisterSourceOutput(notPartial, static (spc, d) => spc.ReportDiagnostic(d.ToDiagnostic()));
+
             var referenced = context.CompilationProvider
                 .Select(static (c, ct) => ReadReferenced(c, ct))
                 .WithTrackingName(Steps.ReferencedCodecs);
@@ -74,7 +82,8 @@ namespace DataJoint.Generators
                 .WithTrackingName(Steps.RegistryEntries);
 
             var registry = entries.Combine(referenced)
-                .Select(static (pair, _) => new RegistryModel(pair.Left, pair.Right))
+                .Select(static (pair, _) => new RegistryModel(pair.Left,
+                    new EquatableArray<ReferencedCodecModel>(pair.Right.Where(r => r.Assembly != CodecSymbols.RuntimeAssembly))))
                 .WithTrackingName(Steps.Registry);
             context.RegisterSourceOutput(registry, static (spc, model) =>
             {
@@ -82,7 +91,7 @@ namespace DataJoint.Generators
                 spc.AddSource("DataJoint.CodecRegistry.g.cs", CodecEmitter.EmitRegistry(model));
             });
 
-            Tables.TablePipeline.Register(context, codecs);
+            Tables.TablePipeline.Register(context, codecs, referenced);
         }
 
         private static CodecModel? ExtractCodec(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
@@ -128,7 +137,8 @@ namespace DataJoint.Generators
                 canGenerate,
                 canRegister,
                 ctx.SemanticModel.Compilation.AssemblyName == CodecSymbols.RuntimeAssembly,
-                mapper);
+                mapper,
+                isPartial ? null : SourceSpan.From(((ClassDeclarationSyntax)ctx.TargetNode).Identifier.GetLocation()));
         }
 
         private static bool AllContainingPartial(INamedTypeSymbol type)
@@ -143,20 +153,27 @@ namespace DataJoint.Generators
         private static bool HeadsToBlob(string? dtype) =>
             dtype != null && CodecSpec.TryParse(dtype, out var spec) && spec.Name == "blob";
 
+        /// <summary>Every codec of every referenced assembly that references the runtime (read once per compilation).</summary>
         private static EquatableArray<ReferencedCodecModel> ReadReferenced(Compilation compilation, CancellationToken ct)
         {
             var result = new List<ReferencedCodecModel>();
             foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
             {
                 ct.ThrowIfCancellationRequested();
-                if (assembly.Name == CodecSymbols.RuntimeAssembly || !CodecSymbols.MayHaveCodecs(assembly)) continue;
+                if (!CodecSymbols.MayHaveCodecs(assembly)) continue;
                 foreach (var entry in CodecSymbols.ReadManifests(assembly))
                 {
                     var accessible = entry.CodecType.DeclaredAccessibility == Accessibility.Public
                         && (entry.CodecType.ContainingType == null || entry.CodecType.ContainingType.DeclaredAccessibility == Accessibility.Public)
                         ? entry.CodecType.ToDisplayString(CodecSymbols.Fq)
                         : null;
-                    result.Add(new ReferencedCodecModel(entry.Values.Name!, assembly.Name, accessible));
+                    var valuePublic = entry.ValueType.DeclaredAccessibility == Accessibility.Public
+                        || entry.ValueType.SpecialType != SpecialType.None || entry.ValueType is IArrayTypeSymbol;
+                    var valueType = valuePublic
+                        ? entry.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(CodecSymbols.Fq)
+                        : "object";
+                    var v = entry.Values;
+                    result.Add(new ReferencedCodecModel(v.Name!, assembly.Name, accessible, valueType, v.InTable, v.InStore, v.InTableError, v.InStoreError));
                 }
             }
             result.Sort((a, b) =>

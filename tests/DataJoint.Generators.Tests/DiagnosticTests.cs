@@ -33,7 +33,7 @@ public class DiagnosticTests
             using DataJoint;
             namespace Lab;
             [Table]
-            public partial class Session
+            public partial class Session : Manual
             {
                 public const string Definition = """
                     session_id : int32
@@ -56,7 +56,7 @@ public class DiagnosticTests
         var r = TestHarness.Verify(""""
             using DataJoint;
             [Table]
-            public partial class Session
+            public partial class Session : Manual
             {
                 public const string Definition = """
                     session_id : int32
@@ -91,7 +91,7 @@ public class DiagnosticTests
         TestHarness.Verify("""
             using DataJoint;
             [Table]
-            public partial class A
+            public partial class A : Manual
             {
                 public const string Definition = @"a : int32
             ---
@@ -99,7 +99,7 @@ public class DiagnosticTests
             b : {|DJ0001:<nope@s>|}";
             }
             [Table]
-            public partial class B
+            public partial class B : Manual
             {
                 public const string Definition = "a : int32\n---\nb : {|DJ0001:<nope>|} # x";
             }
@@ -135,7 +135,7 @@ public class DiagnosticTests
         var r = TestHarness.Verify(""""
             using DataJoint;
             [Table]
-            public partial class T
+            public partial class T : Manual
             {
                 public const string Definition = """
                     id : int32
@@ -304,12 +304,26 @@ public class DiagnosticTests
     [Test]
     public void Catalog_IdsAreUniqueAndDocumented()
     {
-        var descriptors = new DataJoint.Generators.Diagnostics.DataJointAnalyzer().SupportedDiagnostics;
+        var descriptors = DataJoint.Generators.Diagnostics.DiagnosticDescriptors.All;
         Assert.That(descriptors.Select(d => d.Id), Is.Unique);
+        Assert.That(new DataJoint.Generators.Diagnostics.DataJointAnalyzer().SupportedDiagnostics, Is.SubsetOf(descriptors));
         var docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics.md"));
+        var definitionDocs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "definitions.md"));
+        var releases = File.ReadAllText(Path.Combine(RepoRoot(), "src", "DataJoint.Generators", "AnalyzerReleases.Unshipped.md"));
         foreach (var d in descriptors)
         {
-            Assert.That(docs, Does.Contain("## " + d.Id), $"{d.Id} is not documented in docs/diagnostics.md");
+            if (d.Id.StartsWith("DJ1", StringComparison.Ordinal))
+                Assert.That(definitionDocs, Does.Contain("| " + d.Id + " |").Or.Contain(d.Id + " "), $"{d.Id} is not documented in docs/definitions.md");
+            else
+                Assert.That(docs, Does.Contain("## " + d.Id), $"{d.Id} is not documented in docs/diagnostics.md");
+            Assert.That(releases, Does.Contain(d.Id + " | " + d.Category + " | " + d.DefaultSeverity), $"{d.Id} is not release-tracked");
+        }
+        // Every definition code has a compile-time descriptor, except the two that only run time can see.
+        foreach (var code in Enum.GetValues<DataJoint.Definitions.DefinitionErrorCode>())
+        {
+            var id = "DJ" + ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (id is "DJ1103" or "DJ2001") continue;
+            Assert.That(descriptors.Select(d => d.Id), Does.Contain(id), $"{code} has no descriptor");
         }
     }
 

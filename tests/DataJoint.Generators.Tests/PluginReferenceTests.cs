@@ -35,7 +35,7 @@ public class PluginReferenceTests
                 protected override Labeled Decode(DataJoint.TestPlugin.Spectrum s, DecodeContext ctx) => new("", s);
             }
             [Table]
-            public partial class Recording
+            public partial class Recording : Manual
             {
                 public const string Definition = """
                     id : int32
@@ -64,7 +64,7 @@ public class PluginReferenceTests
                 protected override string Decode(byte[] v, DecodeContext ctx) => "";
             }
             [Table]
-            public partial class Recording
+            public partial class Recording : Manual
             {
                 public const string Definition = """
                     id : int32

@@ -29,6 +29,10 @@ internal static class TestHarness
             References(extra),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>
+    /// <see cref="Analyzer"/> holds every DataJoint diagnostic of the build: the generator's (definitions, missing
+    /// partial) and the analyzer's (codec checks), ordered by file and position.
+    /// </summary>
     internal sealed record Result(Compilation Output, GeneratorDriverRunResult Run, ImmutableArray<Diagnostic> Analyzer)
     {
         public IEnumerable<Diagnostic> CompilerErrors => Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error);
@@ -44,7 +48,9 @@ internal static class TestHarness
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
         var analyzer = output.WithAnalyzers([new DataJointAnalyzer()])
             .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
-        return new Result(output, driver.GetRunResult(), analyzer.OrderBy(d => d.Location.SourceSpan.Start).ToImmutableArray());
+        var all = driver.GetRunResult().Diagnostics.Concat(analyzer)
+            .OrderBy(d => d.Location.GetLineSpan().Path, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start);
+        return new Result(output, driver.GetRunResult(), all.ToImmutableArray());
     }
 
     internal static Result Run(params string[] sources) => Run(sources, "TestAssembly");
@@ -74,7 +80,7 @@ internal static class TestHarness
     {
         var (source, expected) = ParseMarkup(marked);
         var result = Run(new[] { source }.Concat(extra));
-        var actual = result.Analyzer.Where(d => d.Location.SourceTree?.FilePath == "File0.cs")
+        var actual = result.Analyzer.Where(d => d.Location.GetLineSpan().Path == "File0.cs")
             .Select(d => (d.Id, d.Location.SourceSpan)).ToList();
         Assert.That(actual, Is.EquivalentTo(expected),
             "diagnostics: " + string.Join("\n", result.Analyzer.Select(d => d.ToString())));

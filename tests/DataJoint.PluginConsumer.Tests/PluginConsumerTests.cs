@@ -15,7 +15,7 @@ public sealed partial class LabeledSpectrumCodec : Codec<LabeledSpectrum, Spectr
 
 /// <summary>A table whose definition uses plugin codecs; the analyzer resolves them from the plugin's manifest.</summary>
 [Table]
-public partial class Recording
+public partial class Recording : Manual
 {
     public const string Definition = """
         recording_id : int32

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Linq;
-using DataJoint.Definitions;
 using DataJoint.Shared.Codecs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -10,16 +9,17 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace DataJoint.Generators.Diagnostics
 {
     /// <summary>
-    /// Reports DataJoint's compile-time errors: bad [Codec] classes and codec chains (unknown codec, cycles,
-    /// unsupported storage modes, type mismatches between links, duplicates) and the codec types used in
-    /// <c>[Table]</c> definition strings, located at the exact text inside the string literal.
+    /// Reports what needs Roslyn's type system about <c>[Codec]</c> classes: codec chains (unknown codec, cycles,
+    /// unsupported storage modes, type mismatches between links), duplicates, names, storage modes. Definitions and
+    /// missing <c>partial</c> are reported by <see cref="DataJointGenerator"/> (each definition is parsed once, and the
+    /// command-line build shows generator diagnostics even when the compilation has other errors).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class DataJointAnalyzer : DiagnosticAnalyzer
     {
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.UnknownCodec, DiagnosticDescriptors.CircularChain, DiagnosticDescriptors.StoreModeNotSupported,
-            DiagnosticDescriptors.ChainTypeMismatch, DiagnosticDescriptors.DuplicateCodecName, DiagnosticDescriptors.CodecNotPartial,
+            DiagnosticDescriptors.ChainTypeMismatch, DiagnosticDescriptors.DuplicateCodecName,
             DiagnosticDescriptors.NotACodec, DiagnosticDescriptors.InvalidCodecName, DiagnosticDescriptors.NoCoreType,
             DiagnosticDescriptors.NoStorageMode, DiagnosticDescriptors.PinnedStoreInChain);
 
@@ -31,14 +31,12 @@ namespace DataJoint.Generators.Diagnostics
             {
                 var codecAttribute = start.Compilation.GetTypeByMetadataName(CodecSymbols.CodecAttribute);
                 if (codecAttribute == null) return;
-                var tableAttribute = start.Compilation.GetTypeByMetadataName(CodecSymbols.TableAttribute);
                 var registry = AnalyzerCodecRegistry.Build(start.Compilation);
-                start.RegisterSymbolAction(c => AnalyzeType(c, codecAttribute, tableAttribute, registry), SymbolKind.NamedType);
+                start.RegisterSymbolAction(c => AnalyzeType(c, codecAttribute, registry), SymbolKind.NamedType);
             });
         }
 
-        private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol codecAttribute, INamedTypeSymbol? tableAttribute,
-            AnalyzerCodecRegistry registry)
+        private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol codecAttribute, AnalyzerCodecRegistry registry)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             foreach (var attribute in type.GetAttributes())
@@ -46,10 +44,6 @@ namespace DataJoint.Generators.Diagnostics
                 if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, codecAttribute))
                 {
                     AnalyzeCodec(context, type, attribute, registry);
-                }
-                else if (tableAttribute != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, tableAttribute))
-                {
-                    AnalyzeTable(context, type, registry);
                 }
             }
         }
@@ -76,11 +70,6 @@ namespace DataJoint.Generators.Diagnostics
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidCodecName, nameLocation, values.Name ?? "null"));
                 return;
             }
-            if (!CodecSymbols.IsPartial(type) || (type.ContainingType != null && !AllContainingPartial(type)))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CodecNotPartial, ClassLocation(type), type.Name));
-            }
-
             var others = registry.Entries(values.Name!)
                 .Where(e => !SymbolEqualityComparer.Default.Equals(e.CodecType.OriginalDefinition, type.OriginalDefinition))
                 .Select(e => e.CodecType.ToDisplayString() + " (assembly " + e.Assembly.Name + ")")
@@ -101,15 +90,6 @@ namespace DataJoint.Generators.Diagnostics
             var resolver = registry.With(own);
             CheckMode(context, syntax, "InTable", values.InTable, values.Name!, inStore: false, resolver);
             CheckMode(context, syntax, "InStore", values.InStore, values.Name!, inStore: true, resolver);
-        }
-
-        private static bool AllContainingPartial(INamedTypeSymbol type)
-        {
-            for (var t = type.ContainingType; t != null; t = t.ContainingType)
-            {
-                if (!CodecSymbols.IsPartial(t)) return false;
-            }
-            return true;
         }
 
         private static void CheckMode(SymbolAnalysisContext context, AttributeSyntax? syntax, string property, string? dtype, string name,
@@ -143,52 +123,14 @@ namespace DataJoint.Generators.Diagnostics
             return expression.GetLocation();
         }
 
-        private static void AnalyzeTable(SymbolAnalysisContext context, INamedTypeSymbol type, AnalyzerCodecRegistry registry)
-        {
-            var field = type.GetMembers("Definition").OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst && f.ConstantValue is string);
-            if (field == null) return;
-            var definition = (string)field.ConstantValue!;
-            var declarator = field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) as VariableDeclaratorSyntax;
-            var expression = declarator?.Initializer?.Value;
-            var token = expression is LiteralExpressionSyntax literal && literal.Token.ValueText == definition ? literal.Token : (SyntaxToken?)null;
-
-            // The one definition parser (shared with the runtime) locates each attribute's type.
-            var parsed = DefinitionParser.Parse(definition);
-            foreach (var attribute in parsed.Lines.OfType<AttributeDefinition>())
-            {
-                context.CancellationToken.ThrowIfCancellationRequested();
-                if (attribute.TypeInfo == null || attribute.TypeInfo.Category != TypeCategory.Codec) continue;
-                var resolution = ChainResolver.Resolve(attribute.Type, registry);
-                if (resolution.Success) continue;
-                var location = (token.HasValue ? LiteralSpans.Map(token.Value, attribute.TypeSpan.Start, attribute.TypeSpan.Length) : null)
-                    ?? expression?.GetLocation() ?? ClassLocation(type);
-                Report(context, resolution, attribute.Type.Trim(), location);
-            }
-        }
-
         private static void Report(SymbolAnalysisContext context, ChainResolution r, string where, Location location)
         {
-            switch (r.Error)
+            if (ChainDiagnostics.Describe(r, where) is { } d)
             {
-                case ChainErrorKind.None:
-                    return;
-                case ChainErrorKind.UnknownCodec:
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownCodec, location, r.ErrorCodec, where,
-                        r.Suggestion != null ? ". Did you mean <" + r.Suggestion + ">?" : string.Empty));
-                    return;
-                case ChainErrorKind.Circular:
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CircularChain, location, where, r.Detail));
-                    return;
-                case ChainErrorKind.ModeNotSupported:
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StoreModeNotSupported, location, where, r.Message));
-                    return;
-                case ChainErrorKind.TypeMismatch:
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ChainTypeMismatch, location, where, r.ErrorCodec,
-                        r.ProducedType, r.Consumer, r.ExpectedType));
-                    return;
-                case ChainErrorKind.NoCoreType:
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NoCoreType, location, where, r.Message));
-                    return;
+                // The chain descriptors (DJ0001-DJ0004, DJ0009) are all in SupportedDiagnostics.
+#pragma warning disable RS1005
+                context.ReportDiagnostic(Diagnostic.Create(d.Descriptor, location, d.Arguments));
+#pragma warning restore RS1005
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace DataJoint.Generators.Diagnostics
@@ -8,9 +9,21 @@ namespace DataJoint.Generators.Diagnostics
         private const string Category = "DataJoint.Codecs";
         private const string HelpBase = "https://github.com/datajoint/datajoint-dotnet/blob/main/docs/diagnostics.md#";
 
-        private static DiagnosticDescriptor Error(string id, string title, string message) =>
-            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        private const string DefinitionCategory = "DataJoint.Definitions";
+
+        private static DiagnosticDescriptor Error(string id, string title, string message, string category = Category) =>
+            new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
                 helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message, string category = Category) =>
+            new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+                helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+        /// <summary>A definition error or warning: the message is the shared parser's (DataJoint Python's) text.</summary>
+        private static DiagnosticDescriptor Definition(string id, string title) =>
+            id.StartsWith("DJ11", System.StringComparison.Ordinal)
+                ? Warning(id, title, "{0}", DefinitionCategory)
+                : Error(id, title, "{0}", DefinitionCategory);
 
         public static readonly DiagnosticDescriptor UnknownCodec = Error("DJ0001", "Unknown codec",
             "Unknown codec <{0}> in '{1}'{2}");
@@ -46,5 +59,68 @@ namespace DataJoint.Generators.Diagnostics
             "In-store dtype pins the default store",
             "InStore = \"{0}\" sends every <{1}@store> to the default store; write \"{2}\" to inherit the store the definition names",
             Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "dj0011");
+
+        public static readonly DiagnosticDescriptor NoTier = Error("DJ0012", "Table class has no tier",
+            "[Table] class '{0}' must derive from Manual, Lookup, Imported, Computed or Part<TMaster>", DefinitionCategory);
+
+        public static readonly DiagnosticDescriptor NoDefinition = Error("DJ0013", "Table class has no definition",
+            "[Table] class '{0}' must declare its definition as a string constant: public const string Definition = \"\"\"...\"\"\";", DefinitionCategory);
+
+        public static readonly DiagnosticDescriptor ReferenceNotATable = Error("DJ0014", "Foreign key to a class that is not a table",
+            "Foreign key reference {0} names '{1}', which is not a [Table] class", DefinitionCategory);
+
+        public static readonly DiagnosticDescriptor PartNotNested = Error("DJ0015", "Part table is not nested in its master",
+            "Part table '{0}' must be declared inside its master class '{1}' (DataJoint names a part <master>__<part>)", DefinitionCategory);
+
+        public static readonly DiagnosticDescriptor TableNotPartial = Error("DJ0016", "Table class must be partial",
+            "Table class '{0}' must be declared partial (and so must its containing types) so the generator can add its Row, Key and metadata", DefinitionCategory);
+
+        // The definition catalog (DJ1xxx): one descriptor per DefinitionErrorCode that can be seen at compile time.
+        public static readonly DiagnosticDescriptor UnsupportedType = Definition("DJ1001", "Unsupported attribute type");
+        public static readonly DiagnosticDescriptor AttributeSyntax = Definition("DJ1002", "Attribute line syntax error");
+        public static readonly DiagnosticDescriptor LeadingUnderscore = Definition("DJ1003", "Attribute name starts with an underscore");
+        public static readonly DiagnosticDescriptor NullablePrimaryKey = Definition("DJ1004", "Nullable primary-key attribute");
+        public static readonly DiagnosticDescriptor BlobDefault = Definition("DJ1005", "Blob attribute with a non-null default");
+        public static readonly DiagnosticDescriptor AttributeCommentColon = Definition("DJ1006", "Attribute comment starts with a colon");
+        public static readonly DiagnosticDescriptor TableCommentColon = Definition("DJ1007", "Table comment starts with a colon");
+        public static readonly DiagnosticDescriptor UnknownCoreType = Definition("DJ1008", "Unknown core type");
+        public static readonly DiagnosticDescriptor DuplicateAttribute = Definition("DJ1009", "Attribute declared twice");
+        public static readonly DiagnosticDescriptor ForeignKeySyntax = Definition("DJ1010", "Foreign key line syntax error");
+        public static readonly DiagnosticDescriptor InvalidForeignKeyOption = Definition("DJ1011", "Invalid foreign key option");
+        public static readonly DiagnosticDescriptor NullablePrimaryDependency = Definition("DJ1012", "Nullable primary dependency");
+        public static readonly DiagnosticDescriptor UnsupportedDependency = Definition("DJ1013", "Unsupported dependency");
+        public static readonly DiagnosticDescriptor UnresolvedReference = Definition("DJ1014", "Unresolved foreign key reference");
+        public static readonly DiagnosticDescriptor IndexSyntax = Definition("DJ1015", "Index line syntax error");
+        public static readonly DiagnosticDescriptor TableNameTooLong = Definition("DJ1016", "Table name too long");
+        public static readonly DiagnosticDescriptor InvalidClassName = Definition("DJ1017", "Invalid table class name");
+        public static readonly DiagnosticDescriptor NonForeignKeyPrimaryKey = Definition("DJ1018", "Auto-populated table with its own primary-key attribute");
+        public static readonly DiagnosticDescriptor BlobOrJsonInPrimaryKey = Definition("DJ1019", "Blob or JSON attribute in the primary key");
+        public static readonly DiagnosticDescriptor InvalidRename = Definition("DJ1020", "Invalid foreign key rename");
+        public static readonly DiagnosticDescriptor NativeTypeWarning = Definition("DJ1101", "Native SQL type");
+        public static readonly DiagnosticDescriptor ClassNameUnderscoreWarning = Definition("DJ1102", "Underscores in a table class name");
+        public static readonly DiagnosticDescriptor RenameIgnoredWarning = Definition("DJ1104", "Rename of an attribute outside the parent's key");
+
+        /// <summary>Every descriptor of the catalog, by id (analyzer and generator).</summary>
+        public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
+        {
+            UnknownCodec, CircularChain, StoreModeNotSupported, ChainTypeMismatch, DuplicateCodecName, CodecNotPartial, NotACodec,
+            InvalidCodecName, NoCoreType, NoStorageMode, PinnedStoreInChain, NoTier, NoDefinition, ReferenceNotATable, PartNotNested,
+            TableNotPartial, UnsupportedType, AttributeSyntax, LeadingUnderscore, NullablePrimaryKey, BlobDefault, AttributeCommentColon,
+            TableCommentColon, UnknownCoreType, DuplicateAttribute, ForeignKeySyntax, InvalidForeignKeyOption, NullablePrimaryDependency,
+            UnsupportedDependency, UnresolvedReference, IndexSyntax, TableNameTooLong, InvalidClassName, NonForeignKeyPrimaryKey,
+            BlobOrJsonInPrimaryKey, InvalidRename, NativeTypeWarning, ClassNameUnderscoreWarning, RenameIgnoredWarning,
+        };
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> Index = BuildIndex();
+
+        private static Dictionary<string, DiagnosticDescriptor> BuildIndex()
+        {
+            var d = new Dictionary<string, DiagnosticDescriptor>(System.StringComparer.Ordinal);
+            foreach (var x in All) d[x.Id] = x;
+            return d;
+        }
+
+        /// <summary>The descriptor of <paramref name="id"/>.</summary>
+        public static DiagnosticDescriptor ById(string id) => Index[id];
     }
 }

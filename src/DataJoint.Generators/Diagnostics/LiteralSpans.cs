@@ -17,10 +17,21 @@ namespace DataJoint.Generators.Diagnostics
         /// <summary>The source location of value characters [start, start+length) of <paramref name="token"/>, or null.</summary>
         public static Location? Map(SyntaxToken token, int start, int length)
         {
+            var span = MapSpan((int)token.Kind(), token.Text, token.ValueText.Length, start, length);
+            return span.HasValue ? Location.Create(token.SyntaxTree!, new TextSpan(token.SpanStart + span.Value.Start, span.Value.Length)) : null;
+        }
+
+        /// <summary>
+        /// The span, relative to the token's first character, of value characters [start, start+length) of a literal
+        /// token of kind <paramref name="kind"/> (a <see cref="SyntaxKind"/>) written as <paramref name="text"/> whose
+        /// value has <paramref name="valueLength"/> characters; null when the text cannot be mapped with certainty.
+        /// </summary>
+        public static TextSpan? MapSpan(int kind, string text, int valueLength, int start, int length)
+        {
             try
             {
-                var map = Build(token);
-                if (map == null || map.Starts.Count != token.ValueText.Length) return null;
+                var map = Build((SyntaxKind)kind, text);
+                if (map == null || map.Starts.Count != valueLength) return null;
                 if (start < 0 || length < 0 || start + length > map.Starts.Count) return null;
                 int from, to;
                 if (length == 0)
@@ -32,9 +43,8 @@ namespace DataJoint.Generators.Diagnostics
                     from = map.Starts[start];
                     to = map.Ends[start + length - 1];
                 }
-                var span = new TextSpan(token.SpanStart + from, to - from);
-                if (!token.Span.Contains(span)) return null;
-                return Location.Create(token.SyntaxTree!, span);
+                if (from < 0 || to > text.Length || to < from) return null;
+                return new TextSpan(from, to - from);
             }
             catch (Exception e) when (e is ArgumentException || e is IndexOutOfRangeException || e is FormatException)
             {
@@ -55,10 +65,9 @@ namespace DataJoint.Generators.Diagnostics
             }
         }
 
-        private static CharMap? Build(SyntaxToken token)
+        private static CharMap? Build(SyntaxKind kind, string text)
         {
-            var text = token.Text;
-            switch (token.Kind())
+            switch (kind)
             {
                 case SyntaxKind.StringLiteralToken:
                     return text.StartsWith("@", StringComparison.Ordinal) ? Verbatim(text) : Regular(text);

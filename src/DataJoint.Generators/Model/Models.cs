@@ -17,7 +17,8 @@ namespace DataJoint.Generators.Model
         bool CanGenerate,
         bool CanRegister,
         bool InRuntimeAssembly,
-        RecordMapperModel? Mapper);
+        RecordMapperModel? Mapper,
+        SourceSpan? NotPartialLocation);
 
     /// <summary>A record stored through &lt;blob&gt;: how to turn it into a dict and back.</summary>
     internal sealed record RecordMapperModel(
@@ -28,8 +29,13 @@ namespace DataJoint.Generators.Model
     /// <summary>One mapped property: name, dict key, type, and whether it is set through the object initializer.</summary>
     internal sealed record RecordPropertyModel(string Name, string Key, string Type, bool InInitializer);
 
-    /// <summary>A codec from a referenced assembly's manifest (plugin).</summary>
-    internal sealed record ReferencedCodecModel(string Name, string Assembly, string? AccessibleCodecType);
+    /// <summary>
+    /// A codec from a referenced assembly's manifest (plugins and the runtime's built-ins): what the registry loads and
+    /// what definitions need (dtypes per mode, the .NET type of its values, or <c>object</c> when that type is not public).
+    /// </summary>
+    internal sealed record ReferencedCodecModel(
+        string Name, string Assembly, string? AccessibleCodecType, string ValueType,
+        string? InTable, string? InStore, string? InTableError, string? InStoreError);
 
     /// <summary>What the registry needs of a local codec (a projection, so mapper edits do not re-emit the registry).</summary>
     internal sealed record RegistryEntry(

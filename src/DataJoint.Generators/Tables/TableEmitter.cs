@@ -87,6 +87,8 @@ namespace DataJoint.Generators.Tables
             Line("_ => null,");
             Close("};");
             Line();
+            EmitMetadata();
+            Line();
             Line("/// <summary>Declares (if needed) and opens this table in <paramref name=\"schema\"/> as a typed handle.</summary>");
             Line("public static global::System.Threading.Tasks.Task<global::DataJoint.TypedTable<" + self + ", Row, Key>> TableAsync(");
             Line("    global::DataJoint.Schema schema, global::System.Threading.CancellationToken cancellationToken = default) =>");
@@ -95,6 +97,33 @@ namespace DataJoint.Generators.Tables
             foreach (var _ in m.ContainingTypes) Close();
             if (m.Namespace.Length > 0) Close();
             return sb.ToString();
+
+            void EmitMetadata()
+            {
+                const string Meta = "global::DataJoint.Metadata.";
+                Line("static " + Meta + "TableMetadata " + Meta + "ITableClass.Metadata => __djMetadata;");
+                Line();
+                Line("private static readonly " + Meta + "TableMetadata __djMetadata = new " + Meta + "TableMetadata(");
+                indent++;
+                Line(CodecEmitter.Lit(self) + ", global::DataJoint.TableTier." + m.Tier + ", Definition, "
+                    + (m.SqlName != null ? CodecEmitter.Lit(m.SqlName) : "null") + ", " + (m.Schema != null ? CodecEmitter.Lit(m.Schema) : "null") + ",");
+                Line((m.MasterType != null ? "static () => " + Meta + "TableMetadata.Of<" + m.MasterType + ">()" : "null") + ",");
+                if (m.Parents.Count == 0)
+                {
+                    Line("global::System.Array.Empty<" + Meta + "TableParent>());");
+                }
+                else
+                {
+                    Line("new " + Meta + "TableParent[]");
+                    Line("{");
+                    indent++;
+                    foreach (var p in m.Parents)
+                        Line("new " + Meta + "TableParent(" + CodecEmitter.Lit(p.Reference) + ", static () => " + Meta + "TableMetadata.Of<" + p.FullyQualifiedType + ">()),");
+                    indent--;
+                    Line("});");
+                }
+                indent--;
+            }
 
             void EmitRecord(string name, string summary, List<ResolvedAttribute> attrs, bool withToKey)
             {

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Reflection;
 using DataJoint.Declare;
+using DataJoint.Metadata;
 using DataJoint.Definitions;
 using DefTier = DataJoint.Definitions.TableTier;
 
@@ -15,6 +15,7 @@ public sealed class Schema
 {
     private readonly Dictionary<string, Table> _byClass = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _declareLock = new(1, 1);
+    private readonly Dictionary<string, Task<Schema>> _others = new(StringComparer.Ordinal);
 
     private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores)
     {
@@ -110,7 +111,7 @@ public sealed class Schema
         await _declareLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DeclareCoreAsync(className, tier, definition, masterClassName, cancellationToken).ConfigureAwait(false);
+            return await DeclareCoreAsync(className, tier, definition, masterClassName, null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -119,7 +120,7 @@ public sealed class Schema
     }
 
     private async Task<Table> DeclareCoreAsync(string className, TableTier tier, string definition, string? masterClassName,
-        CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, Table>? knownParents, CancellationToken cancellationToken)
     {
         Table? master = null;
         if (tier == TableTier.Part)
@@ -141,7 +142,8 @@ public sealed class Schema
             if (line is not ForeignKeyDefinition fk || parents.ContainsKey(fk.TableName)) continue;
             var parent = fk.TableName == "master" && master is not null
                 ? master
-                : GetTable(fk.TableName) ?? await FindBySqlNameAsync(conn, fk.TableName, cancellationToken).ConfigureAwait(false);
+                : knownParents is not null && knownParents.TryGetValue(fk.TableName, out var known) ? known
+                : GetTable(fk.TableName) ?? await FindByClassNameAsync(conn, fk.TableName, cancellationToken).ConfigureAwait(false);
             if (parent is null) continue; // the compiler reports it as unresolvable
             parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
         }
@@ -174,42 +176,84 @@ public sealed class Schema
     }
 
     /// <summary>
-    /// Declares (if needed) and opens the table of class <typeparamref name="T"/>, reading its <c>Definition</c>
-    /// const. Parents it references by class name that are defined in the same assembly are declared first.
+    /// Declares (if needed) and opens the table of class <typeparamref name="T"/> from the metadata the generator
+    /// emitted for it (no reflection): its definition, tier, master and the classes its foreign keys reference, which
+    /// are declared first — in their own database when bound to one by <c>[Table(Schema = ...)]</c>.
     /// </summary>
-    public Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable =>
-        TableAsync(typeof(T), cancellationToken);
+    public Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable, ITableClass =>
+        TableAsync(T.Metadata, cancellationToken);
 
-    private async Task<Table> TableAsync(Type type, CancellationToken cancellationToken)
+    /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>
+    internal async Task<Table> TableAsync(TableMetadata info, CancellationToken cancellationToken)
     {
-        var info = ClassInfo.Of(type);
+        if (info.Schema is { } bound && bound != Database)
+        {
+            var other = await OtherSchemaAsync(bound, cancellationToken).ConfigureAwait(false);
+            return await other.TableAsync(info, cancellationToken).ConfigureAwait(false);
+        }
         var existing = GetTable(info.RegistryName);
         if (existing is not null) return existing;
-        if (info.Master is not null) await TableAsync(info.Master, cancellationToken).ConfigureAwait(false);
-        foreach (var reference in info.References)
+        var master = info.Master;
+        if (master is not null) await TableAsync(master, cancellationToken).ConfigureAwait(false);
+        var parents = new Dictionary<string, Table>(StringComparer.Ordinal);
+        foreach (var parent in info.Parents)
         {
-            if (reference == "master" || GetTable(reference) is not null) continue;
-            var parentType = ClassInfo.FindClass(type, reference);
-            if (parentType is not null && parentType != type) await TableAsync(parentType, cancellationToken).ConfigureAwait(false);
+            if (parent.Reference == "master") continue;
+            var meta = parent.Table;
+            if (ReferenceEquals(meta, info)) continue;
+            parents[parent.Reference] = await TableAsync(meta, cancellationToken).ConfigureAwait(false);
         }
-        if (info.SqlNameOverride is not null)
+        if (info.SqlName is not null)
         {
-            var opened = await OpenTableAsync(info.SqlNameOverride, cancellationToken).ConfigureAwait(false);
+            var opened = await OpenTableAsync(info.SqlName, cancellationToken).ConfigureAwait(false);
             lock (_byClass) _byClass[info.RegistryName] = opened;
             return opened;
         }
-        return await DeclareAsync(info.ClassName, info.Tier, info.Definition, info.Master?.Name, cancellationToken).ConfigureAwait(false);
+        await _declareLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return GetTable(info.RegistryName) ?? await DeclareCoreAsync(info.ClassName, info.Tier, info.Definition, master?.ClassName, parents,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _declareLock.Release();
+        }
     }
 
-    private async Task<Table?> FindBySqlNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)
+    /// <summary>Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>).</summary>
+    private Task<Schema> OtherSchemaAsync(string database, CancellationToken cancellationToken)
     {
-        if (reference.Contains('.', StringComparison.Ordinal)) return null;
-        if (TableNaming.ValidateClassName(reference, out _, out _) is not { } normalized) return null;
+        lock (_others)
+        {
+            if (!_others.TryGetValue(database, out var task) || task.IsFaulted || task.IsCanceled)
+                _others[database] = task = ActivateAsync(Connection, database, createIfMissing: true, Stores, cancellationToken);
+            return task;
+        }
+    }
+
+    /// <summary>
+    /// A parent named by class (<c>Subject</c> → <c>subject</c>, <c>#subject</c>, <c>_subject</c>, <c>__subject</c>) in this
+    /// database, or as DataJoint Python writes a table of another schema, <c>otherdb.Subject</c>.
+    /// </summary>
+    private async Task<Table?> FindByClassNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)
+    {
+        var database = Database;
+        var name = reference;
+        var dot = reference.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            database = reference[..dot];
+            name = reference[(dot + 1)..];
+            if (name.Contains('.', StringComparison.Ordinal) || database.Length == 0) return null;
+            if (!await Dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false)) return null;
+        }
+        if (TableNaming.ValidateClassName(name, out _, out _) is not { } normalized) return null;
         var snake = TableNaming.ToSnakeCase(normalized);
         foreach (var prefix in new[] { "", "#", "_", "__" })
         {
-            var t = await OpenAsync(conn, prefix + snake, cancellationToken).ConfigureAwait(false);
-            if (t is not null) return t;
+            var heading = await Dialect.ReadHeadingAsync(conn, database, prefix + snake, cancellationToken).ConfigureAwait(false);
+            if (heading is not null) return new Table(Connection, Dialect, database, prefix + snake, heading, stores: Stores);
         }
         return null;
     }
@@ -258,60 +302,5 @@ public sealed class Schema
     private sealed class Resolver(Dictionary<string, ForeignKeyParent> parents) : IForeignKeyResolver
     {
         public ForeignKeyParent? Resolve(string reference) => parents.TryGetValue(reference, out var p) ? p : null;
-    }
-
-    /// <summary>What <see cref="TableAsync{T}"/> needs to know about a table class.</summary>
-    private sealed record ClassInfo(string ClassName, string RegistryName, TableTier Tier, string Definition, Type? Master,
-        IReadOnlyList<string> References, string? SqlNameOverride)
-    {
-        public static ClassInfo Of(Type type)
-        {
-            if (type.IsAbstract) throw new DataJointException($"{type.Name} is abstract; table classes must be concrete");
-            var tier = TierOf(type) ?? throw new DataJointException(
-                $"{type.Name} must derive from Manual, Lookup, Imported, Computed or Part<TMaster>");
-            var field = type.GetField("Definition", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
-            if (field is not { IsLiteral: true } || field.GetRawConstantValue() is not string definition)
-                throw new DataJointException($"Table class {type.Name} must declare `public const string Definition = \"\"\"...\"\"\";`");
-            var master = MasterOf(type);
-            var attr = type.GetCustomAttribute<TableAttribute>();
-            var parsed = DefinitionParser.Parse(definition);
-            var refs = parsed.Lines.OfType<ForeignKeyDefinition>().Select(f => f.TableName).Distinct().ToList();
-            return new ClassInfo(type.Name, master is null ? type.Name : master.Name + "." + type.Name, tier, definition, master, refs, attr?.Name);
-        }
-
-        private static TableTier? TierOf(Type type)
-        {
-            for (var t = type.BaseType; t is not null; t = t.BaseType)
-            {
-                if (t == typeof(Manual)) return TableTier.Manual;
-                if (t == typeof(Lookup)) return TableTier.Lookup;
-                if (t == typeof(Imported)) return TableTier.Imported;
-                if (t == typeof(Computed)) return TableTier.Computed;
-                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Part<>)) return TableTier.Part;
-            }
-            return null;
-        }
-
-        private static Type? MasterOf(Type type)
-        {
-            for (var t = type.BaseType; t is not null; t = t.BaseType)
-                if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Part<>)) return t.GetGenericArguments()[0];
-            return null;
-        }
-
-        /// <summary>Finds a table class by a reference (<c>Subject</c> or <c>Master.Part</c>) in the referencing class's assembly.</summary>
-        public static Type? FindClass(Type from, string reference)
-        {
-            var parts = reference.Split('.');
-            var candidates = from.Assembly.GetTypes().Where(t => typeof(UserTable).IsAssignableFrom(t) && !t.IsAbstract);
-            if (parts.Length == 1)
-            {
-                var sameNs = candidates.Where(t => t.Name == reference).ToList();
-                return sameNs.FirstOrDefault(t => t.Namespace == from.Namespace) ?? (sameNs.Count == 1 ? sameNs[0] : null);
-            }
-            if (parts.Length == 2)
-                return candidates.FirstOrDefault(t => t.Name == parts[1] && (t.DeclaringType?.Name == parts[0] || MasterOf(t)?.Name == parts[0]));
-            return null;
-        }
     }
 }

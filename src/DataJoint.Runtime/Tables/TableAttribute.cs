@@ -14,4 +14,11 @@ public sealed class TableAttribute : Attribute
     /// Rarely needed; used to map a class onto a table another client declared.
     /// </summary>
     public string? Name { get; init; }
+
+    /// <summary>
+    /// Binds the class to a database (schema) of its own: it is declared and opened there whatever schema it is opened
+    /// through (that schema lends its connection and stores), and other definitions may reference it across schemas
+    /// by its class or as DataJoint Python writes it, <c>-&gt; schema.Class</c>.
+    /// </summary>
+    public string? Schema { get; init; }
 }

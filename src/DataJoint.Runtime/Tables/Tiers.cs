@@ -17,14 +17,13 @@ public enum TableTier
 
 /// <summary>
 /// Base of the tier classes. A table class is a <c>[Table]</c> partial class deriving from one tier and declaring
-/// <c>public const string Definition = """...""";</c>; <see cref="Schema.TableAsync{T}"/> declares and opens it.
+/// <c>public const string Definition = """...""";</c>; the generator emits its metadata, and <see cref="Schema.TableAsync{T}"/> declares and opens it.
 /// </summary>
 public abstract class UserTable
 {
     private protected UserTable() { }
 
     internal abstract TableTier TierValue { get; }
-    internal virtual Type? MasterType => null;
 }
 
 /// <summary>Manually entered data (no name prefix).</summary>
@@ -56,5 +55,4 @@ public abstract class Computed : UserTable
 public abstract class Part<TMaster> : UserTable where TMaster : UserTable
 {
     internal sealed override TableTier TierValue => TableTier.Part;
-    internal sealed override Type? MasterType => typeof(TMaster);
 }

@@ -295,24 +295,26 @@ namespace DataJoint.Shared.Codecs
             return bestDistance <= limit ? best : null;
         }
 
-        private static int Distance(string a, string b)
+        /// <summary>
+        /// Optimal-string-alignment distance: insertions, deletions, substitutions and a swap of two adjacent
+        /// characters each count as one edit (so <c>tp</c> is one edit from <c>pt</c>, two from <c>npy</c>).
+        /// </summary>
+        internal static int Distance(string a, string b)
         {
-            var prev = new int[b.Length + 1];
-            var cur = new int[b.Length + 1];
-            for (var j = 0; j <= b.Length; j++) prev[j] = j;
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+            for (var j = 0; j <= b.Length; j++) d[0, j] = j;
             for (var i = 1; i <= a.Length; i++)
             {
-                cur[0] = i;
                 for (var j = 1; j <= b.Length; j++)
                 {
                     var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                    cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                    var v = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = Math.Min(v, d[i - 2, j - 2] + 1);
+                    d[i, j] = v;
                 }
-                var t = prev;
-                prev = cur;
-                cur = t;
             }
-            return prev[b.Length];
+            return d[a.Length, b.Length];
         }
     }
 }

@@ -81,6 +81,11 @@ namespace DataJoint.Definitions
 
         private static readonly Regex CodecPattern = new(@"^<.+>$", Options);
 
+        // What MySQL accepts of the INTEGER alternative: Python's pattern lets `int33` through to CREATE TABLE, where the
+        // server rejects it; here it is an unsupported type at once (at compile time for [Table] classes).
+        private static readonly Regex StrictInteger =
+            new(@"^(((tiny|small|medium|big|)int|integer)(\s*\(.+\))?(\s+unsigned)?(\s+auto_increment)?|serial)$", Options);
+
         /// <summary>
         /// Classifies a type as written (trimmed). Returns null and sets <paramref name="errorCode"/>/<paramref name="error"/>
         /// when the type is unsupported (<c>Unsupported attribute type uint8</c>) or is a core type spelled in a way
@@ -110,6 +115,11 @@ namespace DataJoint.Definitions
             {
                 if (pattern.IsMatch(type))
                 {
+                    if (native == NativeType.Integer && !StrictInteger.IsMatch(type))
+                    {
+                        break;
+                    }
+
                     return TypeClassification.ForNative(native, type);
                 }
             }

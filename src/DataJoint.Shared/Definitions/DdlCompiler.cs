@@ -356,52 +356,43 @@ namespace DataJoint.Definitions
                 var parent = _fkResolver?.Resolve(f.TableName);
                 if (parent == null)
                 {
-                    Error(DefinitionErrorCode.UnresolvedReference, "Foreign key reference " + f.Reference + " could not be resolved", f.TableNameSpan);
+                    Error(DefinitionErrorCode.UnresolvedReference, ForeignKeyMapping.Unresolved(f.Reference), f.TableNameSpan);
                     return;
                 }
 
                 // .proj(new='old'): parent attribute old appears here as new.
-                var renames = new Dictionary<string, string>(StringComparer.Ordinal);
-                var newNames = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var r in f.Renames)
+                var parentKey = new string[parent.PrimaryKey.Count];
+                for (var i = 0; i < parentKey.Length; i++)
                 {
-                    var inKey = false;
-                    foreach (var p in parent.PrimaryKey)
-                    {
-                        inKey |= p.Name == r.OldName;
-                    }
+                    parentKey[i] = parent.PrimaryKey[i].Name;
+                }
 
-                    if (renames.ContainsKey(r.OldName) || !newNames.Add(r.NewName))
+                var findings = new List<ForeignKeyFinding>();
+                var mapped = ForeignKeyMapping.ChildColumns(f.Reference, f.ReferenceSpan, f.TableName, parentKey, f.Renames, findings);
+                foreach (var finding in findings)
+                {
+                    if (finding.IsWarning)
                     {
-                        Error(DefinitionErrorCode.InvalidRename, "Attribute `" + r.OldName + "` is renamed more than once or onto a name used twice in \"" + f.Reference + "\"", r.NewNameSpan);
-                        return;
+                        Warning(finding.Code, finding.Message, finding.Span);
                     }
-
-                    if (!inKey)
+                    else
                     {
-                        Warning(
-                            DefinitionErrorCode.RenameIgnoredWarning,
-                            "Attribute `" + r.OldName + "` is not in the primary key of " + f.TableName + "; renaming it does not affect the foreign key.",
-                            r.OldNameSpan);
-                        continue;
+                        Error(finding.Code, finding.Message, finding.Span);
                     }
+                }
 
-                    renames[r.OldName] = r.NewName;
+                if (mapped == null)
+                {
+                    return;
                 }
 
                 var fkIndex = _foreignKeys.Count;
                 var childColumns = new List<string>();
                 var parentColumns = new List<string>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var p in parent.PrimaryKey)
+                for (var i = 0; i < parentKey.Length; i++)
                 {
-                    var name = renames.TryGetValue(p.Name, out var renamed) ? renamed : p.Name;
-                    if (!seen.Add(name))
-                    {
-                        Error(DefinitionErrorCode.InvalidRename, "Foreign key " + f.Reference + " maps two parent attributes onto `" + name + "`", f.ReferenceSpan);
-                        return;
-                    }
-
+                    var p = parent.PrimaryKey[i];
+                    var name = mapped[i];
                     childColumns.Add(name);
                     parentColumns.Add(p.Name);
                     if (!_columnIndex.ContainsKey(name))
@@ -471,9 +462,7 @@ namespace DataJoint.Definitions
                 {
                     Error(
                         DefinitionErrorCode.NonForeignKeyPrimaryKey,
-                        "Auto-populated table `" + _table + "` has non-FK primary key attribute(s): " + string.Join(", ", names) +
-                        ". Computed and Imported tables must derive all primary key attributes from foreign key references. " +
-                        "Set jobs.allow_new_pk_fields_in_computed_tables to allow new key attributes.",
+                        ForeignKeyMapping.NonForeignKeyPrimaryKey(_table, names),
                         span);
                 }
             }

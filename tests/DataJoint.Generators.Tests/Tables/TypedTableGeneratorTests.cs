@@ -100,7 +100,7 @@ public class TypedTableGeneratorTests
     }
 
     [Test]
-    public void UnresolvedParent_GetsNoTypedApi_OtherTablesStillDo()
+    public void UnresolvedParent_IsDJ1014AtTheReference_TheTableKeepsItsOwnAttributes_OtherTablesStillGenerate()
     {
         var result = TestHarness.Run(Sample + """
 
@@ -113,8 +113,13 @@ public class TypedTableGeneratorTests
                 }
             }
             """);
+        var error = result.Analyzer.Single(d => d.Id == "DJ1014");
+        Assert.That(error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo("Foreign key reference Missing could not be resolved"));
+        var file = error.Location.SourceTree is null ? error.Location.GetLineSpan().Path : error.Location.SourceTree.FilePath;
+        var text = result.Output.SyntaxTrees.First(t => t.FilePath == file).GetText().ToString(error.Location.SourceSpan);
+        Assert.That(text, Is.EqualTo("Missing"));
+        Assert.That(result.Generated("Lab.Typed.Orphan.DataJointTable.g.cs"), Does.Contain("public required int X { get; init; }"));
         var hints = result.Run.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
-        Assert.That(hints, Does.Not.Contain("Lab.Typed.Orphan.DataJointTable.g.cs"));
         Assert.That(hints, Does.Contain("Lab.Typed.Connectivity.DataJointTable.g.cs"));
     }
 
@@ -145,6 +150,7 @@ public class TypedTableGeneratorTests
         Assert.That(files, Does.Contain("public required short Files_ { get; init; }"));
         var hints = result.Run.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
         Assert.That(hints, Does.Not.Contain("Lab.Typed.NoTier.DataJointTable.g.cs"));
+        Assert.That(result.Analyzer.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).ToArray(), Is.EqualTo(new[] { "DJ0012" }), "a [Table] class without a tier is an error, not a silent drop");
     }
 
     [Test]
@@ -204,7 +210,7 @@ public class TypedTableGeneratorTests
         var steps = driver.GetRunResult().Results.Single().TrackedSteps;
         foreach (var name in new[]
         {
-            TablePipeline.Steps.LocalTables, TablePipeline.Steps.AllTables, TablePipeline.Steps.ReferencedCodecTypes,
+            TablePipeline.Steps.LocalTables, TablePipeline.Steps.AllTables,
             TablePipeline.Steps.CodecTypes, TablePipeline.Steps.Resolved, TablePipeline.Steps.Output,
         })
         {

@@ -242,6 +242,10 @@ public class DefinitionParserTests
         AssertError("  # :bad table\nid : int32", DefinitionErrorCode.TableCommentColon, "Table comment must not start with a colon \":\"", ":bad table");
 
     [Test]
+    public void IntegerWithTrailingText_IsUnsupported_NotPassedToMySql() =>
+        AssertError("n : INT33", DefinitionErrorCode.UnsupportedType, "Unsupported attribute type INT33", "INT33");
+
+    [Test]
     public void SyntaxErrors()
     {
         AssertError("x int32", DefinitionErrorCode.AttributeSyntax, "Declaration error in position 2 in line:\n  x int32\nExpected ':'", "int32");

@@ -11,7 +11,7 @@ namespace DataJoint;
 /// <typeparam name="TSelf">The table class.</typeparam>
 /// <typeparam name="TRow">Its generated <c>Row</c> record.</typeparam>
 /// <typeparam name="TKey">Its generated <c>Key</c> record (primary-key attributes).</typeparam>
-public interface ITypedTable<TSelf, TRow, TKey>
+public interface ITypedTable<TSelf, TRow, TKey> : DataJoint.Metadata.ITableClass
     where TSelf : UserTable, ITypedTable<TSelf, TRow, TKey>
     where TRow : class
     where TKey : class

@@ -91,6 +91,16 @@ namespace Lab.Typed
             _ => null,
         };
 
+        static global::DataJoint.Metadata.TableMetadata global::DataJoint.Metadata.ITableClass.Metadata => __djMetadata;
+
+        private static readonly global::DataJoint.Metadata.TableMetadata __djMetadata = new global::DataJoint.Metadata.TableMetadata(
+            "Connectivity", global::DataJoint.TableTier.Computed, Definition, null, null,
+            null,
+            new global::DataJoint.Metadata.TableParent[]
+            {
+                new global::DataJoint.Metadata.TableParent("Neurons", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Typed.Neurons>()),
+            });
+
         /// <summary>Declares (if needed) and opens this table in <paramref name="schema"/> as a typed handle.</summary>
         public static global::System.Threading.Tasks.Task<global::DataJoint.TypedTable<Connectivity, Row, Key>> TableAsync(
             global::DataJoint.Schema schema, global::System.Threading.CancellationToken cancellationToken = default) =>

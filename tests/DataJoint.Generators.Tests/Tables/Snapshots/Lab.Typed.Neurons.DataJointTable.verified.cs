@@ -211,6 +211,16 @@ namespace Lab.Typed
             _ => null,
         };
 
+        static global::DataJoint.Metadata.TableMetadata global::DataJoint.Metadata.ITableClass.Metadata => __djMetadata;
+
+        private static readonly global::DataJoint.Metadata.TableMetadata __djMetadata = new global::DataJoint.Metadata.TableMetadata(
+            "Neurons", global::DataJoint.TableTier.Manual, Definition, null, null,
+            null,
+            new global::DataJoint.Metadata.TableParent[]
+            {
+                new global::DataJoint.Metadata.TableParent("User", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Typed.User>()),
+            });
+
         /// <summary>Declares (if needed) and opens this table in <paramref name="schema"/> as a typed handle.</summary>
         public static global::System.Threading.Tasks.Task<global::DataJoint.TypedTable<Neurons, Row, Key>> TableAsync(
             global::DataJoint.Schema schema, global::System.Threading.CancellationToken cancellationToken = default) =>
