@@ -25,9 +25,11 @@ internal sealed class RowReader : IRowRead<Row>
     private readonly AttributeCodec?[] _codecs;
     private readonly bool _hasCodecs;
     private readonly RowShape _shape;
+    private readonly string? _downloadPath;
 
     public RowReader(QueryExpression query, FetchOptions? options)
     {
+        _downloadPath = options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath;
         var names = query.ResolveAttributes(options?.Attributes);
         Sql = SelectSql.Select(query, names, options?.OrderBy, options?.Limit, options?.Offset, forFetch: true);
         var columns = names.Select(query.ColumnOf).ToArray();
@@ -52,7 +54,7 @@ internal sealed class RowReader : IRowRead<Row>
         if (_hasCodecs)
         {
             for (var i = 0; i < values.Length; i++)
-                if (_codecs[i] is { } codec && values[i] is { } stored) values[i] = codec.Decode(stored);
+                if (_codecs[i] is { } codec && values[i] is { } stored) values[i] = codec.Decode(stored, _downloadPath);
         }
         return new Row(_shape, values);
     }
@@ -74,7 +76,7 @@ internal sealed class RowReader : IRowRead<Row>
     {
         for (var i = 0; i < values.Length; i++)
             if (_codecs[i] is { } codec && values[i] is { } stored)
-                values[i] = await codec.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
+                values[i] = await codec.DecodeAsync(stored, cancellationToken, _downloadPath).ConfigureAwait(false);
         return new Row(_shape, values);
     }
 
