@@ -14,19 +14,16 @@ internal static class JobQueues
 
     public static async Task<IReadOnlyList<Queue>> ReadAsync(DataJointConnection connection, string database, CancellationToken ct)
     {
+        // Opens only: a job table is read where it exists, never declared.
         var schema = await Schema.OpenAsync(connection, database, cancellationToken: ct);
-        await using var conn = await connection.OpenAsync(ct);
-        var all = await schema.Dialect.ListTablesAsync(conn, database, ct);
+        var all = await schema.ListTablesAsync(includeInternal: true, ct);
         var result = new List<Queue>();
         foreach (var name in all.Where(t => t.StartsWith("~~", StringComparison.Ordinal)))
         {
-            var counts = Statuses.ToDictionary(s => s, _ => 0L);
-            await using (var cmd = conn.CreateCommand())
-            {
-                cmd.CommandText = $"SELECT `status`, COUNT(*) FROM {schema.Dialect.QualifiedName(database, name)} GROUP BY `status`";
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) counts[r.GetString(0)] = r.GetInt64(1);
-            }
+            var table = await schema.OpenTableAsync(name, ct);
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var status in Statuses)
+                counts[status] = await (table & $"`status`='{status}'").CountAsync(ct);
             // "~~" + target name without its leading underscores: a Computed (__x) or an Imported (_x) table.
             var bare = name[2..];
             var target = all.Contains("__" + bare) ? "__" + bare : all.Contains("_" + bare) ? "_" + bare : "?";
