@@ -34,7 +34,7 @@ public sealed class Schema
     /// <summary>The object stores that store-backed codec columns (<c>&lt;blob@main&gt;</c>...) of this schema's tables use.</summary>
     public DataJoint.Stores.IStoreProvider? Stores { get; }
     /// <summary>The SQL dialect.</summary>
-    public ISqlDialect Dialect { get; }
+    internal ISqlDialect Dialect { get; }
 
     /// <summary>
     /// False for a schema that only opens existing tables (DataJoint Python's <c>create_tables=False</c>): declaring a
@@ -122,11 +122,18 @@ public sealed class Schema
     }
 
     /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
-    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken = default) =>
+        ListTablesAsync(includeInternal: false, cancellationToken);
+
+    /// <summary>
+    /// The tables of the database (SQL names); with <paramref name="includeInternal"/> also DataJoint's internal ones
+    /// (<c>~lineage</c>, the <c>~~name</c> job tables).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTablesAsync(bool includeInternal, CancellationToken cancellationToken = default)
     {
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
-        return all.Where(t => !t.StartsWith('~')).ToList();
+        return includeInternal ? all : all.Where(t => !t.StartsWith('~')).ToList();
     }
 
     /// <summary>Drops the database and everything in it.</summary>
@@ -242,7 +249,7 @@ public sealed class Schema
         {
             AddJobMetadata = jobs.AddJobMetadata, AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables,
         };
-        var result = DdlCompiler.Compile(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
+        var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
 
         var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
@@ -252,8 +259,11 @@ public sealed class Schema
         else
         {
             await RefuseToCreateAsync(conn, className, tier, tableName, cancellationToken).ConfigureAwait(false);
+            if (WriteSession.Current(Connection) is not null)
+                throw new DataJointException(
+                    $"Cannot declare new tables inside a transaction, e.g. from inside a populate/make call (`{Database}`.`{tableName}`).");
             DeclaredStores.Check(parsed, Stores, Database, tableName);
-            await ExecAsync(conn, LineageSql.CreateTable(Database), cancellationToken).ConfigureAwait(false);
+            await Dialect.EnsureLineageTableAsync(conn, Database, cancellationToken).ConfigureAwait(false);
             try
             {
                 await ExecAsync(conn, result.Sql!, cancellationToken).ConfigureAwait(false);
@@ -262,7 +272,7 @@ public sealed class Schema
             {
                 throw dj;
             }
-            await WriteLineageAsync(conn, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
+            await Dialect.WriteLineageAsync(conn, Database, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
             DataJointLog.Declared(Connection.Loggers.Schema, Database, tableName);
         }
         var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
@@ -412,44 +422,12 @@ public sealed class Schema
 
     private async Task<ForeignKeyParent> ToParentAsync(DbConnection conn, Table parent, CancellationToken cancellationToken)
     {
-        var lineage = new Dictionary<string, string>(StringComparer.Ordinal);
-        var tables = await Dialect.ListTablesAsync(conn, parent.Database, cancellationToken).ConfigureAwait(false);
-        if (tables.Contains(LineageTable.Name))
-        {
-            await using var cmd = new SqlFragment(
-                "SELECT `attribute_name`, `lineage` FROM " + Dialect.QualifiedName(parent.Database, LineageTable.Name) + " WHERE `table_name` = ?",
-                [parent.Name]).CreateCommand(conn);
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) lineage[r.GetString(0)] = r.GetString(1);
-        }
+        var lineage = await Dialect.ReadLineageAsync(conn, parent.Database, parent.Name, cancellationToken).ConfigureAwait(false);
         var pk = parent.TableHeading.AllAttributes.Where(a => a.InPrimaryKey && !a.IsHidden)
             .Select(a => new ParentKeyAttribute(a.Name, a.SqlType, a.OriginalType, a.Comment,
                 lineage.TryGetValue(a.Name, out var l) ? l : null))
             .ToList();
         return new ForeignKeyParent(parent.Database, parent.Name, pk);
-    }
-
-    private async Task WriteLineageAsync(DbConnection conn, string tableName, IReadOnlyList<LineageRow> rows, CancellationToken cancellationToken)
-    {
-        await using (var del = conn.CreateCommand())
-        {
-            del.CommandText = LineageSql.DeleteForTable(Database);
-            SqlLog.Statement(conn, del.CommandText);
-            AddNamed(del, "@table_name", tableName);
-            await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        if (rows.Count == 0) return;
-        await using var up = conn.CreateCommand();
-        up.CommandText = LineageSql.Upsert(Database, rows.Count);
-        SqlLog.Statement(conn, up.CommandText);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            AddNamed(up, "@t" + n, rows[i].TableName);
-            AddNamed(up, "@a" + n, rows[i].AttributeName);
-            AddNamed(up, "@l" + n, rows[i].Lineage);
-        }
-        await up.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -458,41 +436,16 @@ public sealed class Schema
     /// </summary>
     private async Task CheckSameAsync(DbConnection conn, string tableName, Heading existing, string createSql, CancellationToken cancellationToken)
     {
-        var scratch = "~dj_cmp_" + Guid.NewGuid().ToString("N")[..12];
-        var head = "CREATE TABLE IF NOT EXISTS " + Dialect.QualifiedName(Database, tableName) + " (";
-        if (!createSql.StartsWith(head, StringComparison.Ordinal))
-            throw new DataJointException($"Unexpected CREATE TABLE text for `{Database}`.`{tableName}`");
-        var sql = "CREATE TABLE " + Dialect.QualifiedName(Database, scratch) + " (" + createSql[head.Length..];
-        Heading declared;
-        IReadOnlyList<(string Table, string Comment)> comments;
-        try
-        {
-            await ExecAsync(conn, sql, cancellationToken).ConfigureAwait(false);
-            declared = await Dialect.ReadHeadingAsync(conn, Database, scratch, cancellationToken).ConfigureAwait(false)
-                       ?? throw new DataJointException($"Cannot read back the declared heading of `{Database}`.`{tableName}`");
-            comments = await Dialect.ReadTableCommentsAsync(conn, Database, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await ExecAsync(conn, "DROP TABLE IF EXISTS " + Dialect.QualifiedName(Database, scratch), CancellationToken.None).ConfigureAwait(false);
-        }
+        var (declared, declaredComment) = await Dialect.ReadDeclaredHeadingAsync(conn, Database, tableName, createSql, cancellationToken).ConfigureAwait(false);
+        var comments = await Dialect.ReadTableCommentsAsync(conn, Database, cancellationToken).ConfigureAwait(false);
         var diffs = HeadingDiff.Compare(existing, declared).ToList();
         var existingComment = comments.FirstOrDefault(c => c.Table == tableName).Comment ?? "";
-        var declaredComment = comments.FirstOrDefault(c => c.Table == scratch).Comment ?? "";
         if (existingComment != declaredComment)
             diffs.Add($"table comment: the table has \"{existingComment}\", the definition \"{declaredComment}\"");
         if (diffs.Count > 0)
             throw new DataJointException(
                 $"Table `{Database}`.`{tableName}` already exists with a different heading or comment than its definition (it is not altered): " +
                 string.Join("; ", diffs));
-    }
-
-    private static void AddNamed(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
     }
 
     private static async Task ExecAsync(DbConnection conn, string sql, CancellationToken cancellationToken)

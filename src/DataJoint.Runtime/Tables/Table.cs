@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DataJoint;
 
 /// <summary>
@@ -17,7 +15,8 @@ public partial class Table : QueryExpression
     private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading, CodecPlan codecs,
         IReadOnlyList<SqlFragment> where, DataJoint.Stores.IStoreProvider? stores)
         : base(connection, dialect, new SqlFragment(dialect.QualifiedName(database, name), []),
-            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(), heading.PrimaryKey, where, stores)
+            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(), heading.PrimaryKey, where, stores,
+            fromTable: true)
     {
         Database = database;
         Name = name;
@@ -69,7 +68,7 @@ public partial class Table : QueryExpression
     public static Table operator -(Table table, object condition) => table.Except(condition);
 
     /// <summary>The restriction of this table as one condition (null: unrestricted).</summary>
-    internal SqlFragment? RootCondition() => Where.Count == 0 ? null : SqlFragment.Join(" AND ", Where);
+    internal SqlFragment? RootCondition() => Where.Count == 0 ? null : Dialect.And(Where);
 
     // ------------------------------------------------------------------ insert
 
@@ -125,7 +124,7 @@ public partial class Table : QueryExpression
                 var prepared = await plan.FinishAsync(cancellationToken).ConfigureAwait(false);
                 if (prepared.Rows.Count > 0)
                 {
-                    var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
+                    var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: prepared.Rows.Count == 1).ConfigureAwait(false);
                     await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
                 }
                 committing = operation.CommitsSession;
@@ -196,9 +195,7 @@ public partial class Table : QueryExpression
                 for (var i = plan.Count - 1; i >= 0; i--)
                 {
                     var (db, table, condition) = plan[i];
-                    var sql = new StringBuilder("DELETE FROM ").Append(Dialect.QualifiedName(db, table));
-                    if (condition is not null) sql.Append(" WHERE ").Append(condition.Sql);
-                    await using var cmd = new SqlFragment(sql.ToString(), condition?.Args ?? []).CreateCommand(connection, transaction);
+                    await using var cmd = Dialect.Delete(db, table, condition).CreateCommand(connection, transaction);
                     counts[i] = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
                 if (safemode && counts.Any(c => c > 0)
@@ -271,8 +268,8 @@ public partial class Table : QueryExpression
         for (var i = 0; i < plan.Count; i++)
         {
             var (db, table, condition) = plan[i];
-            var sql = "SELECT COUNT(*) FROM " + Dialect.QualifiedName(db, table) + (restricted && condition is not null ? " WHERE " + condition.Sql : "");
-            await using var cmd = new SqlFragment(sql, restricted ? condition?.Args ?? [] : []).CreateCommand(conn, tx);
+            var where = restricted && condition is not null ? new[] { condition } : [];
+            await using var cmd = Dialect.Count(new SqlFragment(Dialect.QualifiedName(db, table), []), where).CreateCommand(conn, tx);
             counts[i] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -286,10 +283,8 @@ public partial class Table : QueryExpression
         try
         {
             var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
-            var where = RootCondition();
-            var sql = "DELETE FROM " + FullName + (where is null ? "" : " WHERE " + where.Sql);
             long n;
-            await using (var cmd = new SqlFragment(sql, where?.Args ?? []).CreateCommand(connection, transaction))
+            await using (var cmd = Dialect.Delete(Database, Name, RootCondition()).CreateCommand(connection, transaction))
             {
                 try
                 {
@@ -334,15 +329,9 @@ public partial class Table : QueryExpression
             for (var i = plan.Count - 1; i >= 0; i--)
             {
                 var (db, table, _) = plan[i];
-                await using (var cmd = new SqlFragment("DROP TABLE IF EXISTS " + Dialect.QualifiedName(db, table), []).CreateCommand(conn))
+                await using (var cmd = new SqlFragment(Dialect.DropTable(db, table), []).CreateCommand(conn))
                     await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                var tables = await Dialect.ListTablesAsync(conn, db, cancellationToken).ConfigureAwait(false);
-                if (tables.Contains(LineageTable.Name))
-                {
-                    await using var del = new SqlFragment(
-                        "DELETE FROM " + Dialect.QualifiedName(db, LineageTable.Name) + " WHERE `table_name` = ?", [table]).CreateCommand(conn);
-                    await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await Dialect.DeleteLineageAsync(conn, db, table, cancellationToken).ConfigureAwait(false);
             }
             return true;
         }
