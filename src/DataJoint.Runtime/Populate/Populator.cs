@@ -1,5 +1,4 @@
 using DataJoint.Settings;
-using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
@@ -149,9 +148,12 @@ internal sealed class Populator
                 }
             }
 
-            // (2) START TRANSACTION WITH CONSISTENT SNAPSHOT, on this worker's connection; every insert, delete and fetch
-            // of the make on the same DataJoint connection joins it (the write session is ambient for this flow).
-            tx = WriteSession.Begin(_target.Connection, conn, IsolationLevel.Snapshot);
+            // (2) START TRANSACTION on this worker's connection; every insert, delete and fetch of the make on the same
+            // DataJoint connection joins it (the write session is ambient for this flow). Python sends START TRANSACTION
+            // WITH CONSISTENT SNAPSHOT; here the snapshot is taken by the transaction's first read, the key check just
+            // below (the tripartite make's re-fetch), which is the same snapshot one statement later and saves a round
+            // trip per key. The session's isolation level is the server's, as in Python.
+            tx = WriteSession.Begin(_target.Connection, conn);
             var transaction = await tx.TransactionAsync(token).ConfigureAwait(false);
             if (!_make.IsTripartite && await InTargetAsync(conn, transaction, key, token).ConfigureAwait(false))
             {
