@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the one command that runs every test project.
 #  1. starts MariaDB and the S3 endpoint (installing them if missing) via scripts/services.sh, and installs the
-#     interop tools the codec tests read files with (scripts/interop-tools.sh)
+#     interop tools the codec tests read files with (scripts/interop-tools.sh), and clang for the NativeAOT consumer test
 #  2. builds the solution once (Release, warnings as errors)
 #  3. runs each test project, writing TRX results to TestResults/
 #  4. sums the TRX counters and prints the closing line: tests: N passed, N failed[, N skipped]
