@@ -244,14 +244,17 @@ public sealed class Schema
             parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
         }
 
+        var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         var jobs = Connection.AllSettings.Jobs;
         var options = new DeclareOptions
         {
-            AddJobMetadata = jobs.AddJobMetadata, AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables,
+            AddJobMetadata = jobs.AddJobMetadata,
+            // Python applies the rule when it creates a table; an existing table (a legacy pipeline's, or one made with the
+            // setting on) is only compared with the definition.
+            AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables || existing is not null,
         };
         var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
 
-        var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             await CheckSameAsync(conn, tableName, existing, result.Sql!, cancellationToken).ConfigureAwait(false);
@@ -387,13 +390,18 @@ public sealed class Schema
                 "(create_tables is false): it is not created.", null);
     }
 
-    /// <summary>Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>).</summary>
+    /// <summary>
+    /// Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>), opened
+    /// the way this one is: open-only when this schema only opens tables.
+    /// </summary>
     private Task<Schema> OtherSchemaAsync(string database, CancellationToken cancellationToken)
     {
         lock (_others)
         {
             if (!_others.TryGetValue(database, out var task) || task.IsFaulted || task.IsCanceled)
-                _others[database] = task = ActivateAsync(Connection, database, createIfMissing: true, Stores, cancellationToken);
+                _others[database] = task = CreateTables
+                    ? ActivateAsync(Connection, database, createIfMissing: true, Stores, cancellationToken)
+                    : OpenAsync(Connection, database, Stores, cancellationToken); // an open-only schema changes no other schema either
             return task;
         }
     }
