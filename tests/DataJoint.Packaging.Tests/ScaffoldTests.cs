@@ -1,21 +1,18 @@
-using System.Diagnostics;
-using System.Reflection;
+using DataJoint.Integration.Tests.Introspection;
 using DataJoint.Integration.Tests.Tables;
 using DataJoint.Introspection;
 
-namespace DataJoint.Integration.Tests.Introspection;
+namespace DataJoint.Packaging.Tests;
 
 /// <summary>
-/// A Python-made schema scaffolded to C# classes: the files compile with the generator in a consumer project (built by
-/// the test with dotnet build), an unknown codec is the generator's DJ0001 naming it, and with that codec added the
-/// program reads every row through the typed API. Re-scaffolding an unchanged schema changes no file.
+/// A Python-made schema, and a second one whose tables reference it, scaffolded to C# classes: the files compile with
+/// the generator in a consumer project built against the packed DataJoint.Runtime (dotnet build, warnings as errors), an
+/// unknown codec is the generator's DJ0001 naming it, and with that codec added the program reads every row of both
+/// schemas through the typed API. Re-scaffolding an unchanged schema changes no file.
 /// </summary>
 public class ScaffoldTests : SchemaFixture
 {
     protected override string Purpose => "scaffold";
-
-    private static string RepoRoot =>
-        typeof(ScaffoldTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
     [Test]
     [CancelAfter(600_000)]
@@ -25,7 +22,7 @@ public class ScaffoldTests : SchemaFixture
         // A second schema whose tables reference the first one's (as a Python pipeline split over two modules does).
         var recordings = await NewSchemaAsync("scaffoldrec");
         foreach (var sql in LabPipeline.RecordingStatements(recordings.Database, Schema.Database)) await ExecAsync(sql);
-        var work = Directory.CreateTempSubdirectory("djnet-scaffold-");
+        var work = new DirectoryInfo(await PackageFeed.ConsumerAsync("Scaffolded", "", "", new Dictionary<string, string> { ["Program.cs"] = Program }, ct));
         try
         {
             var tables = Path.Combine(work.FullName, "Tables");
@@ -48,40 +45,8 @@ public class ScaffoldTests : SchemaFixture
             Assert.That(session, Does.Contain("    [Table]\n    public partial class Trial : Part<Session>"));
             Assert.That(session, Does.Contain("            -> master\n"));
 
-            File.WriteAllText(Path.Combine(work.FullName, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <ProjectReference Include="{RepoRoot}src/DataJoint.Runtime/DataJoint.Runtime.csproj" />
-                    <ProjectReference Include="{RepoRoot}src/DataJoint.Generators/DataJoint.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.WriteAllText(Path.Combine(work.FullName, "Program.cs"), """
-                using DataJoint;
-                using Lab.Pipeline;
-                using Lab.Recordings;
-
-                var schema = await Schema.OpenAsync(DataJointConnection.FromEnvironment(), args[0]);
-                var recordings = await Schema.OpenAsync(DataJointConnection.FromEnvironment(), args[1]);
-                // Tables of the second schema read through their own schema, and through the first (the classes are bound).
-                foreach (var r in await (await Recording.TableAsync(recordings)).FetchAsync()) Console.WriteLine(r);
-                foreach (var r in await (await Recording.Lick.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
-                foreach (var r in await (await Species.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
-                foreach (var r in await (await Subject.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
-                foreach (var r in await (await Session.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
-                foreach (var r in await (await Session.Trial.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
-                foreach (var r in await (await Summary.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
-                """);
-
             // <zarr@> is a codec this program does not have: the build fails with the generator's diagnostic naming it.
-            var (code, output) = await DotnetAsync(work.FullName, ct, "build", "-c", "Release", "-nologo", "-clp:ErrorsOnly");
+            var (code, output) = await PackageFeed.RunAsync(work.FullName, ct, "build", "-c", "Release", "-nologo", "-clp:ErrorsOnly");
             Assert.That(code, Is.Not.Zero);
             Assert.That(output, Does.Contain("DJ0001").And.Contain("zarr").And.Contain("Summary.cs"));
 
@@ -97,9 +62,9 @@ public class ScaffoldTests : SchemaFixture
                     protected override string Decode(JsonElement stored, DecodeContext ctx) => stored.ToString();
                 }
                 """);
-            (code, output) = await DotnetAsync(work.FullName, ct, "build", "-c", "Release", "-nologo", "-clp:ErrorsOnly");
+            (code, output) = await PackageFeed.RunAsync(work.FullName, ct, "build", "-c", "Release", "-nologo", "-clp:ErrorsOnly");
             Assert.That(code, Is.Zero, output);
-            (code, output) = await DotnetAsync(work.FullName, ct, "run", "-c", "Release", "--no-build", "--", Schema.Database, recordings.Database);
+            (code, output) = await PackageFeed.RunAsync(work.FullName, ct, "run", "-c", "Release", "--no-build", "--", Schema.Database, recordings.Database);
             Assert.That(code, Is.Zero, output);
             var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             Assert.That(lines, Has.Length.EqualTo(1 + 2 + 2 + 2 + 2 + 2 + 1), output);
@@ -115,20 +80,24 @@ public class ScaffoldTests : SchemaFixture
         }
         finally
         {
-            work.Delete(true);
+            work.Delete(true); // the feed and its other consumers stay until the run ends
         }
     }
 
-    internal static async Task<(int Code, string Output)> DotnetAsync(string dir, CancellationToken ct, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(ct);
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        return (p.ExitCode, await stdout + await stderr);
-    }
+    private const string Program = """
+        using DataJoint;
+        using Lab.Pipeline;
+        using Lab.Recordings;
+
+        var schema = await Schema.OpenAsync(DataJointConnection.FromEnvironment(), args[0]);
+        var recordings = await Schema.OpenAsync(DataJointConnection.FromEnvironment(), args[1]);
+        // Tables of the second schema read through their own schema, and through the first (the classes are bound).
+        foreach (var r in await (await Recording.TableAsync(recordings)).FetchAsync()) Console.WriteLine(r);
+        foreach (var r in await (await Recording.Lick.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
+        foreach (var r in await (await Species.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
+        foreach (var r in await (await Subject.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
+        foreach (var r in await (await Session.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
+        foreach (var r in await (await Session.Trial.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
+        foreach (var r in await (await Summary.TableAsync(schema)).FetchAsync()) Console.WriteLine(r);
+        """;
 }
