@@ -117,6 +117,25 @@ public class DatabaseFailureTests : SchemaFixture
     }
 
     [Test]
+    public async Task MissingPrivilege_IsAccessDenied_NotARawDriverException()
+    {
+        var user = "djnet_noprivs_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecAsync($"CREATE USER '{user}'@'%' IDENTIFIED BY 'pw'");
+        try
+        {
+            var limited = new DataJointConnection(TestServices.Database with { User = user, Password = "pw" });
+            var name = TestServices.UniqueSchemaName("noprivs");
+            var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => Schema.ActivateAsync(limited, name));
+            Assert.That((ex!.Schema, ex.ErrorNumber), Is.EqualTo((name, 1044)));
+            Assert.That(ex.Message, Does.Contain($"activate schema `{name}`"));
+        }
+        finally
+        {
+            await ExecAsync($"DROP USER IF EXISTS '{user}'@'%'");
+        }
+    }
+
+    [Test]
     public async Task WrongPassword_IsAccessDenied_UnreachableServer_IsLostConnection()
     {
         var bad = new DataJointConnection(TestServices.Database with { Password = "definitely-wrong" });
