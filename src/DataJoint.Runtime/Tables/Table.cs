@@ -233,15 +233,19 @@ public partial class Table : QueryExpression
     /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now: every table the cascade reaches
     /// (in this schema and in others) with its row count, read in one consistent snapshot. Nothing is changed.
     /// </summary>
-    public async Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default)
+    public Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default) =>
+        PreviewAsync("delete", cancellationToken);
+
+    /// <summary>The cascade of a delete (rows it would remove) or a drop (tables with all their rows), computed without changes.</summary>
+    private async Task<CascadePreview> PreviewAsync(string operation, CancellationToken cancellationToken)
     {
         try
         {
             await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview("delete", plan, await CountAsync(conn, plan, restricted: true, cancellationToken).ConfigureAwait(false));
+            return Preview(operation, plan, await CountAsync(conn, plan, restricted: operation == "delete", cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete preview of {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"{operation} preview of {FullName}", Database, Name) is { } dj)
         {
             throw dj;
         }
@@ -340,17 +344,6 @@ public partial class Table : QueryExpression
     /// What <see cref="DropAsync(DropOptions, CancellationToken)"/> would drop: this table and every table that depends on
     /// it (in any schema), with their row counts. Nothing is changed.
     /// </summary>
-    public async Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview("drop", plan, await CountAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop preview of {FullName}", Database, Name) is { } dj)
-        {
-            throw dj;
-        }
-    }
+    public Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default) =>
+        PreviewAsync("drop", cancellationToken);
 }
