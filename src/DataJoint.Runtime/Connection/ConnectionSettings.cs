@@ -146,8 +146,10 @@ public sealed record ConnectionSettings
             AllowUserVariables = true,
             ConnectionTimeout = (uint)ConnectTimeoutSeconds,
             CharacterSet = "utf8mb4",
-            // DataJoint semantics: one session sql_mode, set on every pooled connection.
             Pipelining = true,
+            // DataJoint semantics: one session with DataJoint's sql_mode, set once when the server session opens
+            // (DataJointConnection); reusing a pooled session does not reset it.
+            ConnectionReset = false,
             // Catalogue reads (headings, foreign keys) run on a write session's connection inside its transaction.
             IgnoreCommandTransaction = true,
         };

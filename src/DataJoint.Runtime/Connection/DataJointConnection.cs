@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DataJoint.Settings;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
@@ -5,12 +6,15 @@ using MySqlConnector;
 namespace DataJoint;
 
 /// <summary>
-/// A connection to a MySQL/MariaDB server with DataJoint's session settings. Cheap to create; it hands
-/// out pooled <see cref="MySqlConnection"/>s, each configured with DataJoint's <c>sql_mode</c>.
+/// A connection to a MySQL/MariaDB server with DataJoint's session settings. Cheap to create; it hands out pooled
+/// <see cref="MySqlConnection"/>s from a <see cref="MySqlDataSource"/> (one per distinct connection string in the
+/// process). Each server session gets DataJoint's <c>sql_mode</c> once, when it is opened; a pooled session is reused
+/// as it is (no reset, no extra statement per open), as DataJoint Python keeps one session for its connection.
 /// </summary>
 public sealed class DataJointConnection
 {
-    private readonly string _connectionString;
+    private static readonly ConcurrentDictionary<string, MySqlDataSource> DataSources = new(StringComparer.Ordinal);
+    private readonly MySqlDataSource _dataSource;
 
     /// <summary>A connection with these settings; <paramref name="loggerFactory"/> receives DataJoint's log messages.</summary>
     public DataJointConnection(ConnectionSettings settings, ILoggerFactory? loggerFactory = null)
@@ -22,7 +26,8 @@ public sealed class DataJointConnection
     {
         Settings = settings;
         AllSettings = all;
-        _connectionString = settings.ToConnectionString();
+        _dataSource = DataSources.GetOrAdd(settings.ToConnectionString(), static cs =>
+            new MySqlDataSourceBuilder(cs).UseConnectionOpenedCallback(SetUpSessionAsync).Build());
         Loggers = loggerFactory is null ? DataJointLoggers.None : new DataJointLoggers(loggerFactory, all.LogLevel);
         if (loggerFactory is not null) all.WarnUnknownKeys(Loggers.Connection);
     }
@@ -51,16 +56,25 @@ public sealed class DataJointConnection
 
     internal DataJointLoggers Loggers { get; }
 
-    /// <summary>Opens a pooled session with DataJoint's <c>sql_mode</c> set. The caller disposes it.</summary>
+    /// <summary>A new server session (or one whose state was reset) gets DataJoint's session settings.</summary>
+    private static async ValueTask SetUpSessionAsync(MySqlConnectionOpenedContext context, CancellationToken cancellationToken)
+    {
+        if ((context.Conditions & (MySqlConnectionOpenedConditions.New | MySqlConnectionOpenedConditions.Reset)) == 0) return;
+        await using var cmd = context.Connection.CreateCommand();
+        cmd.CommandText = MySqlDialect.SessionSetup;
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a pooled session with DataJoint's <c>sql_mode</c> set. The caller disposes it and should leave the session
+    /// as it found it (a pooled session is not reset).
+    /// </summary>
     public async Task<MySqlConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var conn = new MySqlConnection(_connectionString);
+        var conn = _dataSource.CreateConnection();
         try
         {
             await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var cmd = conn.CreateCommand();
-            cmd.CommandText = "SET SESSION sql_mode = '" + ConnectionSettings.SqlMode + "'";
-            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (Loggers.Sql.IsEnabled(LogLevel.Debug)) SqlLog.Attach(conn, Loggers.Sql);
             if (Loggers.Connection.IsEnabled(LogLevel.Debug))
                 DataJointLog.Connected(Loggers.Connection, Settings.ToString(), Settings.Tls.ToString());
@@ -99,7 +113,7 @@ public sealed class DataJointConnection
     {
         await using var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT VERSION()";
+        cmd.CommandText = ((ISqlDialect)MySqlDialect.ForServerVersion(conn.ServerVersion)).ServerVersionQuery;
         return Convert.ToString(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false),
             System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace DataJoint;
 
 /// <summary>How rows are written when a key already exists.</summary>
-public enum InsertMode
+internal enum InsertMode
 {
     /// <summary>Plain insert: a duplicate key is an error.</summary>
     Insert,
@@ -13,12 +13,20 @@ public enum InsertMode
     Replace,
 }
 
+/// <summary>One column of a SELECT list: its expression and the name it is returned under.</summary>
+internal readonly record struct SelectColumn(string Sql, string Name);
+
+/// <summary>One ORDER BY term: an output column name and its direction.</summary>
+internal readonly record struct OrderTerm(string Name, bool Descending);
+
 /// <summary>
-/// Everything that differs between database servers: identifier quoting, database DDL, catalogue queries for
-/// headings and foreign keys, insert statement shapes, packet limits and paging. The rest of the runtime only
-/// talks SQL through this seam, so another backend is one new implementation.
+/// The SQL seam: every statement the runtime sends is written here. The default members are standard SQL (query
+/// statements, conditions, joins, deletes); a dialect overrides what its server spells differently and implements
+/// what is its own: identifier quoting, paging, insert shapes, the catalogue (headings, foreign keys), declaration DDL
+/// and DataJoint's <c>~lineage</c> table, session setup and error translation. Another backend (PostgreSQL, as
+/// DataJoint Python 2.x supports) is one new implementation of this interface and its tests.
 /// </summary>
-public interface ISqlDialect
+internal interface ISqlDialect
 {
     /// <summary>Quotes one identifier (table, column or database name).</summary>
     string Quote(string identifier);
@@ -82,4 +90,143 @@ public interface ISqlDialect
 
     /// <summary>Maps a driver exception to a <see cref="DataJointException"/> (or returns null to rethrow as is).</summary>
     DataJointException? TranslateError(Exception exception, string context);
+
+    // ------------------------------------------------------------------ queries (standard SQL)
+
+    /// <summary><c>SELECT columns FROM from [WHERE (w1) AND (w2)...] [ORDER BY ...] [paging]</c>; no columns select <c>1</c>.</summary>
+    SqlFragment Select(IReadOnlyList<SelectColumn> columns, SqlFragment from, IReadOnlyList<SqlFragment> where,
+        IReadOnlyList<OrderTerm>? orderBy = null, long? limit = null, long? offset = null)
+    {
+        var sb = new System.Text.StringBuilder("SELECT ");
+        if (columns.Count == 0) sb.Append('1');
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            var quoted = Quote(columns[i].Name);
+            sb.Append(columns[i].Sql);
+            if (columns[i].Sql != quoted) sb.Append(" AS ").Append(quoted);
+        }
+        sb.Append(" FROM ").Append(from.Sql);
+        var args = new List<object?>(from.Args);
+        AppendWhere(sb, args, where);
+        if (orderBy is { Count: > 0 })
+        {
+            sb.Append(" ORDER BY ");
+            for (var i = 0; i < orderBy.Count; i++)
+            {
+                if (i > 0) sb.Append(',');
+                sb.Append(Quote(orderBy[i].Name));
+                if (orderBy[i].Descending) sb.Append(" DESC");
+            }
+        }
+        sb.Append(LimitClause(limit, offset));
+        return new SqlFragment(sb.ToString(), args.ToArray());
+    }
+
+    /// <summary><c>SELECT COUNT(*) FROM from [WHERE ...]</c>.</summary>
+    SqlFragment Count(SqlFragment from, IReadOnlyList<SqlFragment> where)
+    {
+        var sb = new System.Text.StringBuilder("SELECT COUNT(*) FROM ").Append(from.Sql);
+        var args = new List<object?>(from.Args);
+        AppendWhere(sb, args, where);
+        return new SqlFragment(sb.ToString(), args.ToArray());
+    }
+
+    /// <summary>The number of rows a SELECT returns.</summary>
+    SqlFragment CountRows(SqlFragment select) => SqlFragment.Concat("SELECT COUNT(*) FROM (", select, ") AS " + Quote("$count"));
+
+    private static void AppendWhere(System.Text.StringBuilder sb, List<object?> args, IReadOnlyList<SqlFragment> where)
+    {
+        for (var i = 0; i < where.Count; i++)
+        {
+            sb.Append(i == 0 ? " WHERE (" : " AND (").Append(where[i].Sql).Append(')');
+            args.AddRange(where[i].Args);
+        }
+    }
+
+    /// <summary>A SELECT as a derived table named <paramref name="alias"/> (quoted).</summary>
+    SqlFragment Derived(SqlFragment select, string alias) => SqlFragment.Concat("(", select, ") AS " + alias);
+
+    /// <summary>A table (or other FROM item) under the name <paramref name="alias"/> (quoted).</summary>
+    SqlFragment Aliased(SqlFragment source, string alias) => new(source.Sql + " AS " + alias, source.Args);
+
+    /// <summary>Every pair of rows of two FROM items.</summary>
+    SqlFragment CrossJoin(SqlFragment left, SqlFragment right) => new(left.Sql + " CROSS JOIN " + right.Sql, [.. left.Args, .. right.Args]);
+
+    /// <summary>The natural join of two FROM items on the named columns.</summary>
+    SqlFragment JoinUsing(SqlFragment left, SqlFragment right, IReadOnlyList<string> columns) =>
+        new(left.Sql + " JOIN " + right.Sql + " USING (" + string.Join(",", columns.Select(Quote)) + ")", [.. left.Args, .. right.Args]);
+
+    /// <summary>A computed column's expression as written by the user, parenthesized.</summary>
+    string Expression(string sql) => sql.Length > 1 && sql[0] == '(' ? sql : "(" + sql + ")";
+
+    /// <summary>A condition that no row satisfies.</summary>
+    SqlFragment AlwaysFalse => new("FALSE", []);
+
+    /// <summary>The negation of a condition.</summary>
+    SqlFragment Not(SqlFragment condition) => SqlFragment.Concat("NOT (", condition, ")");
+
+    /// <summary>True when the SELECT returns a row.</summary>
+    SqlFragment Exists(SqlFragment select) => SqlFragment.Concat("EXISTS (", select, ")");
+
+    /// <summary>True when the (tuple of) columns is among the rows of the SELECT.</summary>
+    SqlFragment In(IReadOnlyList<string> columnSql, SqlFragment select) =>
+        SqlFragment.Concat((columnSql.Count == 1 ? columnSql[0] : "(" + string.Join(",", columnSql) + ")") + " IN (", select, ")");
+
+    /// <summary>The operator joining comparisons into a conjunction (<c>a=? AND b IS NULL</c>).</summary>
+    string AndOperator => " AND ";
+
+    /// <summary>All of the conditions.</summary>
+    SqlFragment And(IReadOnlyList<SqlFragment> conditions) => SqlFragment.Join(" AND ", conditions);
+
+    /// <summary>Any of the conditions.</summary>
+    SqlFragment Or(IReadOnlyList<SqlFragment> conditions) => SqlFragment.Join(" OR ", conditions);
+
+    /// <summary>The expression is SQL NULL.</summary>
+    string IsNull(string expression) => expression + " IS NULL";
+
+    /// <summary>The expression is not SQL NULL.</summary>
+    string IsNotNull(string expression) => expression + " IS NOT NULL";
+
+    /// <summary>The expression equals the next positional parameter.</summary>
+    string EqualsParameter(string expression) => expression + "=" + Parameter;
+
+    // ------------------------------------------------------------------ writes (standard SQL)
+
+    /// <summary><c>DELETE FROM table [WHERE condition]</c>.</summary>
+    SqlFragment Delete(string database, string table, SqlFragment? where) =>
+        where is null ? new SqlFragment("DELETE FROM " + QualifiedName(database, table), []) : SqlFragment.Concat("DELETE FROM " + QualifiedName(database, table) + " WHERE ", where, "");
+
+    /// <summary>Drops a table if it exists.</summary>
+    string DropTable(string database, string table) => "DROP TABLE IF EXISTS " + QualifiedName(database, table);
+
+    // ------------------------------------------------------------------ declaration and the ~lineage table
+
+    /// <summary>Compiles a parsed definition into this server's CREATE TABLE statement and the table's lineage rows.</summary>
+    DataJoint.Definitions.DeclareResult CompileTable(string database, string table, DataJoint.Definitions.TableDefinition definition,
+        DataJoint.Definitions.IForeignKeyResolver parents, DataJoint.Definitions.IDeclareCodecTypeResolver codecs);
+
+    /// <summary>
+    /// The heading a CREATE TABLE statement of <paramref name="table"/> would give, as the server reports it: declared
+    /// under a scratch name, read back and dropped (so type spellings are the server's own).
+    /// </summary>
+    Task<Heading> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql, CancellationToken cancellationToken);
+
+    /// <summary>Creates the database's <c>~lineage</c> table if it is missing.</summary>
+    Task EnsureLineageTableAsync(DbConnection connection, string database, CancellationToken cancellationToken);
+
+    /// <summary>The lineage of a table's attributes (attribute name → <c>schema.table.attribute</c>); empty without a <c>~lineage</c> table.</summary>
+    Task<IReadOnlyDictionary<string, string>> ReadLineageAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a table's lineage rows.</summary>
+    Task WriteLineageAsync(DbConnection connection, string database, string table, IReadOnlyList<DataJoint.Definitions.LineageRow> rows,
+        CancellationToken cancellationToken);
+
+    /// <summary>Removes a table's lineage rows (nothing when the database has no <c>~lineage</c> table).</summary>
+    Task DeleteLineageAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken);
+
+    // ------------------------------------------------------------------ sessions
+
+    /// <summary>The server's version text.</summary>
+    string ServerVersionQuery => "SELECT VERSION()";
 }

@@ -1,13 +1,21 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using DataJoint.Definitions;
 using MySqlConnector;
 
 namespace DataJoint;
 
-/// <summary>The MySQL / MariaDB dialect (through MySqlConnector); the SQL DataJoint Python writes.</summary>
-public sealed class MySqlDialect : ISqlDialect
+/// <summary>
+/// The MySQL / MariaDB dialect (through MySqlConnector): the SQL DataJoint Python writes, the server's catalogue
+/// (<c>information_schema</c>, <c>SHOW FULL COLUMNS</c>), declaration DDL (<see cref="DataJoint.Definitions.DdlCompiler"/>) and the
+/// <c>~lineage</c> table (<see cref="DataJoint.Definitions.LineageSql"/>).
+/// </summary>
+internal sealed class MySqlDialect : ISqlDialect
 {
+    /// <summary>The session <c>sql_mode</c> statement every DataJoint session runs once, when its server connection is opened.</summary>
+    public const string SessionSetup = "SET SESSION sql_mode = '" + ConnectionSettings.SqlMode + "'";
+
     /// <summary>The dialect of MySQL servers.</summary>
     public static MySqlDialect Instance { get; } = new(mariaDb: false);
 
@@ -205,6 +213,93 @@ public sealed class MySqlDialect : ISqlDialect
             1146 => new MissingTableException($"{ex.Message} ({context})", ex),
             _ => new DataJointException($"{ex.Message} ({context})", ex),
         };
+    }
+
+    /// <inheritdoc />
+    public DeclareResult CompileTable(string database, string table, TableDefinition definition, IForeignKeyResolver parents,
+        IDeclareCodecTypeResolver codecs) =>
+        DdlCompiler.Compile(database, table, definition, parents, codecs);
+
+    /// <inheritdoc />
+    public async Task<Heading> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql,
+        CancellationToken cancellationToken)
+    {
+        var scratch = "~dj_cmp_" + Guid.NewGuid().ToString("N")[..12];
+        ISqlDialect sql = this;
+        var head = "CREATE TABLE IF NOT EXISTS " + sql.QualifiedName(database, table) + " (";
+        if (!createSql.StartsWith(head, StringComparison.Ordinal))
+            throw new DataJointException($"Unexpected CREATE TABLE text for `{database}`.`{table}`");
+        try
+        {
+            await ExecuteAsync(connection, "CREATE TABLE " + sql.QualifiedName(database, scratch) + " (" + createSql[head.Length..], cancellationToken).ConfigureAwait(false);
+            return await ReadHeadingAsync(connection, database, scratch, cancellationToken).ConfigureAwait(false)
+                   ?? throw new DataJointException($"Cannot read back the declared heading of `{database}`.`{table}`");
+        }
+        finally
+        {
+            await ExecuteAsync(connection, sql.DropTable(database, scratch), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task EnsureLineageTableAsync(DbConnection connection, string database, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, LineageSql.CreateTable(database), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, string>> ReadLineageAsync(DbConnection connection, string database, string table,
+        CancellationToken cancellationToken)
+    {
+        var lineage = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!(await ListTablesAsync(connection, database, cancellationToken).ConfigureAwait(false)).Contains(LineageSql.TableName)) return lineage;
+        await using var cmd = Command(connection, LineageSql.SelectForTable(database));
+        AddNamed(cmd, "@table_name", table);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) lineage[r.GetString(0)] = r.GetString(1);
+        return lineage;
+    }
+
+    /// <inheritdoc />
+    public async Task WriteLineageAsync(DbConnection connection, string database, string table, IReadOnlyList<LineageRow> rows,
+        CancellationToken cancellationToken)
+    {
+        await using (var del = Command(connection, LineageSql.DeleteForTable(database)))
+        {
+            AddNamed(del, "@table_name", table);
+            await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (rows.Count == 0) return;
+        await using var up = Command(connection, LineageSql.Upsert(database, rows.Count));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            AddNamed(up, "@t" + n, rows[i].TableName);
+            AddNamed(up, "@a" + n, rows[i].AttributeName);
+            AddNamed(up, "@l" + n, rows[i].Lineage);
+        }
+        await up.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteLineageAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken)
+    {
+        if (!(await ListTablesAsync(connection, database, cancellationToken).ConfigureAwait(false)).Contains(LineageSql.TableName)) return;
+        await using var del = Command(connection, LineageSql.DeleteForTable(database));
+        AddNamed(del, "@table_name", table);
+        await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddNamed(DbCommand cmd, string name, object value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        cmd.Parameters.Add(p);
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection, sql);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DbCommand Command(DbConnection connection, string sql, params object?[] args)

@@ -27,7 +27,7 @@ internal static class ConditionBuilder
             case null:
                 throw new DataJointException("A restriction cannot be null");
             case bool b:
-                return b ? null : SqlFragment.False;
+                return b ? null : query.Dialect.AlwaysFalse;
             case string s:
                 return new SqlFragment(s, []);
             case SqlCondition sc:
@@ -37,7 +37,7 @@ internal static class ConditionBuilder
             case Not n:
             {
                 var inner = Build(query, n.Condition);
-                return inner is null ? SqlFragment.False : SqlFragment.Concat("NOT (", inner, ")");
+                return inner is null ? query.Dialect.AlwaysFalse : query.Dialect.Not(inner);
             }
             case QueryExpression other:
                 return SemiJoin(query, other);
@@ -52,7 +52,7 @@ internal static class ConditionBuilder
                     if (f is null) return null; // one always-true alternative makes the OR true
                     parts.Add(f);
                 }
-                return parts.Count == 0 ? SqlFragment.False : SqlFragment.Join(" OR ", parts);
+                return parts.Count == 0 ? query.Dialect.AlwaysFalse : query.Dialect.Or(parts);
             }
             default:
                 return Equalities(query, RowAccessor.Pairs(condition));
@@ -79,8 +79,7 @@ internal static class ConditionBuilder
     {
         var common = query.Heading.Names.Where(other.Heading.Contains).ToList();
         var sub = SelectSql.Select(other, common.Count == 0 ? null : common, null, null, null);
-        if (common.Count == 0) return SqlFragment.Concat("EXISTS (", sub, ")");
-        var lhs = common.Count == 1 ? query.ColumnSql(common[0]) : "(" + string.Join(",", common.Select(query.ColumnSql)) + ")";
-        return SqlFragment.Concat(lhs + " IN (", sub, ")");
+        if (common.Count == 0) return query.Dialect.Exists(sub);
+        return query.Dialect.In(common.Select(query.ColumnSql).ToList(), sub);
     }
 }

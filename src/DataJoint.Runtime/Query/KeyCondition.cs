@@ -94,7 +94,7 @@ internal static class KeyCondition
                 {
                     Attribute = attr.Name,
                 };
-            if (sb.Length > 0) sb.Append(" AND ");
+            if (sb.Length > 0) sb.Append(dialect.AndOperator);
             if (parsed.Path is null)
                 AppendEquality(sb, args, attr, columnSql(attr.Name), value, dialect, where);
             else
@@ -116,16 +116,16 @@ internal static class KeyCondition
     {
         if (value is null or DBNull)
         {
-            sb.Append(column).Append(" IS NULL");
+            sb.Append(dialect.IsNull(column));
             return;
         }
         var db = ValueConverter.ToDb(attr, value, where);
         if (db is SqlDefault)
         {
-            sb.Append(column).Append(" IS NULL");
+            sb.Append(dialect.IsNull(column));
             return;
         }
-        sb.Append(column).Append('=').Append(dialect.Parameter);
+        sb.Append(dialect.EqualsParameter(column));
         args.Add(db);
     }
 
@@ -141,10 +141,10 @@ internal static class KeyCondition
         var expr = dialect.JsonValue(column, parsed.Path!, parsed.ReturnType);
         if (value is null or DBNull || value is JsonElement { ValueKind: JsonValueKind.Null })
         {
-            sb.Append(expr).Append(" IS NULL");
+            sb.Append(dialect.IsNull(expr));
             return;
         }
-        sb.Append(expr).Append('=').Append(dialect.Parameter);
+        sb.Append(dialect.EqualsParameter(expr));
         args.Add(JsonPathArgument(value, key, where));
     }
 

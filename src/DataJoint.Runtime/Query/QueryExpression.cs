@@ -18,9 +18,10 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     internal QueryExpression(DataJointConnection connection, ISqlDialect dialect, SqlFragment from,
         IReadOnlyList<Column> columns, IReadOnlyList<string> primaryKey, IReadOnlyList<SqlFragment> where,
-        DataJoint.Stores.IStoreProvider? stores = null)
+        DataJoint.Stores.IStoreProvider? stores = null, bool fromTable = false)
     {
         Connection = connection;
+        FromTable = fromTable;
         Stores = stores;
         Dialect = dialect;
         From = from;
@@ -36,6 +37,8 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     internal DataJoint.Stores.IStoreProvider? Stores { get; }
     internal ISqlDialect Dialect { get; }
     internal SqlFragment From { get; }
+    /// <summary>True when <see cref="From"/> names one base table (not a join or a derived table).</summary>
+    internal bool FromTable { get; }
     internal IReadOnlyList<Column> Columns { get; }
     internal IReadOnlyList<string> PrimaryKeyNames { get; }
     internal IReadOnlyList<SqlFragment> Where { get; }
@@ -48,7 +51,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     /// <summary>Creates a copy with another WHERE list (a restricted table stays a table).</summary>
     internal virtual QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
-        new(Connection, Dialect, From, Columns, PrimaryKeyNames, where, Stores);
+        new(Connection, Dialect, From, Columns, PrimaryKeyNames, where, Stores, FromTable);
 
     /// <summary>True when a column is an expression or renamed (SQL text in attribute names then needs a wrapped query).</summary>
     internal bool HasRenamedColumns
@@ -101,7 +104,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
 
     /// <summary>What a restriction of this query restricts, for messages.</summary>
     internal string RestrictionTarget =>
-        From.Sql.StartsWith('(') || From.Sql.Contains(" JOIN ", StringComparison.Ordinal) ? "a query with heading (" + string.Join(", ", Heading.Names) + ")" : From.Sql;
+        FromTable ? From.Sql : "a query with heading (" + string.Join(", ", Heading.Names) + ")";
 
     // ------------------------------------------------------------------ join / projection
 
@@ -110,13 +113,12 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     {
         var alias = Dialect.Quote("$q" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var sub = SelectSql.Select(this, null, null, null, null);
-        return new QueryExpression(Connection, Dialect, SqlFragment.Concat("(", sub, ") AS " + alias),
+        return new QueryExpression(Connection, Dialect, Dialect.Derived(sub, alias),
             Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList(), PrimaryKeyNames, [], Stores);
     }
 
     /// <summary>True for an unrestricted base table without renamed columns (it can be named directly in FROM).</summary>
-    internal bool IsPlainSource => Where.Count == 0 && !HasRenamedColumns && !From.Sql.Contains(" JOIN ", StringComparison.Ordinal)
-                                  && !From.Sql.StartsWith('(');
+    internal bool IsPlainSource => Where.Count == 0 && !HasRenamedColumns && FromTable;
 
     /// <summary>
     /// Joins on all common attribute names (<c>a * b</c>). The result's primary key follows DataJoint's rule: if
@@ -129,10 +131,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         var left = Source(this);
         var right = Source(other);
         var common = Heading.Names.Where(other.Heading.Contains).ToList();
-        var from = common.Count == 0
-            ? SqlFragment.Join(" CROSS JOIN ", [left, right], "", "")
-            : new SqlFragment(left.Sql + " JOIN " + right.Sql + " USING (" + string.Join(",", common.Select(Dialect.Quote)) + ")",
-                [.. left.Args, .. right.Args]);
+        var from = common.Count == 0 ? Dialect.CrossJoin(left, right) : Dialect.JoinUsing(left, right, common);
         var cols = Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList();
         cols.AddRange(other.Columns.Where(c => !Heading.Contains(c.Name)).Select(c => c with { Sql = Dialect.Quote(c.Name) }));
         IReadOnlyList<string> pk;
@@ -144,8 +143,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         SqlFragment Source(QueryExpression q)
         {
             var alias = Dialect.Quote("$j" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (q.IsPlainSource) return new SqlFragment(q.From.Sql + " AS " + alias, q.From.Args);
-            return SqlFragment.Concat("(", SelectSql.Select(q, null, null, null, null), ") AS " + alias);
+            return q.IsPlainSource ? Dialect.Aliased(q.From, alias) : Dialect.Derived(SelectSql.Select(q, null, null, null, null), alias);
         }
     }
 
@@ -197,7 +195,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
                 }
                 else
                 {
-                    var expr = source.Length > 1 && source[0] == '(' ? source : "(" + source + ")";
+                    var expr = Dialect.Expression(source);
                     computed.Add(new Column(newName, expr, new HeadingAttribute
                     {
                         Name = newName, SqlType = "expression", Type = "expression", Kind = AttributeKind.Other, IsNullable = true,
@@ -219,7 +217,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         var dup = cols.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new DataJointException($"Projection produces attribute `{dup.Key}` twice");
         var pk = PrimaryKeyNames.Select(n => renames.TryGetValue(n, out var r) ? r : n).ToList();
-        return new QueryExpression(Connection, Dialect, From, cols, pk, Where, Stores);
+        return new QueryExpression(Connection, Dialect, From, cols, pk, Where, Stores, FromTable);
     }
 
     /// <summary>The SELECT statement for the whole query with <c>?</c> placeholders (for logging and tests).</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DataJoint;
 
 /// <summary>
@@ -13,52 +11,29 @@ internal static class SelectSql
         bool forFetch = false)
     {
         var dialect = query.Dialect;
-        var sb = new StringBuilder("SELECT ");
         var names = attributes ?? query.Heading.Names;
-        if (names.Count == 0) sb.Append('1');
-        for (var i = 0; i < names.Count; i++)
+        var columns = new SelectColumn[names.Count];
+        for (var i = 0; i < columns.Length; i++)
         {
-            if (i > 0) sb.Append(',');
             var sql = query.ColumnSql(names[i]);
             if (forFetch) sql = dialect.FetchExpression(query.Heading[names[i]], sql);
-            var quoted = dialect.Quote(names[i]);
-            sb.Append(sql);
-            if (sql != quoted) sb.Append(" AS ").Append(quoted);
+            columns[i] = new SelectColumn(sql, names[i]);
         }
-        sb.Append(" FROM ").Append(query.From.Sql);
-        var args = new List<object?>(query.From.Args);
-        AppendWhere(query, sb, args);
-        if (orderBy is { Count: > 0 }) sb.Append(" ORDER BY ").Append(OrderBy(query, orderBy));
-        sb.Append(dialect.LimitClause(limit, offset));
-        return new SqlFragment(sb.ToString(), args.ToArray());
+        return dialect.Select(columns, query.From, query.Where, orderBy is { Count: > 0 } ? OrderBy(query, orderBy) : null, limit, offset);
     }
 
     /// <summary>The statement counting the rows of <paramref name="query"/>.</summary>
     public static SqlFragment Count(QueryExpression query)
     {
-        if (query.IsPlainSource || (query.Where.Count > 0 && !query.From.Sql.StartsWith('(') && !query.From.Sql.Contains(" JOIN ", StringComparison.Ordinal)))
-        {
-            var sb = new StringBuilder("SELECT COUNT(*) FROM ").Append(query.From.Sql);
-            var args = new List<object?>(query.From.Args);
-            AppendWhere(query, sb, args);
-            return new SqlFragment(sb.ToString(), args.ToArray());
-        }
-        return SqlFragment.Concat("SELECT COUNT(*) FROM (", Select(query, null, null, null, null), ") AS `$count`");
+        // A base table's rows are counted in place (a restriction is written in its own column names).
+        if (query.FromTable && (query.Where.Count > 0 || !query.HasRenamedColumns)) return query.Dialect.Count(query.From, query.Where);
+        return query.Dialect.CountRows(Select(query, null, null, null, null));
     }
 
-    private static void AppendWhere(QueryExpression query, StringBuilder sb, List<object?> args)
+    /// <summary>Ordering terms (<c>attr</c>, <c>attr DESC</c>, <c>KEY</c>...) checked against the heading.</summary>
+    private static List<OrderTerm> OrderBy(QueryExpression query, IReadOnlyList<string> orderBy)
     {
-        var where = query.Where;
-        for (var i = 0; i < where.Count; i++)
-        {
-            sb.Append(i == 0 ? " WHERE (" : " AND (").Append(where[i].Sql).Append(')');
-            args.AddRange(where[i].Args);
-        }
-    }
-
-    private static string OrderBy(QueryExpression query, IReadOnlyList<string> orderBy)
-    {
-        var parts = new List<string>();
+        var parts = new List<OrderTerm>();
         foreach (var term in orderBy)
         {
             var t = term.Trim();
@@ -69,9 +44,9 @@ internal static class SelectSql
             foreach (var n in names)
             {
                 if (!query.Heading.Contains(n)) throw new DataJointException($"Cannot order by `{n}`: it is not in the heading");
-                parts.Add(query.Dialect.Quote(n) + (desc ? " DESC" : ""));
+                parts.Add(new OrderTerm(n, desc));
             }
         }
-        return string.Join(",", parts);
+        return parts;
     }
 }

@@ -5,9 +5,6 @@ namespace DataJoint;
 /// <summary>SQL text with its positional arguments, composed without renumbering.</summary>
 internal sealed record SqlFragment(string Sql, object?[] Args)
 {
-    public static readonly SqlFragment True = new("TRUE", []);
-    public static readonly SqlFragment False = new("FALSE", []);
-
     public static SqlFragment Concat(string before, SqlFragment inner, string after) =>
         new(before + inner.Sql + after, inner.Args);
 

@@ -32,7 +32,7 @@ public sealed class Schema
     /// <summary>The object stores that store-backed codec columns (<c>&lt;blob@main&gt;</c>...) of this schema's tables use.</summary>
     public DataJoint.Stores.IStoreProvider? Stores { get; }
     /// <summary>The SQL dialect.</summary>
-    public ISqlDialect Dialect { get; }
+    internal ISqlDialect Dialect { get; }
 
     /// <summary>
     /// Binds <paramref name="database"/> on <paramref name="connection"/>, creating the database when it is missing
@@ -148,7 +148,7 @@ public sealed class Schema
             parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = DdlCompiler.Compile(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver).ThrowIfFailed();
+        var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver).ThrowIfFailed();
 
         var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
@@ -157,7 +157,7 @@ public sealed class Schema
         }
         else
         {
-            await ExecAsync(conn, LineageSql.CreateTable(Database), cancellationToken).ConfigureAwait(false);
+            await Dialect.EnsureLineageTableAsync(conn, Database, cancellationToken).ConfigureAwait(false);
             try
             {
                 await ExecAsync(conn, result.Sql!, cancellationToken).ConfigureAwait(false);
@@ -166,7 +166,7 @@ public sealed class Schema
             {
                 throw dj;
             }
-            await WriteLineageAsync(conn, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
+            await Dialect.WriteLineageAsync(conn, Database, tableName, result.Lineage, cancellationToken).ConfigureAwait(false);
             DataJointLog.Declared(Connection.Loggers.Schema, Database, tableName);
         }
         var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
@@ -260,44 +260,12 @@ public sealed class Schema
 
     private async Task<ForeignKeyParent> ToParentAsync(DbConnection conn, Table parent, CancellationToken cancellationToken)
     {
-        var lineage = new Dictionary<string, string>(StringComparer.Ordinal);
-        var tables = await Dialect.ListTablesAsync(conn, parent.Database, cancellationToken).ConfigureAwait(false);
-        if (tables.Contains(LineageTable.Name))
-        {
-            await using var cmd = new SqlFragment(
-                "SELECT `attribute_name`, `lineage` FROM " + Dialect.QualifiedName(parent.Database, LineageTable.Name) + " WHERE `table_name` = ?",
-                [parent.Name]).CreateCommand(conn);
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) lineage[r.GetString(0)] = r.GetString(1);
-        }
+        var lineage = await Dialect.ReadLineageAsync(conn, parent.Database, parent.Name, cancellationToken).ConfigureAwait(false);
         var pk = parent.TableHeading.AllAttributes.Where(a => a.InPrimaryKey && !a.IsHidden)
             .Select(a => new ParentKeyAttribute(a.Name, a.SqlType, a.OriginalType, a.Comment,
                 lineage.TryGetValue(a.Name, out var l) ? l : null))
             .ToList();
         return new ForeignKeyParent(parent.Database, parent.Name, pk);
-    }
-
-    private async Task WriteLineageAsync(DbConnection conn, string tableName, IReadOnlyList<LineageRow> rows, CancellationToken cancellationToken)
-    {
-        await using (var del = conn.CreateCommand())
-        {
-            del.CommandText = LineageSql.DeleteForTable(Database);
-            SqlLog.Statement(conn, del.CommandText);
-            AddNamed(del, "@table_name", tableName);
-            await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        if (rows.Count == 0) return;
-        await using var up = conn.CreateCommand();
-        up.CommandText = LineageSql.Upsert(Database, rows.Count);
-        SqlLog.Statement(conn, up.CommandText);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            AddNamed(up, "@t" + n, rows[i].TableName);
-            AddNamed(up, "@a" + n, rows[i].AttributeName);
-            AddNamed(up, "@l" + n, rows[i].Lineage);
-        }
-        await up.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -306,35 +274,12 @@ public sealed class Schema
     /// </summary>
     private async Task CheckSameAsync(DbConnection conn, string tableName, Heading existing, string createSql, CancellationToken cancellationToken)
     {
-        var scratch = "~dj_cmp_" + Guid.NewGuid().ToString("N")[..12];
-        var head = "CREATE TABLE IF NOT EXISTS " + Dialect.QualifiedName(Database, tableName) + " (";
-        if (!createSql.StartsWith(head, StringComparison.Ordinal))
-            throw new DataJointException($"Unexpected CREATE TABLE text for `{Database}`.`{tableName}`");
-        var sql = "CREATE TABLE " + Dialect.QualifiedName(Database, scratch) + " (" + createSql[head.Length..];
-        Heading declared;
-        try
-        {
-            await ExecAsync(conn, sql, cancellationToken).ConfigureAwait(false);
-            declared = await Dialect.ReadHeadingAsync(conn, Database, scratch, cancellationToken).ConfigureAwait(false)
-                       ?? throw new DataJointException($"Cannot read back the declared heading of `{Database}`.`{tableName}`");
-        }
-        finally
-        {
-            await ExecAsync(conn, "DROP TABLE IF EXISTS " + Dialect.QualifiedName(Database, scratch), CancellationToken.None).ConfigureAwait(false);
-        }
+        var declared = await Dialect.ReadDeclaredHeadingAsync(conn, Database, tableName, createSql, cancellationToken).ConfigureAwait(false);
         var diffs = HeadingDiff.Compare(existing, declared);
         if (diffs.Count > 0)
             throw new DataJointException(
                 $"Table `{Database}`.`{tableName}` already exists with a different heading than its definition (it is not altered): " +
                 string.Join("; ", diffs));
-    }
-
-    private static void AddNamed(DbCommand cmd, string name, object value)
-    {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
     }
 
     private static async Task ExecAsync(DbConnection conn, string sql, CancellationToken cancellationToken)

@@ -107,9 +107,9 @@ public static class SchemaGarbageCollector
     {
         var d = schema.Dialect;
         await using var conn = await schema.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = $"SELECT {d.Quote(column)} FROM {d.QualifiedName(schema.Database, table)} WHERE {d.Quote(column)} IS NOT NULL";
-        SqlLog.Statement(conn, cmd.CommandText);
+        var quoted = d.Quote(column);
+        await using var cmd = d.Select([new SelectColumn(quoted, column)], new SqlFragment(d.QualifiedName(schema.Database, table), []),
+            [new SqlFragment(d.IsNotNull(quoted), [])]).CreateCommand(conn);
         DbDataReader reader;
         try
         {

@@ -71,15 +71,13 @@ internal static class Dependencies
         foreach (var n in order)
         {
             if (n != root)
-                conditions[n] = incoming.TryGetValue(n, out var parts) ? SqlFragment.Join(" OR ", parts) : SqlFragment.False;
+                conditions[n] = incoming.TryGetValue(n, out var parts) ? dialect.Or(parts) : dialect.AlwaysFalse;
             var cond = conditions[n];
             foreach (var (child, key) in edges[n])
             {
-                var lhs = key.Columns.Count == 1 ? dialect.Quote(key.Columns[0]) : "(" + string.Join(",", key.Columns.Select(dialect.Quote)) + ")";
-                var sub = "SELECT " + string.Join(",", key.ParentColumns.Select(dialect.Quote)) + " FROM " + dialect.QualifiedName(n.Item1, n.Item2);
-                var frag = cond is null
-                    ? new SqlFragment(lhs + " IN (" + sub + ")", [])
-                    : SqlFragment.Concat(lhs + " IN (" + sub + " WHERE ", cond, ")");
+                var parentRows = dialect.Select(key.ParentColumns.Select(c => new SelectColumn(dialect.Quote(c), c)).ToList(),
+                    new SqlFragment(dialect.QualifiedName(n.Item1, n.Item2), []), cond is null ? [] : [cond]);
+                var frag = dialect.In(key.Columns.Select(dialect.Quote).ToList(), parentRows);
                 if (!incoming.TryGetValue(child, out var l)) incoming[child] = l = [];
                 l.Add(frag);
             }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DataJoint;
 
 /// <summary>
@@ -17,7 +15,8 @@ public class Table : QueryExpression
     private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading, CodecPlan codecs,
         IReadOnlyList<SqlFragment> where, DataJoint.Stores.IStoreProvider? stores)
         : base(connection, dialect, new SqlFragment(dialect.QualifiedName(database, name), []),
-            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(), heading.PrimaryKey, where, stores)
+            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(), heading.PrimaryKey, where, stores,
+            fromTable: true)
     {
         Database = database;
         Name = name;
@@ -67,7 +66,7 @@ public class Table : QueryExpression
     public static Table operator -(Table table, object condition) => table.Except(condition);
 
     /// <summary>The restriction of this table as one condition (null: unrestricted).</summary>
-    internal SqlFragment? RootCondition() => Where.Count == 0 ? null : SqlFragment.Join(" AND ", Where);
+    internal SqlFragment? RootCondition() => Where.Count == 0 ? null : Dialect.And(Where);
 
     // ------------------------------------------------------------------ insert
 
@@ -153,9 +152,7 @@ public class Table : QueryExpression
                 for (var i = plan.Count - 1; i >= 0; i--)
                 {
                     var (db, table, condition) = plan[i];
-                    var sql = new StringBuilder("DELETE FROM ").Append(Dialect.QualifiedName(db, table));
-                    if (condition is not null) sql.Append(" WHERE ").Append(condition.Sql);
-                    await using var cmd = new SqlFragment(sql.ToString(), condition?.Args ?? []).CreateCommand(connection, transaction);
+                    await using var cmd = Dialect.Delete(db, table, condition).CreateCommand(connection, transaction);
                     var n = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     if (i == 0) root = n;
                 }
@@ -181,10 +178,8 @@ public class Table : QueryExpression
         try
         {
             var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
-            var where = RootCondition();
-            var sql = "DELETE FROM " + FullName + (where is null ? "" : " WHERE " + where.Sql);
             long n;
-            await using (var cmd = new SqlFragment(sql, where?.Args ?? []).CreateCommand(connection, transaction))
+            await using (var cmd = Dialect.Delete(Database, Name, RootCondition()).CreateCommand(connection, transaction))
             {
                 try
                 {
@@ -214,15 +209,9 @@ public class Table : QueryExpression
         for (var i = plan.Count - 1; i >= 0; i--)
         {
             var (db, table, _) = plan[i];
-            await using (var cmd = new SqlFragment("DROP TABLE IF EXISTS " + Dialect.QualifiedName(db, table), []).CreateCommand(conn))
+            await using (var cmd = new SqlFragment(Dialect.DropTable(db, table), []).CreateCommand(conn))
                 await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            var tables = await Dialect.ListTablesAsync(conn, db, cancellationToken).ConfigureAwait(false);
-            if (tables.Contains(LineageTable.Name))
-            {
-                await using var del = new SqlFragment(
-                    "DELETE FROM " + Dialect.QualifiedName(db, LineageTable.Name) + " WHERE `table_name` = ?", [table]).CreateCommand(conn);
-                await del.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await Dialect.DeleteLineageAsync(conn, db, table, cancellationToken).ConfigureAwait(false);
         }
     }
 }
