@@ -8,15 +8,22 @@ public class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
-        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), where ?? [], stores)
+        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), null, stores)
     {
+        if (where is { Count: > 0 }) throw new ArgumentException("Restrict a table with Restrict", nameof(where));
     }
 
     private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading, CodecPlan codecs,
-        IReadOnlyList<SqlFragment> where, DataJoint.Stores.IStoreProvider? stores)
-        : base(connection, dialect, new SqlFragment(dialect.QualifiedName(database, name), []),
-            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(), heading.PrimaryKey, where, stores,
-            fromTable: true)
+        Parts? parts, DataJoint.Stores.IStoreProvider? stores)
+        : base(connection, dialect, parts ?? new Parts
+        {
+            From = new SqlFragment(dialect.QualifiedName(database, name), []),
+            FromTable = true,
+            FromNames = heading.Names.ToHashSet(StringComparer.Ordinal),
+            Columns = heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(),
+            PrimaryKey = heading.PrimaryKey,
+            LineageAvailable = heading.LineageAvailable,
+        }, stores)
     {
         Database = database;
         Name = name;
@@ -50,17 +57,35 @@ public class Table : QueryExpression
             : name.StartsWith('#') ? TableTier.Lookup : TableTier.Manual;
     }
 
-    internal override QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
-        new Table(Connection, Dialect, Database, Name, TableHeading, CodecPlan, where, Stores);
+    /// <summary>A restriction of the table is still the table (deletable); any other change is a query on it.</summary>
+    internal override QueryExpression With(Parts parts) =>
+        parts == Shape with { Where = parts.Where }
+            ? new Table(Connection, Dialect, Database, Name, TableHeading, CodecPlan, parts, Stores)
+            : base.With(parts);
 
-    /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict"/>. The result is still a table.</summary>
-    public new Table Restrict(object condition) => (Table)base.Restrict(condition);
+    /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict(object)"/>. The result is still a table.</summary>
+    public new Table Restrict(object condition) => Restrict(condition, semanticCheck: true);
+
+    /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict(object, bool)"/>. The result is still a table.</summary>
+    public new Table Restrict(object condition, bool semanticCheck) =>
+        condition is Top
+            ? throw new DataJointException($"A Top of {FullName} is a query, not a table: use Restrict(Top) (or table & top), whose result is a QueryExpression")
+            : (Table)base.Restrict(condition, semanticCheck);
+
+    /// <summary>The first rows of the table in an order (a query, not a table: it cannot be deleted from).</summary>
+    public QueryExpression Restrict(Top top) => ApplyTop(top);
 
     /// <summary>Anti-restriction; the result is still a table.</summary>
     public new Table Except(object condition) => (Table)base.Except(condition);
 
+    /// <summary>Anti-restriction without the lineage check of a restriction by a query; the result is still a table.</summary>
+    public new Table Except(object condition, bool semanticCheck) => (Table)base.Except(condition, semanticCheck);
+
     /// <summary>Restriction.</summary>
     public static Table operator &(Table table, object condition) => table.Restrict(condition);
+
+    /// <summary>The first rows of the table in an order.</summary>
+    public static QueryExpression operator &(Table table, Top top) => table.Restrict(top);
 
     /// <summary>Anti-restriction.</summary>
     public static Table operator -(Table table, object condition) => table.Except(condition);
