@@ -10,77 +10,32 @@ namespace DataJoint.Packaging.Tests;
 /// </summary>
 public class PackagingTests
 {
-    private static string RepoRoot =>
-        typeof(PackagingTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RepoRoot").Value!;
-
     [Test]
     [CancelAfter(600_000)]
     public async Task RuntimePackage_ContainsGenerator_AndConsumerBuildRunsIt(CancellationToken ct)
     {
-        var work = Directory.CreateTempSubdirectory("dj-pack-");
-        try
+        var (_, feed, version) = await PackageFeed.GetAsync(ct);
+        var nupkg = Path.Combine(feed, $"DataJoint.Runtime.{version}.nupkg");
+        Assert.That(File.Exists(nupkg), Is.True, "package was not written");
+        using (var zip = ZipFile.OpenRead(nupkg))
         {
-            // A unique version so the NuGet cache never serves an older build of the package.
-            var version = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            var feed = Path.Combine(work.FullName, "feed");
-            var artifacts = Path.Combine(work.FullName, "artifacts");
-            await Dotnet(RepoRoot, ct, "pack", Path.Combine(RepoRoot, "src", "DataJoint.Runtime", "DataJoint.Runtime.csproj"),
-                "-c", "Release", "-o", feed, $"-p:Version={version}",
-                "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}");
-
-            var nupkg = Path.Combine(feed, $"DataJoint.Runtime.{version}.nupkg");
-            Assert.That(File.Exists(nupkg), Is.True, "package was not written");
-            using (var zip = ZipFile.OpenRead(nupkg))
-            {
-                var entries = zip.Entries.Select(e => e.FullName).ToList();
-                Assert.That(entries, Does.Contain("analyzers/dotnet/cs/DataJoint.Generators.dll"));
-                Assert.That(entries, Does.Contain("lib/net10.0/DataJoint.Runtime.dll"));
-            }
-
-            var consumer = Path.Combine(work.FullName, "consumer");
-            Directory.CreateDirectory(consumer);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-                  </packageSources>
-                </configuration>
-                """, ct);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                    <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="DataJoint.Runtime" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """, ct);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "Program.cs"), ConsumerProgram, ct);
-
-            await Dotnet(consumer, ct, "build", "-c", "Release");
-            var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.g.cs", SearchOption.AllDirectories)
-                .Where(f => f.Contains("DataJoint.Generators", StringComparison.Ordinal)).ToList();
-            Assert.That(generated, Is.Not.Empty, "the generator from the package produced no files in the consumer build");
-
-            var output = await Dotnet(consumer, ct, "run", "-c", "Release", "--no-build");
-            Assert.That(output, Does.Contain("generator ran: 0.1.0"));
-            Assert.That(output, Does.Contain(ConsumerExpectation));
-            Assert.That(output, Does.Contain("codecs: attach,blob,filepath,hash,npy,object,shout"), "the consumer's [Codec] is registered");
-            Assert.That(output, Does.Contain("chain: shout>blob>hash json main"));
+            var entries = zip.Entries.Select(e => e.FullName).ToList();
+            Assert.That(entries, Does.Contain("analyzers/dotnet/cs/DataJoint.Generators.dll"));
+            Assert.That(entries, Does.Contain("lib/net10.0/DataJoint.Runtime.dll"));
         }
-        finally
-        {
-            try { work.Delete(recursive: true); } catch (IOException) { }
-        }
+
+        var consumer = await PackageFeed.ConsumerAsync("consumer", "<EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles><ImplicitUsings>disable</ImplicitUsings>", "",
+            new Dictionary<string, string> { ["Program.cs"] = ConsumerProgram }, ct);
+        await PackageFeed.DotnetAsync(consumer, ct, "build", "-c", "Release");
+        var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.g.cs", SearchOption.AllDirectories)
+            .Where(f => f.Contains("DataJoint.Generators", StringComparison.Ordinal)).ToList();
+        Assert.That(generated, Is.Not.Empty, "the generator from the package produced no files in the consumer build");
+
+        var output = await PackageFeed.DotnetAsync(consumer, ct, "run", "-c", "Release", "--no-build");
+        Assert.That(output, Does.Contain("generator ran: 0.1.0"));
+        Assert.That(output, Does.Contain(ConsumerExpectation));
+        Assert.That(output, Does.Contain("codecs: attach,blob,filepath,hash,npy,object,shout"), "the consumer's [Codec] is registered");
+        Assert.That(output, Does.Contain("chain: shout>blob>hash json main"));
     }
 
     /// <summary>The consumer's source: uses the runtime and a type only the generator emits.</summary>
@@ -107,19 +62,4 @@ public class PackagingTests
         """;
 
     internal const string ConsumerExpectation = "runtime: DataJoint.Runtime";
-
-    private static async Task<string> Dotnet(string workingDirectory, CancellationToken ct, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(ct);
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        var text = await stdout + await stderr;
-        Assert.That(p.ExitCode, Is.Zero, $"dotnet {string.Join(' ', args)} failed:\n{text}");
-        return text;
-    }
 }

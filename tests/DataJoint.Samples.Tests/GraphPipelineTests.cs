@@ -100,5 +100,7 @@ public class GraphPipelineTests
         Assert.That(output, Does.Match(@"weights: \.npy float64 shape \[3, 3\] at _schema/djnet_test_graphpipeline_\w+/connectivity/circuit_id=1/method=xcorr/weights_[\w-]{8}\.npy"));
         Assert.That(output, Does.Contain("weights[0,1] = 1, weights[1,2] = 1"));
         Assert.That(output, Does.Contain("2 connectivity rows"));
+        Assert.That(output, Does.Contain("populated GraphStats: 2 of 2 keys made, 0 errors"));
+        Assert.That(output, Does.Contain("circuit 1 xcorr: 3 nodes, 4 edges, total weight 1.85, max out-degree 2"));
     }
 }

@@ -86,6 +86,15 @@ internal interface ISqlDialect
     /// <summary>Names of the tables in a database (including DataJoint-internal <c>~</c> tables).</summary>
     Task<IReadOnlyList<string>> ListTablesAsync(DbConnection connection, string database, CancellationToken cancellationToken);
 
+    /// <summary>The databases (schemas) on the server, without the server's own (<c>mysql</c>, <c>information_schema</c>, …).</summary>
+    Task<IReadOnlyList<string>> ListDatabasesAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Every base table of a database with its table comment (including DataJoint-internal <c>~</c> tables).</summary>
+    Task<IReadOnlyList<(string Table, string Comment)>> ReadTableCommentsAsync(DbConnection connection, string database, CancellationToken cancellationToken);
+
+    /// <summary>The secondary indexes of a table (not the primary key), columns in index order.</summary>
+    Task<IReadOnlyList<IndexInfo>> ReadIndexesAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken);
+
     /// <summary>Reads a table's heading from the catalogue, or null when the table does not exist.</summary>
     Task<Heading?> ReadHeadingAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken);
 
@@ -295,13 +304,15 @@ internal interface ISqlDialect
 
     /// <summary>Compiles a parsed definition into this server's CREATE TABLE statement and the table's lineage rows.</summary>
     DataJoint.Definitions.DeclareResult CompileTable(string database, string table, DataJoint.Definitions.TableDefinition definition,
-        DataJoint.Definitions.IForeignKeyResolver parents, DataJoint.Definitions.IDeclareCodecTypeResolver codecs);
+        DataJoint.Definitions.IForeignKeyResolver parents, DataJoint.Definitions.IDeclareCodecTypeResolver codecs,
+        DataJoint.Definitions.DeclareOptions options);
 
     /// <summary>
-    /// The heading a CREATE TABLE statement of <paramref name="table"/> would give, as the server reports it: declared
-    /// under a scratch name, read back and dropped (so type spellings are the server's own).
+    /// The heading and table comment a CREATE TABLE statement of <paramref name="table"/> would give, as the server reports
+    /// them: declared under a scratch name, read back and dropped (so type spellings are the server's own).
     /// </summary>
-    Task<Heading> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql, CancellationToken cancellationToken);
+    Task<(Heading Heading, string Comment)> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql,
+        CancellationToken cancellationToken);
 
     /// <summary>Creates the database's <c>~lineage</c> table if it is missing.</summary>
     Task EnsureLineageTableAsync(DbConnection connection, string database, CancellationToken cancellationToken);

@@ -76,6 +76,57 @@ internal sealed class MySqlDialect : ISqlDialect
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListDatabasesAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection,
+            "SELECT schema_name FROM information_schema.schemata " +
+            "WHERE schema_name NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys') ORDER BY schema_name");
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<(string Table, string Comment)>> ReadTableCommentsAsync(DbConnection connection, string database, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection,
+            "SELECT table_name, table_comment FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name",
+            database);
+        var list = new List<(string, string)>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add((r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1)));
+        return list;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<IndexInfo>> ReadIndexesAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection,
+            "SELECT index_name, non_unique, column_name FROM information_schema.statistics " +
+            "WHERE table_schema = ? AND table_name = ? AND index_name <> 'PRIMARY' ORDER BY index_name, seq_in_index", database, table);
+        var result = new List<IndexInfo>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        string? current = null;
+        var unique = false;
+        List<string>? cols = null;
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var name = r.GetString(0);
+            if (name != current)
+            {
+                if (cols is not null) result.Add(new IndexInfo(current!, cols, unique));
+                current = name;
+                unique = Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture) == 0;
+                cols = [];
+            }
+            cols!.Add(r.GetString(2));
+        }
+        if (cols is not null) result.Add(new IndexInfo(current!, cols, unique));
+        return result;
+    }
+
+    /// <inheritdoc />
     public async Task<Heading?> ReadHeadingAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken)
     {
         var pk = new List<string>();
@@ -220,11 +271,11 @@ internal sealed class MySqlDialect : ISqlDialect
 
     /// <inheritdoc />
     public DeclareResult CompileTable(string database, string table, TableDefinition definition, IForeignKeyResolver parents,
-        IDeclareCodecTypeResolver codecs) =>
-        DdlCompiler.Compile(database, table, definition, parents, codecs);
+        IDeclareCodecTypeResolver codecs, DeclareOptions options) =>
+        DdlCompiler.Compile(database, table, definition, parents, codecs, options);
 
     /// <inheritdoc />
-    public async Task<Heading> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql,
+    public async Task<(Heading Heading, string Comment)> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql,
         CancellationToken cancellationToken)
     {
         var scratch = "~dj_cmp_" + Guid.NewGuid().ToString("N")[..12];
@@ -235,8 +286,10 @@ internal sealed class MySqlDialect : ISqlDialect
         try
         {
             await ExecuteAsync(connection, "CREATE TABLE " + sql.QualifiedName(database, scratch) + " (" + createSql[head.Length..], cancellationToken).ConfigureAwait(false);
-            return await ReadHeadingAsync(connection, database, scratch, cancellationToken).ConfigureAwait(false)
-                   ?? throw new DataJointException($"Cannot read back the declared heading of `{database}`.`{table}`");
+            var heading = await ReadHeadingAsync(connection, database, scratch, cancellationToken).ConfigureAwait(false)
+                          ?? throw new DataJointException($"Cannot read back the declared heading of `{database}`.`{table}`");
+            var comments = await ReadTableCommentsAsync(connection, database, cancellationToken).ConfigureAwait(false);
+            return (heading, comments.FirstOrDefault(c => c.Table == scratch).Comment ?? "");
         }
         finally
         {

@@ -8,6 +8,12 @@ namespace DataJoint;
 public sealed record ForeignKeyInfo(
     IReadOnlyList<string> Columns, string ParentDatabase, string ParentTable, IReadOnlyList<string> ParentColumns);
 
+/// <summary>A secondary index of a table (the primary key is not one).</summary>
+/// <param name="Name">The server's index name.</param>
+/// <param name="Columns">Indexed columns in index order.</param>
+/// <param name="IsUnique">True for a <c>UNIQUE</c> index.</param>
+public sealed record IndexInfo(string Name, IReadOnlyList<string> Columns, bool IsUnique);
+
 /// <summary>
 /// The attributes of a table or query result, in column order. Hidden (<c>_</c>-prefixed) columns are kept
 /// separately and never appear in <see cref="Attributes"/>.

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Data.Common;
 using System.Globalization;
 using DataJoint.Declare;
@@ -19,6 +20,7 @@ public sealed class Schema
 
     private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores)
     {
+        CreateTables = connection.AllSettings.Database.CreateTables;
         Stores = stores;
         Connection = connection;
         Database = database;
@@ -33,6 +35,69 @@ public sealed class Schema
     public DataJoint.Stores.IStoreProvider? Stores { get; }
     /// <summary>The SQL dialect.</summary>
     internal ISqlDialect Dialect { get; }
+
+    /// <summary>
+    /// False for a schema that only opens existing tables (DataJoint Python's <c>create_tables=False</c>): declaring a
+    /// table that does not exist is an error instead of a <c>CREATE TABLE</c>. Defaults to the connection's
+    /// <c>database.create_tables</c> setting; <see cref="OpenAsync(DataJointConnection, string, DataJoint.Stores.IStoreProvider?, CancellationToken)"/> makes a schema with it off.
+    /// </summary>
+    public bool CreateTables { get; private init; }
+
+    /// <summary>
+    /// Opens an existing schema for reading and writing rows without ever changing its tables: the database must
+    /// exist, and no table is created (<see cref="CreateTables"/> is false). Classes are still compared with the tables
+    /// they open (heading and comment), so a class that does not match a colleague's table fails instead of creating
+    /// another one beside it.
+    /// </summary>
+    public static async Task<Schema> OpenAsync(DataJointConnection connection, string database,
+        DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
+    {
+        var schema = await ActivateAsync(connection, database, createIfMissing: false, stores, cancellationToken).ConfigureAwait(false);
+        return new Schema(connection, database, schema.Dialect, stores) { CreateTables = false };
+    }
+
+    /// <summary>The schemas (databases) on the server, without the server's own.</summary>
+    public static async Task<IReadOnlyList<string>> ListSchemasAsync(DataJointConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await MySqlDialect.Instance.ListDatabasesAsync(conn, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every user table of this schema as the server describes it (class names, tiers, headings, indexes, comments).</summary>
+    public Task<DataJoint.Introspection.SchemaCatalog> ReadCatalogAsync(CancellationToken cancellationToken = default) =>
+        DataJoint.Introspection.SchemaCatalog.LoadAsync(Connection, Database, cancellationToken);
+
+    /// <summary>The foreign-key graph of this schema and every schema linked to it (parents, children, ancestors, descendants, parts).</summary>
+    public Task<DataJoint.Introspection.Dependencies> ReadDependenciesAsync(CancellationToken cancellationToken = default) =>
+        DataJoint.Introspection.Dependencies.LoadAsync(Connection, Database, cancellationToken);
+
+    /// <summary>
+    /// The definition text of a table (by class name such as <c>Session</c> or <c>Session.Trial</c>, or SQL name)
+    /// reconstructed from the server, as DataJoint Python's <c>describe</c> prints it.
+    /// </summary>
+    public async Task<string> DescribeAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var catalog = await ReadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        return DataJoint.Introspection.DefinitionWriter.Describe(catalog.Get(name), catalog);
+    }
+
+    /// <summary>
+    /// Opens every user table of the schema at once (DataJoint Python's <c>virtual_schema</c>), keyed by class name
+    /// (<c>Session</c>, <c>Session.Trial</c>), enumerated in dependency order. Nothing is created or altered.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, Table>>> OpenAllTablesAsync(CancellationToken cancellationToken = default)
+    {
+        var catalog = await ReadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<KeyValuePair<string, Table>>();
+        foreach (var t in catalog.Tables)
+        {
+            var table = new Table(Connection, Dialect, Database, t.Name, t.Heading, stores: Stores);
+            result.Add(new(t.ClassName, table));
+            lock (_byClass) _byClass.TryAdd(t.ClassName, table);
+        }
+        return result;
+    }
 
     /// <summary>
     /// Binds <paramref name="database"/> on <paramref name="connection"/>, creating the database when it is missing
@@ -79,9 +144,16 @@ public sealed class Schema
     /// </summary>
     public async Task<Table> OpenTableAsync(string tableName, CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false)
-               ?? throw new MissingTableException($"The table `{Database}`.`{tableName}` is not defined.", null);
+        ArgumentNullException.ThrowIfNull(tableName);
+        await using (var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false);
+            if (table is not null) return table;
+        }
+        // Not a SQL name: a class name (Session, Session.Trial, or a part's unambiguous short name).
+        var catalog = await ReadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        var info = catalog.Get(tableName);
+        return new Table(Connection, Dialect, Database, info.Name, info.Heading, stores: Stores);
     }
 
     private async Task<Table?> OpenAsync(DbConnection conn, string tableName, CancellationToken cancellationToken)
@@ -90,10 +162,27 @@ public sealed class Schema
         return heading is null ? null : new Table(Connection, Dialect, Database, tableName, heading, stores: Stores);
     }
 
-    /// <summary>A table declared or opened through this schema object under its class name, or null.</summary>
+    /// <summary>
+    /// A table declared or opened through this schema object under its class name, or null. A part is found as
+    /// <c>Master.Part</c> and also by its own short name (<c>Part</c>) when only one master has a part of that name.
+    /// </summary>
     public Table? GetTable(string className)
     {
-        lock (_byClass) return _byClass.TryGetValue(className, out var t) ? t : null;
+        ArgumentNullException.ThrowIfNull(className);
+        lock (_byClass)
+        {
+            if (_byClass.TryGetValue(className, out var t)) return t;
+            if (className.Contains('.', StringComparison.Ordinal)) return null;
+            var suffix = "." + className;
+            Table? found = null;
+            foreach (var (name, table) in _byClass)
+            {
+                if (!name.EndsWith(suffix, StringComparison.Ordinal)) continue;
+                if (found is not null) return null; // ambiguous: several masters have such a part
+                found = table;
+            }
+            return found;
+        }
     }
 
     /// <summary>
@@ -120,7 +209,7 @@ public sealed class Schema
     }
 
     private async Task<Table> DeclareCoreAsync(string className, TableTier tier, string definition, string? masterClassName,
-        IReadOnlyDictionary<string, Table>? knownParents, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, Table>? knownParents, CancellationToken cancellationToken, string? sqlNameOverride = null)
     {
         Table? master = null;
         if (tier == TableTier.Part)
@@ -131,6 +220,7 @@ public sealed class Schema
         }
         if (!TableNaming.TryGetTableName(className, ToDefTier(tier), master?.Name, out var tableName, out var nameError))
             throw new DataJointException(nameError!);
+        if (sqlNameOverride is not null) tableName = sqlNameOverride;
         var registryName = master is null ? className : masterClassName + "." + className;
 
         var parsed = DefinitionParser.Parse(definition).ThrowIfFailed($"`{Database}`.`{tableName}`");
@@ -148,7 +238,12 @@ public sealed class Schema
             parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
         }
 
-        var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver).ThrowIfFailed();
+        var jobs = Connection.AllSettings.Jobs;
+        var options = new DeclareOptions
+        {
+            AddJobMetadata = jobs.AddJobMetadata, AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables,
+        };
+        var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
 
         var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
@@ -157,6 +252,7 @@ public sealed class Schema
         }
         else
         {
+            await RefuseToCreateAsync(conn, className, tier, tableName, cancellationToken).ConfigureAwait(false);
             await Dialect.EnsureLineageTableAsync(conn, Database, cancellationToken).ConfigureAwait(false);
             try
             {
@@ -180,8 +276,43 @@ public sealed class Schema
     /// emitted for it (no reflection): its definition, tier, master and the classes its foreign keys reference, which
     /// are declared first — in their own database when bound to one by <c>[Table(Schema = ...)]</c>.
     /// </summary>
-    public Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable, ITableClass =>
-        TableAsync(T.Metadata, cancellationToken);
+    /// A Lookup class's static <c>Contents</c> (Python's <c>contents</c>) is inserted when the class is first opened through
+    /// this schema object, skipping rows already there.
+    public async Task<Table> TableAsync<T>(CancellationToken cancellationToken = default) where T : UserTable, ITableClass
+    {
+        var opened = GetTable(T.Metadata.RegistryName) is not null;
+        var table = await TableAsync(T.Metadata, cancellationToken).ConfigureAwait(false);
+        if (!opened && T.Metadata.Tier == TableTier.Lookup && LookupContents(typeof(T)) is { } contents)
+            await table.InsertAsync(contents.Cast<object>().Select(GeneratedRowAsDictionary), new InsertOptions { SkipDuplicates = true },
+                cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>
+    /// The rows of a Lookup class's static <c>Contents</c> property or field (Python's <c>contents</c>), inserted on
+    /// declare with duplicates skipped; null when the class has none.
+    /// </summary>
+    private static object GeneratedRowAsDictionary(object row)
+    {
+        // A generated Row record names its attributes with [AttributeName]; other row shapes are read as they are.
+        var named = row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<AttributeNameAttribute>()))
+            .Where(p => p.Attribute is not null).ToList();
+        return named.Count == 0 ? row : named.ToDictionary(p => p.Attribute!.Name, p => p.Property.GetValue(row));
+    }
+
+    private static System.Collections.IEnumerable? LookupContents(Type type)
+    {
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
+        var value = type.GetProperty("Contents", flags)?.GetValue(null) ?? type.GetField("Contents", flags)?.GetValue(null);
+        return value switch
+        {
+            null => null,
+            string => throw new DataJointException($"{type.Name}.Contents must be a collection of rows, not a string"),
+            System.Collections.IEnumerable rows => rows,
+            _ => throw new DataJointException($"{type.Name}.Contents must be a collection of rows (rows of its generated Row record, dictionaries or objects)"),
+        };
+    }
 
     /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>
     internal async Task<Table> TableAsync(TableMetadata info, CancellationToken cancellationToken)
@@ -203,22 +334,43 @@ public sealed class Schema
             if (ReferenceEquals(meta, info)) continue;
             parents[parent.Reference] = await TableAsync(meta, cancellationToken).ConfigureAwait(false);
         }
-        if (info.SqlName is not null)
-        {
-            var opened = await OpenTableAsync(info.SqlName, cancellationToken).ConfigureAwait(false);
-            lock (_byClass) _byClass[info.RegistryName] = opened;
-            return opened;
-        }
         await _declareLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // A [Table(Name = ...)] class is compared with the table it names like any other class (never created
+            // under another name, never opened without checking its heading and comment).
             return GetTable(info.RegistryName) ?? await DeclareCoreAsync(info.ClassName, info.Tier, info.Definition, master?.ClassName, parents,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken, info.SqlName).ConfigureAwait(false);
         }
         finally
         {
             _declareLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Before a CREATE TABLE: refuses when this schema only opens tables, and when a table of the same name but another
+    /// tier exists (class <c>Species</c> declared Manual next to a colleague's Lookup <c>#species</c>), which would
+    /// otherwise silently create a second, empty table.
+    /// </summary>
+    private async Task RefuseToCreateAsync(DbConnection conn, string className, TableTier tier, string tableName, CancellationToken cancellationToken)
+    {
+        var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
+        var bare = tableName.TrimStart('#', '_');
+        var partSep = bare.IndexOf("__", StringComparison.Ordinal);
+        var baseName = tier == TableTier.Part && partSep > 0 ? null : bare;
+        var siblings = baseName is null ? [] : all.Where(t => t != tableName && !t.StartsWith('~') && t.TrimStart('#', '_') == baseName).ToList();
+        if (siblings.Count > 0)
+        {
+            var (_, otherTier, _) = DataJoint.Introspection.TableInfo.Classify(siblings[0]);
+            throw new DataJointException(
+                $"Class {className} is declared {tier} (table `{tableName}`), but schema `{Database}` has `{siblings[0]}` ({otherTier}) " +
+                $"under the same name. Declare the class as {otherTier} to use that table; a second table `{tableName}` is not created.");
+        }
+        if (!CreateTables)
+            throw new MissingTableException(
+                $"Table `{Database}`.`{tableName}` (class {className}) does not exist, and this schema only opens tables " +
+                "(create_tables is false): it is not created.", null);
     }
 
     /// <summary>Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>).</summary>
@@ -274,11 +426,15 @@ public sealed class Schema
     /// </summary>
     private async Task CheckSameAsync(DbConnection conn, string tableName, Heading existing, string createSql, CancellationToken cancellationToken)
     {
-        var declared = await Dialect.ReadDeclaredHeadingAsync(conn, Database, tableName, createSql, cancellationToken).ConfigureAwait(false);
-        var diffs = HeadingDiff.Compare(existing, declared);
+        var (declared, declaredComment) = await Dialect.ReadDeclaredHeadingAsync(conn, Database, tableName, createSql, cancellationToken).ConfigureAwait(false);
+        var diffs = HeadingDiff.Compare(existing, declared).ToList();
+        var comments = await Dialect.ReadTableCommentsAsync(conn, Database, cancellationToken).ConfigureAwait(false);
+        var existingComment = comments.FirstOrDefault(c => c.Table == tableName).Comment ?? "";
+        if (existingComment != declaredComment)
+            diffs.Add($"table comment: the table has \"{existingComment}\", the definition \"{declaredComment}\"");
         if (diffs.Count > 0)
             throw new DataJointException(
-                $"Table `{Database}`.`{tableName}` already exists with a different heading than its definition (it is not altered): " +
+                $"Table `{Database}`.`{tableName}` already exists with a different heading or comment than its definition (it is not altered): " +
                 string.Join("; ", diffs));
     }
 

@@ -15,6 +15,11 @@ public sealed record InsertOptions
     /// validated before the first upload. Custom codecs of such columns must then be safe to call concurrently.
     /// </summary>
     public int MaxParallelUploads { get; init; } = DataJoint.Stores.ParallelUploads.DefaultDegree;
+    /// <summary>
+    /// Allows inserting into a Computed or Imported table outside its <c>Make</c> (Python's <c>allow_direct_insert=True</c>);
+    /// without it such inserts are refused.
+    /// </summary>
+    public bool AllowDirectInsert { get; init; }
     /// <summary>Caps the rows per INSERT statement (tests use it to force several statements).</summary>
     internal int MaxRowsPerStatement { get; init; } = DefaultRowsPerStatement;
 

@@ -4,7 +4,7 @@ namespace DataJoint;
 /// A base table: its heading read from the database, plus insert, delete and drop. Restricting a table gives a
 /// restricted table (still deletable); joins and projections give plain <see cref="QueryExpression"/>s.
 /// </summary>
-public class Table : QueryExpression
+public partial class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
@@ -125,6 +125,7 @@ public class Table : QueryExpression
             throw new DataJointException($"Insert into {FullName}: replace and skip_duplicates cannot both be set");
         if (options.MaxParallelUploads < 1)
             throw new DataJointException($"Insert into {FullName}: MaxParallelUploads must be at least 1, got {options.MaxParallelUploads}");
+        MakeScope.CheckInsert(this, options);
         await using var operation = WriteSession.Enter(Connection);
         try
         {

@@ -98,9 +98,12 @@ public class InteropTests : SchemaFixture
         var ins = await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new
         {
             subject_id = 1, session_date = new DateOnly(2024, 1, 3), n = 1u, mystery = new byte[] { 1 },
-        }));
+        }, Direct));
         Assert.That(ins!.Message, Does.StartWith("Codec <zzz> is not registered"));
     }
+
+    /// <summary>`__recording` is a Computed table: rows written here outside a make need the explicit override, as in Python.</summary>
+    private static readonly InsertOptions Direct = new() { AllowDirectInsert = true };
 
     [Test]
     public async Task PythonWrittenTable_AcceptsRowsFromDotNet_ThroughCodecs()
@@ -112,7 +115,7 @@ public class InteropTests : SchemaFixture
         {
             subject_id = 1, session_date = new DateOnly(2024, 2, 1), uid, meta = new { a = "ü", b = new[] { 1, 2 } }, flag = false, n = 7u,
             point = new Point2(3, 4), secret = "hidden text",
-        });
+        }, Direct);
         var db = Schema.Database;
         var raw = await QueryAsync($"SELECT quality, HEX(uid), meta, point, HEX(secret) FROM `{db}`.`__recording` WHERE session_date = '2024-02-01'");
         Assert.That(raw[0][0], Is.EqualTo(0.5f), "omitted attribute takes its default");
@@ -135,7 +138,7 @@ public class InteropTests : SchemaFixture
         var bad = await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new
         {
             subject_id = 1, session_date = new DateOnly(2024, 2, 2), n = 7u, point = "not a point",
-        }));
+        }, Direct));
         Assert.That(bad!.Message, Does.Contain("point").And.Contain("tblpoint"));
     }
 

@@ -178,7 +178,7 @@ namespace DataJoint.Integration.Tests.Typed
             Assert.That(connectivity.Table.Heading["network"].Codec, Is.EqualTo("<typedgraph>"));
 
             var graph = new Graph(true, ["a", "b", "c"]);
-            await connectivity.Insert1Async(new Connectivity.Row { NeuronId = 7, Network = graph });
+            await connectivity.Insert1Async(new Connectivity.Row { NeuronId = 7, Network = graph }, new InsertOptions { AllowDirectInsert = true });
 
             var key = new Connectivity.Key { NeuronId = 7 };
             Graph g = await connectivity.Restrict(key).Fetch1Async(r => r.Network);

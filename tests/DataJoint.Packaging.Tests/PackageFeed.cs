@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace DataJoint.Packaging.Tests;
+
+/// <summary>
+/// Packs DataJoint.Runtime once per test run into a temporary feed (unique version, so the NuGet cache never serves an
+/// older build) and writes consumer projects against it; runs <c>dotnet</c> as a user would.
+/// </summary>
+internal static class PackageFeed
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (string Work, string Feed, string Version)? packed;
+
+    public static string RepoRoot =>
+        typeof(PackageFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    /// <summary>The packed feed (packing on first use).</summary>
+    public static async Task<(string Work, string Feed, string Version)> GetAsync(CancellationToken ct)
+    {
+        await Gate.WaitAsync(ct);
+        try
+        {
+            if (packed is { } p) return p;
+            var work = Directory.CreateTempSubdirectory("dj-pack-").FullName;
+            var version = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+            var feed = Path.Combine(work, "feed");
+            var artifacts = Path.Combine(work, "artifacts");
+            var (code, text) = await RunAsync(RepoRoot, ct, "pack", Path.Combine(RepoRoot, "src", "DataJoint.Runtime", "DataJoint.Runtime.csproj"),
+                "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}");
+            Assert.That(code, Is.Zero, "dotnet pack failed:\n" + text);
+            packed = (work, feed, version);
+            return packed.Value;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Deletes the feed and every consumer (called once after all tests).</summary>
+    public static void Delete()
+    {
+        if (packed is { } p)
+        {
+            try { Directory.Delete(p.Work, recursive: true); } catch (IOException) { }
+            packed = null;
+        }
+    }
+
+    /// <summary>A consumer folder with nuget.config (the feed first), the project file and the given sources.</summary>
+    public static async Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
+        IReadOnlyDictionary<string, string> files, CancellationToken ct)
+    {
+        var (work, feed, version) = await GetAsync(ct);
+        var dir = Path.Combine(work, name);
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                {projectProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="DataJoint.Runtime" Version="{version}" {packageAttributes} />
+              </ItemGroup>
+            </Project>
+            """, ct);
+        foreach (var (file, text) in files) await File.WriteAllTextAsync(Path.Combine(dir, file), text, ct);
+        return dir;
+    }
+
+    /// <summary>Runs <c>dotnet</c> with the arguments; returns the exit code and stdout+stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, CancellationToken ct, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>As <see cref="RunAsync"/>, asserting success.</summary>
+    public static async Task<string> DotnetAsync(string workingDirectory, CancellationToken ct, params string[] args)
+    {
+        var (code, text) = await RunAsync(workingDirectory, ct, args);
+        Assert.That(code, Is.Zero, $"dotnet {string.Join(' ', args)} failed:\n{text}");
+        return text;
+    }
+}
+
+[SetUpFixture]
+public sealed class PackageFeedCleanup
+{
+    [OneTimeTearDown]
+    public void DeleteFeed() => PackageFeed.Delete();
+}
