@@ -86,6 +86,9 @@ public static class TestServices
             : (endpoint, 80);
     }
 
+    /// <summary>Fails (CI) or skips (locally) the calling test because a helper service it needs is missing.</summary>
+    public static void MissingService(string what, string detail) => Missing(what, detail);
+
     internal static void Missing(string what, string detail)
     {
         var message = $"{what} is not reachable ({detail}). {HowToStart}";

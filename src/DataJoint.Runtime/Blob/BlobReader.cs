@@ -19,8 +19,12 @@ public sealed record BlobReadOptions
     /// </summary>
     public bool Use32BitDims { get; init; }
 
-    /// <summary>Maximum nesting depth of containers (deeper input is rejected, never overflows the stack).</summary>
-    public int MaxDepth { get; init; } = 1000;
+    /// <summary>
+    /// Maximum nesting depth: how many containers may enclose a value (deeper input is rejected, never overflows the
+    /// stack). The default is <see cref="BlobWriter.MaxDepth"/>, the writer's limit, so every blob this library writes
+    /// reads back.
+    /// </summary>
+    public int MaxDepth { get; init; } = BlobWriter.MaxDepth;
 
     /// <summary>Upper bound for the declared uncompressed size of a compressed blob (default: the largest .NET byte array).</summary>
     public long MaxUncompressedLength { get; init; } = Array.MaxLength;
@@ -130,8 +134,9 @@ internal ref struct BlobReader
     {
         int at = _pos;
         byte code = ReadByte("a type code");
-        if (++_depth > _maxDepth)
-            throw Error(at, $"at most {_maxDepth} nested levels", "deeper nesting");
+        // _depth counts this element too: a value inside MaxDepth containers is at depth MaxDepth + 1.
+        if (++_depth > _maxDepth + 1)
+            throw Error(at, $"at most {_maxDepth} nested containers", "deeper nesting");
         object? value = code switch
         {
             (byte)'A' => ReadArray(),

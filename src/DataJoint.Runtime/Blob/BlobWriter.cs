@@ -27,7 +27,10 @@ namespace DataJoint;
 /// </example>
 public sealed class BlobWriter : IDisposable
 {
-    /// <summary>Maximum container nesting depth (deeper values, e.g. a list that contains itself, are refused).</summary>
+    /// <summary>
+    /// Maximum nesting depth: how many non-empty containers may enclose a value (deeper values, e.g. a list that contains
+    /// itself, are refused). The reader's default limit is the same (<see cref="BlobReadOptions.MaxDepth"/>).
+    /// </summary>
     public const int MaxDepth = 1000;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

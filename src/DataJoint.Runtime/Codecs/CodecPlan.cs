@@ -85,19 +85,38 @@ internal sealed class AttributeCodec
         return r.Chain.EncodeValidatedAsync(value, ctx, cancellationToken);
     }
 
-    /// <summary>Decodes a non-null fetched value.</summary>
-    public ValueTask<object?> DecodeAsync(object stored, CancellationToken cancellationToken)
+    /// <summary>Decodes a non-null fetched value (<paramref name="downloadPath"/>: where <c>&lt;attach&gt;</c> writes files).</summary>
+    public async ValueTask<object?> DecodeAsync(object stored, CancellationToken cancellationToken, string? downloadPath = null)
     {
         var r = Resolve();
-        return r.Chain.DecodeResolvedAsync(stored, r.Decode, cancellationToken);
+        try
+        {
+            return await r.Chain.DecodeResolvedAsync(stored, DecodeContext(r, downloadPath), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DataJointException ex)
+        {
+            ex.Locate(Schema, Table, Attribute.Name);
+            throw;
+        }
     }
 
     /// <summary>Decodes a non-null fetched value in place (only when <see cref="IsSynchronous"/>).</summary>
-    public object? Decode(object stored)
+    public object? Decode(object stored, string? downloadPath = null)
     {
         var r = Resolve();
-        return r.Chain.Decode(stored, r.Decode);
+        try
+        {
+            return r.Chain.Decode(stored, DecodeContext(r, downloadPath));
+        }
+        catch (DataJointException ex)
+        {
+            ex.Locate(Schema, Table, Attribute.Name);
+            throw;
+        }
     }
+
+    private static DecodeContext DecodeContext(Resolved r, string? downloadPath) =>
+        downloadPath is null || downloadPath == r.Decode.DownloadPath ? r.Decode : r.Decode with { DownloadPath = downloadPath };
 
     private Resolved Resolve()
     {

@@ -45,8 +45,14 @@ public sealed class DataJointConnection
     public static DataJointConnection FromSettings(DataJointSettings settings, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new DataJointConnection(settings.Database, settings, loggerFactory);
+        return new DataJointConnection(settings.Database, settings, loggerFactory) { HasLoadedSettings = true };
     }
+
+    /// <summary>
+    /// True when the connection was made from loaded settings (<see cref="FromSettings"/>, <see cref="FromEnvironment"/>):
+    /// then <see cref="DataJointSettings.SafeMode"/> is what the user configured (or Python's default, on).
+    /// </summary>
+    internal bool HasLoadedSettings { get; private init; }
 
     /// <summary>The database settings.</summary>
     public ConnectionSettings Settings { get; }
@@ -55,6 +61,25 @@ public sealed class DataJointConnection
     public DataJointSettings AllSettings { get; }
 
     internal DataJointLoggers Loggers { get; }
+
+    /// <summary>
+    /// DataJoint's <c>safemode</c> for deletes and drops through this connection: true asks for confirmation (see
+    /// <see cref="Confirm"/>) before anything is committed. Null: for a connection made from loaded settings
+    /// (<see cref="FromEnvironment"/>, <see cref="FromSettings"/>) their <c>safemode</c> (<c>DJ_SAFEMODE</c>,
+    /// <c>datajoint.json</c>; on unless set, as in Python), otherwise on only in an interactive console. A per-call
+    /// <see cref="DeleteOptions.Safemode"/> wins over this.
+    /// </summary>
+    public bool? Safemode { get; init; }
+
+    /// <summary>The confirmation safemode asks (null: a console prompt when there is an interactive console).</summary>
+    public ConfirmCascade? Confirm { get; init; }
+
+    /// <summary>
+    /// The folder <c>&lt;attach&gt;</c> values are written to when fetched (Python's <c>download_path</c>). Null: the
+    /// <c>download_path</c> of <see cref="AllSettings"/> (<c>DJ_DOWNLOAD_PATH</c>, <c>datajoint.json</c>; default <c>.</c>, the
+    /// working directory). A per-fetch <see cref="FetchOptions.DownloadPath"/> wins over this.
+    /// </summary>
+    public string? DownloadPath { get; init; }
 
     /// <summary>A new server session (or one whose state was reset) gets DataJoint's session settings.</summary>
     private static async ValueTask SetUpSessionAsync(MySqlConnectionOpenedContext context, CancellationToken cancellationToken)
@@ -80,21 +105,35 @@ public sealed class DataJointConnection
                 DataJointLog.Connected(Loggers.Connection, Settings.ToString(), Settings.Tls.ToString());
             return conn;
         }
-        catch (MySqlException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             await conn.DisposeAsync().ConfigureAwait(false);
-            throw new DataJointException($"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}", ex);
+            throw ConnectError(ex);
         }
-        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+    }
+
+    /// <summary>Why a connection could not be opened, as a <see cref="DataJointException"/> subtype.</summary>
+    private DataJointException ConnectError(Exception ex)
+    {
+        var message = $"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}";
+        if (IsTlsFailure(ex)) return new DatabaseException(message, ex); // configuration, not transient
+        return ex switch
         {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            throw new DataJointException($"Cannot connect to the database server at {Settings}{TlsHint(ex)}: {ex.Message}", ex);
-        }
-        catch
-        {
-            await conn.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+            MySqlException { Number: 1044 or 1045 or 1129 or 1130 or 1698 } => new AccessDeniedException(message, ex),
+            MySqlException { Number: 1040 or 1042 or 2002 or 2003 or 2005 or 2006 or 2013 } or MySqlException { IsTransient: true }
+                or System.Net.Sockets.SocketException or System.IO.IOException or TimeoutException or OperationCanceledException
+                => new LostConnectionException(message, ex),
+            _ => new DatabaseException(message, ex),
+        };
+    }
+
+    private static bool IsTlsFailure(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is System.Security.Authentication.AuthenticationException
+                || e.Message.Contains("does not support SSL", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
     }
 
     private string TlsHint(Exception ex)

@@ -113,10 +113,11 @@ internal sealed class WriteSession : IAsyncDisposable
     }
 
     /// <summary>A tracker for the uploads of one operation: its objects are deleted if the session rolls back.</summary>
-    internal UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken)
+    internal UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken,
+        bool verifyExistingContent = false)
     {
         ThrowIfEnded();
-        var tracker = new UploadTracker(stores, maxParallelUploads, cancellationToken);
+        var tracker = new UploadTracker(stores, maxParallelUploads, cancellationToken, verifyExistingContent);
         lock (_uploads) _uploads.Add(tracker);
         return tracker;
     }
@@ -208,10 +209,14 @@ internal sealed class WriteOperation : IAsyncDisposable
     /// <summary>The session the operation runs in.</summary>
     public WriteSession Session { get; }
 
+    /// <summary>True when <see cref="CompleteAsync"/> commits the session (the operation owns it and its transaction began).</summary>
+    public bool CommitsSession => _owner && Session.InTransaction;
+
     /// <summary>A tracker for this operation's uploads (<see cref="WriteSession.TrackUploads"/>).</summary>
-    public UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken)
+    public UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken,
+        bool verifyExistingContent = false)
     {
-        var tracker = Session.TrackUploads(stores, maxParallelUploads, cancellationToken);
+        var tracker = Session.TrackUploads(stores, maxParallelUploads, cancellationToken, verifyExistingContent);
         _uploads.Add(tracker);
         return tracker;
     }

@@ -120,8 +120,12 @@ internal interface ISqlDialect
     /// <summary>The paging clause (empty when both are null).</summary>
     string LimitClause(long? limit, long? offset);
 
-    /// <summary>Maps a driver exception to a <see cref="DataJointException"/> (or returns null to rethrow as is).</summary>
-    DataJointException? TranslateError(Exception exception, string context);
+    /// <summary>
+    /// Maps a driver exception to a <see cref="DataJointException"/> subtype naming <paramref name="context"/> (what was
+    /// being done), <paramref name="schema"/> and <paramref name="table"/>; returns null for exceptions that are not the
+    /// driver's (a <see cref="DataJointException"/> already, or a cancellation), which are rethrown as they are.
+    /// </summary>
+    DataJointException? TranslateError(Exception exception, string context, string? schema = null, string? table = null);
 
     // ------------------------------------------------------------------ queries (standard SQL)
 

@@ -256,17 +256,47 @@ internal sealed class MySqlDialect : ISqlDialect
     }
 
     /// <inheritdoc />
-    public DataJointException? TranslateError(Exception exception, string context)
+    public DataJointException? TranslateError(Exception exception, string context, string? schema = null, string? table = null)
     {
-        if (exception is not MySqlException ex) return null;
-        return ex.Number switch
+        switch (exception)
         {
-            1062 => new DuplicateEntryException(
-                $"{ex.Message} ({context}). To ignore duplicate entries in insert, set skip_duplicates=True", ex),
-            1217 or 1451 or 1452 or 3730 => new IntegrityException($"{ex.Message} ({context})", ex),
-            1146 => new MissingTableException($"{ex.Message} ({context})", ex),
-            _ => new DataJointException($"{ex.Message} ({context})", ex),
+            case DataJointException or OperationCanceledException:
+                return null;
+            case MySqlException ex:
+                return Translate(ex, ex.Number, ex.Message, context, schema, table);
+            case System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException:
+            case InvalidOperationException when exception.Source == "MySqlConnector":
+                return new LostConnectionException($"The connection to the database server was lost ({context}): {exception.Message}", exception)
+                {
+                    Schema = schema,
+                    Table = table,
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static DataJointException Translate(MySqlException ex, int number, string message, string context, string? schema, string? table)
+    {
+        var text = $"{message} ({context})";
+        DatabaseException result = number switch
+        {
+            1062 => new DuplicateEntryException(text + ". To ignore duplicate entries in insert, set skip_duplicates=True", ex),
+            1217 or 1451 or 1452 or 3730 => new IntegrityException(text, ex),
+            1146 => new MissingTableException(text, ex),
+            1054 => new UnknownAttributeException(text, ex),
+            1044 or 1045 or 1142 => new AccessDeniedException(text, ex),
+            1064 => new QuerySyntaxException(text, ex),
+            1213 => new DeadlockException(text + ". The transaction was rolled back; running it again is safe.", ex),
+            1205 => new LockWaitTimeoutException(text + ". The transaction was rolled back; running it again is safe.", ex),
+            2006 or 2013 or 1927 or 1053 or 1042 or 1152 or 1158 or 1159 or 1160 or 1161 =>
+                new LostConnectionException($"The connection to the database server was lost ({context}): {message}", ex),
+            0 when ex.InnerException is System.IO.IOException or System.Net.Sockets.SocketException || ex.IsTransient =>
+                new LostConnectionException($"The connection to the database server was lost ({context}): {message}", ex),
+            _ => new DatabaseException(text, ex),
         };
+        result.Locate(schema, table);
+        return result;
     }
 
     /// <inheritdoc />

@@ -14,6 +14,11 @@ public sealed record FetchOptions
     public long? Limit { get; init; }
     /// <summary>Skip this many rows first (in the order of <see cref="OrderBy"/>, else the query's own, else the primary key).</summary>
     public long? Offset { get; init; }
+    /// <summary>
+    /// The folder <c>&lt;attach&gt;</c> values are written to (Python's <c>download_path</c>); null: the connection's
+    /// <see cref="DataJointConnection.DownloadPath"/>, else the <c>download_path</c> setting (default: the working directory).
+    /// </summary>
+    public string? DownloadPath { get; init; }
 }
 
 // Fetching: every read runs one SELECT (SelectSql) on a leased connection (the current write session's, else a pooled
@@ -88,13 +93,13 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
     {
         var sql = SelectSql.Count(this);
-        await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
-        await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
         try
         {
+            await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
+            await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, "count") is { } dj)
+        catch (Exception ex) when (TranslateError(ex, "count") is { } dj)
         {
             throw dj;
         }
@@ -132,53 +137,71 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, IRowRead<T> read, CancellationToken cancellationToken)
     {
         var list = new List<T>();
-        await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
-        await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        try
         {
-            if (read.IsSynchronous)
+            await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
+            await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
+            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read.Read(reader));
+                if (read.IsSynchronous)
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read.Read(reader));
+                }
+                else
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        list.Add(await read.ReadAsync(reader, cancellationToken).ConfigureAwait(false));
+                }
             }
-            else
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    list.Add(await read.ReadAsync(reader, cancellationToken).ConfigureAwait(false));
-            }
+        }
+        catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
+        {
+            throw dj;
         }
         return list;
     }
 
     /// <summary>
     /// Runs a fetch statement and yields every row. <paramref name="prepare"/> (statement and row reader) runs when
-    /// enumeration starts, so a bad request fails there.
+    /// enumeration starts, so a bad request fails there. Driver failures (a connection lost mid-stream) surface as
+    /// <see cref="DataJointException"/> subtypes.
     /// </summary>
     private async IAsyncEnumerable<T> StreamEachAsync<T>(Func<(SqlFragment Sql, IRowRead<T> Read)> prepare,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (sql, read) = prepare();
-        await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
+        await using var lease = await Guard(WriteSession.LeaseAsync(Connection, cancellationToken).AsTask()).ConfigureAwait(false);
         await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
-        var reader = await ExecuteFetchAsync(cmd, cancellationToken).ConfigureAwait(false);
+        var reader = await Guard(cmd.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
                 yield return read.IsSynchronous ? read.Read(reader) : await read.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+
+        async Task<TResult> Guard<TResult>(Task<TResult> step)
+        {
+            try
+            {
+                return await step.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (TranslateError(ex, "fetch") is { } dj)
+            {
+                throw dj;
+            }
         }
     }
 
-    private async Task<DbDataReader> ExecuteFetchAsync(DbCommand cmd, CancellationToken cancellationToken)
+    /// <summary>The driver's exception as a <see cref="DataJointException"/> naming what this query reads, or null.</summary>
+    private protected DataJointException? TranslateError(Exception exception, string action)
     {
-        try
-        {
-            return await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, "fetch") is { } dj)
-        {
-            throw dj;
-        }
+        var (schema, table) = Location;
+        return Dialect.TranslateError(exception, action + " from " + RestrictionTarget, schema, table);
     }
+
+    /// <summary>The schema and table this query reads when it is one table (for errors), else nulls.</summary>
+    private protected virtual (string? Schema, string? Table) Location => (null, null);
 
     /// <summary>Rows read straight from the data reader by a generated mapper.</summary>
     private sealed class MappedRead<TRow>(Func<DbDataReader, TRow> map) : IRowRead<TRow>

@@ -25,10 +25,12 @@ internal sealed class RowReader : IRowRead<Row>
     private readonly AttributeCodec?[] _codecs;
     private readonly bool _hasCodecs;
     private readonly RowShape _shape;
+    private readonly string? _downloadPath;
 
     public RowReader(QueryExpression query, FetchOptions? options)
     {
         query = query.ForFetch(options);
+        _downloadPath = options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath;
         var names = query.ResolveAttributes(options?.Attributes);
         Sql = SelectSql.Select(query, names, forFetch: true);
         var columns = names.Select(query.ColumnOf).ToArray();
@@ -53,7 +55,7 @@ internal sealed class RowReader : IRowRead<Row>
         if (_hasCodecs)
         {
             for (var i = 0; i < values.Length; i++)
-                if (_codecs[i] is { } codec && values[i] is { } stored) values[i] = codec.Decode(stored);
+                if (_codecs[i] is { } codec && values[i] is { } stored) values[i] = codec.Decode(stored, _downloadPath);
         }
         return new Row(_shape, values);
     }
@@ -75,7 +77,7 @@ internal sealed class RowReader : IRowRead<Row>
     {
         for (var i = 0; i < values.Length; i++)
             if (_codecs[i] is { } codec && values[i] is { } stored)
-                values[i] = await codec.DecodeAsync(stored, cancellationToken).ConfigureAwait(false);
+                values[i] = await codec.DecodeAsync(stored, cancellationToken, _downloadPath).ConfigureAwait(false);
         return new Row(_shape, values);
     }
 

@@ -108,8 +108,7 @@ public sealed class Schema
         DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        if (string.IsNullOrWhiteSpace(database) || database.Length > 64)
-            throw new DataJointException($"Invalid schema name '{database}': it must be 1 to 64 characters");
+        SchemaNames.Check(database);
         await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
         if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
@@ -253,6 +252,7 @@ public sealed class Schema
         else
         {
             await RefuseToCreateAsync(conn, className, tier, tableName, cancellationToken).ConfigureAwait(false);
+            DeclaredStores.Check(parsed, Stores, Database, tableName);
             await Dialect.EnsureLineageTableAsync(conn, Database, cancellationToken).ConfigureAwait(false);
             try
             {

@@ -46,26 +46,71 @@ public static class AttachEncoding
     /// <summary>
     /// Writes the attachment into <paramref name="downloadDirectory"/> and returns the local path: <c>name.ext</c>, or
     /// if a different file of that name exists, <c>name_1.ext</c>, <c>name_2.ext</c>... (an identical file is reused).
+    /// A stored name that is not a plain file name (empty, <c>.</c>, <c>..</c>, with a folder separator or a control
+    /// character) is refused with <see cref="DataJointException"/>; nothing is written outside the folder.
     /// </summary>
-    public static async Task<string> SaveAsync(ReadOnlyMemory<byte> stored, string downloadDirectory, CancellationToken cancellationToken = default)
+    public static Task<string> SaveAsync(ReadOnlyMemory<byte> stored, string downloadDirectory, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Save(stored, downloadDirectory, "<attach> value"));
+    }
+
+    /// <summary>The synchronous core of <see cref="SaveAsync"/>; <paramref name="what"/> names the value in messages.</summary>
+    internal static string Save(ReadOnlyMemory<byte> stored, string downloadDirectory, string what)
     {
         ArgumentNullException.ThrowIfNull(downloadDirectory);
         var (name, content) = Decode(stored);
-        name = Path.GetFileName(name); // never write outside the download folder
-        Directory.CreateDirectory(downloadDirectory);
+        CheckFileName(name, what);
         var stem = Path.GetFileNameWithoutExtension(name);
         var ext = Path.GetExtension(name);
-        for (var i = 0; ; i++)
+        string candidate = "";
+        try
         {
-            var candidate = Path.Combine(downloadDirectory, i == 0 ? name : $"{stem}_{i}{ext}");
-            if (!File.Exists(candidate))
+            Directory.CreateDirectory(downloadDirectory);
+            for (var i = 0; ; i++)
             {
-                await File.WriteAllBytesAsync(candidate, content, cancellationToken).ConfigureAwait(false);
-                return candidate;
+                candidate = Path.Combine(downloadDirectory, i == 0 ? name : $"{stem}_{i}{ext}");
+                if (!File.Exists(candidate))
+                {
+                    // CreateNew: a file another fetch created meanwhile is never overwritten (the loop tries the next name).
+                    try
+                    {
+                        using var file = new FileStream(candidate, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                        file.Write(content.Span);
+                        return candidate;
+                    }
+                    catch (IOException) when (File.Exists(candidate))
+                    {
+                        // taken meanwhile: compare with it below
+                    }
+                }
+                var info = new FileInfo(candidate);
+                if (info.Length == content.Length && File.ReadAllBytes(candidate).AsSpan().SequenceEqual(content.Span))
+                    return candidate;
             }
-            var info = new FileInfo(candidate);
-            if (info.Length == content.Length && (await File.ReadAllBytesAsync(candidate, cancellationToken).ConfigureAwait(false)).AsSpan().SequenceEqual(content.Span))
-                return candidate;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new DataJointException(
+                $"Cannot write the {what} '{name}' to {(candidate.Length > 0 ? candidate : downloadDirectory)}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>Refuses stored names that are not a plain file name (they could leave the download folder or break the fetch).</summary>
+    private static void CheckFileName(string name, string what)
+    {
+        string? problem = name.Length == 0 ? "it is empty"
+            : name is "." or ".." ? "it names a folder"
+            : name.IndexOfAny(['/', '\\']) >= 0 ? "it contains a folder separator"
+            : name.Any(char.IsControl) ? "it contains a control character"
+            : Encoding.UTF8.GetByteCount(name) > 255 ? "it is longer than 255 bytes"
+            : name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 ? "it contains a character file names cannot hold here"
+            : null;
+        if (problem is not null)
+            throw new DataJointException(
+                $"The {what} has the stored file name '{Printable(name)}', which cannot be written safely ({problem}); refusing to save it.");
+    }
+
+    private static string Printable(string name) =>
+        string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

@@ -4,14 +4,24 @@ namespace DataJoint.Stores;
 
 /// <summary>
 /// Hash-addressed storage (<c>&lt;hash@&gt;</c>, and through it <c>&lt;blob@&gt;</c>/<c>&lt;attach@&gt;</c>): content goes
-/// to <c>{hash_prefix}/{schema}/[folds/]{md5-base32}</c>, is uploaded once per schema (an existing object is not
-/// rewritten), and every read re-verifies the hash.
+/// to <c>{hash_prefix}/{schema}/[folds/]{md5-base32}</c>, is uploaded once per schema, and every read re-verifies the
+/// hash. An existing object is not rewritten when its size matches the content (and, when verification is asked for,
+/// its bytes hash to the same value); a damaged object (other size, or other hash) is replaced by the new upload.
 /// </summary>
 public static class HashStorage
 {
-    /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if the object exists) and returns its column metadata.</summary>
+    /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if an intact object exists) and returns its column metadata.</summary>
     public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, uploads: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PutAsync(IObjectStore, string, ReadOnlyMemory{byte}, CancellationToken)"/>; with
+    /// <paramref name="verifyExistingContent"/> an existing object of the right size is also downloaded and hashed, and
+    /// replaced when its bytes changed.
+    /// </summary>
+    public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, bool verifyExistingContent,
+        CancellationToken cancellationToken = default) =>
+        PutCoreAsync(store, schema, content, ReadOnlyMemory<byte>.Empty, uploads: null, cancellationToken, verifyExistingContent);
 
     /// <summary>
     /// Stores the content <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: its header, then the
@@ -24,13 +34,14 @@ public static class HashStorage
         PutCoreAsync(store, schema, head, tail, uploads, cancellationToken);
 
     private static async Task<HashMetadata> PutCoreAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        UploadTracker? uploads, CancellationToken cancellationToken)
+        UploadTracker? uploads, CancellationToken cancellationToken, bool verifyExistingContent = false)
     {
         ArgumentNullException.ThrowIfNull(store);
         var hash = ContentHash.Compute(head.Span, tail.Span);
         var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
         long size = (long)head.Length + tail.Length;
-        if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
+        verifyExistingContent |= uploads is { VerifyExistingContent: true };
+        if (!await IsIntactAsync(store, path, hash, size, verifyExistingContent, cancellationToken).ConfigureAwait(false))
         {
             if (uploads is not null)
             {
@@ -43,6 +54,26 @@ public static class HashStorage
             }
         }
         return new HashMetadata(hash, path, schema, store.Name, size);
+    }
+
+    /// <summary>
+    /// True when the object at <paramref name="path"/> exists with <paramref name="size"/> bytes (and, with
+    /// <paramref name="verifyContent"/>, hashes to <paramref name="hash"/>): then it need not be uploaded again. A missing
+    /// object, or a damaged one (truncated, overwritten), is false, so the caller's upload replaces it.
+    /// </summary>
+    internal static async Task<bool> IsIntactAsync(IObjectStore store, string path, string hash, long size, bool verifyContent,
+        CancellationToken cancellationToken)
+    {
+        var existing = await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false);
+        if (existing is null || existing.Value != size) return false;
+        return !verifyContent || await ContentHashOfAsync(store, path, cancellationToken).ConfigureAwait(false) == hash;
+    }
+
+    /// <summary>The content hash of a stored object (streamed, not buffered).</summary>
+    internal static async Task<string> ContentHashOfAsync(IObjectStore store, string path, CancellationToken cancellationToken)
+    {
+        await using var stream = await store.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+        return await ContentHash.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -68,7 +99,7 @@ public static class HashStorage
         // Existence knowledge from one ordered listing of the schema's hash folder (not for folder stores, where a
         // per-file check is a cheap stat). It runs while the hashes are computed.
         var listing = store is LocalObjectStore || contents.Count == 1
-            ? Task.FromResult(new Listing(new HashSet<string>(StringComparer.Ordinal), null, false))
+            ? Task.FromResult(new Listing(new Dictionary<string, long>(StringComparer.Ordinal), null, false))
             : ListHashFolderAsync(store, schema, listBudget ?? Math.Max(1000, contents.Count / 2 * 1000), cancellationToken);
 
         // Hashing is pipelined with the uploads: item i+1 is hashed while item i uploads. Only the first item of each
@@ -99,9 +130,15 @@ public static class HashStorage
         await ParallelUploads.ForEachAsync(queue.Reader.ReadAllAsync(cancellationToken), maxDegree, async (i, ct) =>
         {
             var path = result[i].HashPath;
-            if (known.Existing.Contains(path)) return;
-            var knownAbsent = known.Complete || (known.CoveredUpTo is not null && string.CompareOrdinal(path, known.CoveredUpTo) <= 0);
-            if (!knownAbsent && await store.GetSizeAsync(path, ct).ConfigureAwait(false) is not null) return;
+            if (known.Existing.TryGetValue(path, out var listedSize))
+            {
+                if (listedSize == contents[i].Length) return; // intact; a damaged object of another size is replaced below
+            }
+            else
+            {
+                var knownAbsent = known.Complete || (known.CoveredUpTo is not null && string.CompareOrdinal(path, known.CoveredUpTo) <= 0);
+                if (!knownAbsent && await IsIntactAsync(store, path, result[i].Hash, contents[i].Length, false, ct).ConfigureAwait(false)) return;
+            }
             await using var stream = new ReadOnlyMemoryStream(contents[i]);
             await store.PutAsync(path, stream, contents[i].Length, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -110,17 +147,17 @@ public static class HashStorage
     }
 
     /// <summary>What one ordered listing of a hash folder tells: the listed paths, the last one, whether it reached the end.</summary>
-    private sealed record Listing(HashSet<string> Existing, string? CoveredUpTo, bool Complete);
+    private sealed record Listing(Dictionary<string, long> Existing, string? CoveredUpTo, bool Complete);
 
     private static async Task<Listing> ListHashFolderAsync(IObjectStore store, string schema, int budget, CancellationToken cancellationToken)
     {
         var hashPrefix = store.Spec.HashPrefix.Trim('/');
         var prefix = (hashPrefix.Length == 0 ? "" : hashPrefix + "/") + schema + "/";
-        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var existing = new Dictionary<string, long>(StringComparer.Ordinal);
         string? last = null;
         await foreach (var o in store.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
-            existing.Add(o.Path);
+            existing[o.Path] = o.Size;
             last = o.Path;
             if (existing.Count >= budget) return new Listing(existing, last, false);
         }
@@ -141,7 +178,7 @@ public static class HashStorage
         var hash = await ContentHash.ComputeAsync(content, cancellationToken).ConfigureAwait(false);
         var length = content.Position - start;
         var path = StorePaths.BuildHashPath(hash, schema, store.Spec);
-        if (await store.GetSizeAsync(path, cancellationToken).ConfigureAwait(false) is null)
+        if (!await IsIntactAsync(store, path, hash, length, verifyContent: false, cancellationToken).ConfigureAwait(false))
         {
             content.Position = start;
             await store.PutAsync(path, content, length, cancellationToken).ConfigureAwait(false);
@@ -167,8 +204,12 @@ public static class HashStorage
         }
         var actual = ContentHash.Compute(data);
         if (actual != metadata.Hash)
-            throw new DataJointException(
-                $"Hash mismatch: expected {metadata.Hash}, got {actual}. Data at {metadata.HashPath} may be corrupted (store '{store.Name}').");
+            throw new StoreIntegrityException(
+                $"Hash mismatch: expected {metadata.Hash}, got {actual}. Data at {metadata.HashPath} may be corrupted (store '{store.Name}').")
+            {
+                Store = store.Name,
+                ObjectPath = metadata.HashPath,
+            };
         return data;
     }
 
@@ -196,8 +237,12 @@ public static class HashStorage
         }
         var actual = ContentHash.Base32(md5.GetHashAndReset());
         if (actual != metadata.Hash)
-            throw new DataJointException(
-                $"Hash mismatch: expected {metadata.Hash}, got {actual}. Data at {metadata.HashPath} may be corrupted (store '{store.Name}').");
+            throw new StoreIntegrityException(
+                $"Hash mismatch: expected {metadata.Hash}, got {actual}. Data at {metadata.HashPath} may be corrupted (store '{store.Name}').")
+            {
+                Store = store.Name,
+                ObjectPath = metadata.HashPath,
+            };
     }
 }
 

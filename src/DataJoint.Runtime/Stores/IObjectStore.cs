@@ -25,6 +25,13 @@ public interface IObjectStore
     /// <summary>Size in bytes, or null if there is no such object.</summary>
     Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// When the object was last written (UTC), or null when there is no such object or the store cannot tell. Used by
+    /// <see cref="ObjectRef.VerifyAsync"/> to see objects changed after their row recorded them.
+    /// </summary>
+    Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult<DateTimeOffset?>(null);
+
     /// <summary>Deletes the object; a missing object is not an error.</summary>
     Task DeleteAsync(string path, CancellationToken cancellationToken = default);
 

@@ -45,10 +45,10 @@ public sealed class LocalObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(content);
         var target = FilePath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = $"{target}.{Guid.NewGuid():N}{SavingSuffix}";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
                 if (length is > 0) file.SetLength(length.Value);
@@ -57,9 +57,10 @@ public sealed class LocalObjectStore : IObjectStore
             }
             File.Move(temp, target, overwrite: true);
         }
-        catch
+        catch (Exception ex)
         {
             TryDelete(temp);
+            if (ex is IOException or UnauthorizedAccessException) throw Failed("write", path, ex);
             throw;
         }
     }
@@ -74,19 +75,42 @@ public sealed class LocalObjectStore : IObjectStore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new DataJointException($"Missing external file {file} (store '{Name}', path '{path}').", ex);
+            throw new MissingExternalFileException($"Missing external file {file} (store '{Name}', path '{path}').", ex).At(Name, path);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new DataJointException($"Cannot read {file} (store '{Name}', path '{path}'): {ex.Message}", ex);
+            throw Failed("read", path, ex);
         }
     }
 
     /// <inheritdoc />
     public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
     {
-        var info = new FileInfo(FilePath(path));
-        return Task.FromResult(info.Exists ? info.Length : (long?)null);
+        var file = FilePath(path);
+        try
+        {
+            var info = new FileInfo(file);
+            return Task.FromResult(info.Exists ? info.Length : (long?)null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failed("check", path, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var file = FilePath(path);
+        try
+        {
+            var info = new FileInfo(file);
+            return Task.FromResult(info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) : (DateTimeOffset?)null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failed("check", path, ex);
+        }
     }
 
     /// <inheritdoc />
@@ -95,7 +119,14 @@ public sealed class LocalObjectStore : IObjectStore
         var file = FilePath(path);
         if (File.Exists(file))
         {
-            File.Delete(file);
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Failed("delete", path, ex);
+            }
             // Prune empty parent folders up to (not including) the store root.
             var dir = Path.GetDirectoryName(file);
             while (dir is not null && dir.Length > _root.Length && dir.StartsWith(_root, StringComparison.Ordinal))
@@ -135,6 +166,9 @@ public sealed class LocalObjectStore : IObjectStore
         }
         await Task.CompletedTask.ConfigureAwait(false);
     }
+
+    private StoreException Failed(string action, string path, Exception ex) =>
+        new StoreException($"Cannot {action} {Spec.FullPath(path)} (store '{Name}'): {ex.Message}", ex).At(Name, path);
 
     private static void TryDelete(string file)
     {

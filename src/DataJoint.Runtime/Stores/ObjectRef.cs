@@ -137,11 +137,28 @@ public sealed class ObjectRef
     }
 
     /// <summary>
-    /// Checks the object against its metadata: a file exists with the recorded size (and hash, if recorded); a folder's
-    /// manifest entries exist with their sizes (no manifest: true).
+    /// How much later than its row's <see cref="Timestamp"/> an object may have been written before
+    /// <see cref="VerifyAsync"/> calls it changed: the clocks of this machine and of the store's server may differ a
+    /// little (S3 refuses requests from clocks more than 15 minutes off). Default 2 minutes.
     /// </summary>
-    public async Task<bool> VerifyAsync(CancellationToken cancellationToken = default)
+    public static TimeSpan DefaultClockSkew { get; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Checks the object against everything its metadata records, without trusting existence alone:
+    /// <list type="bullet">
+    /// <item>a file exists with the recorded size; with a recorded <c>hash</c>, its bytes hash to it;</item>
+    /// <item>without a hash, it was not written later than the row's <see cref="Timestamp"/> (plus
+    /// <paramref name="clockSkew"/>, default <see cref="DefaultClockSkew"/>): a file overwritten after the insert, even at
+    /// the same size, fails;</item>
+    /// <item>a folder: every manifest entry exists with its size and was not written after the timestamp (no manifest: the
+    /// folder must exist).</item>
+    /// </list>
+    /// DataJoint's <c>&lt;object@&gt;</c> metadata records no content hash (DataJoint Python's format), so a change at the
+    /// same size within the clock-skew allowance of the insert cannot be seen.
+    /// </summary>
+    public async Task<bool> VerifyAsync(TimeSpan? clockSkew = null, CancellationToken cancellationToken = default)
     {
+        var latest = Timestamp is { } t ? t + (clockSkew ?? DefaultClockSkew) : (DateTimeOffset?)null;
         if (!IsDir)
         {
             var size = await Store.GetSizeAsync(Path, cancellationToken).ConfigureAwait(false);
@@ -151,14 +168,21 @@ public sealed class ObjectRef
                 await using var s = await Store.OpenReadAsync(Path, cancellationToken).ConfigureAwait(false);
                 return await ContentHash.ComputeAsync(s, cancellationToken).ConfigureAwait(false) == hash;
             }
-            return true;
+            return !await WrittenAfterAsync(Path, latest, cancellationToken).ConfigureAwait(false);
         }
         var manifest = await ObjectStorage.ReadManifestAsync(Store, Path, cancellationToken).ConfigureAwait(false);
-        if (manifest is null) return true;
+        if (manifest is null) return await ExistsAsync(null, cancellationToken).ConfigureAwait(false);
         foreach (var (rel, size) in manifest)
-            if (await Store.GetSizeAsync(Path + "/" + rel, cancellationToken).ConfigureAwait(false) != size) return false;
+        {
+            var file = Path + "/" + rel;
+            if (await Store.GetSizeAsync(file, cancellationToken).ConfigureAwait(false) != size) return false;
+            if (await WrittenAfterAsync(file, latest, cancellationToken).ConfigureAwait(false)) return false;
+        }
         return true;
     }
+
+    private async Task<bool> WrittenAfterAsync(string path, DateTimeOffset? latest, CancellationToken cancellationToken) =>
+        latest is { } limit && await Store.GetLastModifiedAsync(path, cancellationToken).ConfigureAwait(false) is { } modified && modified > limit;
 
     /// <summary>The column JSON.</summary>
     public string ToJson() => Metadata.ToJson();

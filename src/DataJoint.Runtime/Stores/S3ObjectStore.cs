@@ -39,20 +39,39 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         _prefix = loc.Length == 0 ? "" : loc + "/";
     }
 
-    /// <summary>Builds a Minio client for the spec: endpoint (a scheme overrides <c>secure</c>), keys, region (default us-east-1).</summary>
+    /// <summary>
+    /// Builds a Minio client for the spec: endpoint (a scheme overrides <c>secure</c>), keys, region (default us-east-1),
+    /// proxy, <see cref="StoreSpec.ConnectTimeout"/> for TCP connections and <see cref="StoreSpec.RequestTimeout"/> per request.
+    /// </summary>
     public static IMinioClient CreateClient(StoreSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (string.IsNullOrWhiteSpace(spec.Endpoint))
-            throw new DataJointException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: endpoint is required.");
+            throw new DataJointException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: endpoint is required.") { Store = spec.Name };
         var endpoint = spec.Endpoint.Trim();
         var secure = spec.Secure;
         if (endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) { secure = true; endpoint = endpoint["https://".Length..]; }
         else if (endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) { secure = false; endpoint = endpoint["http://".Length..]; }
         endpoint = endpoint.TrimEnd('/');
-        var client = new MinioClient().WithEndpoint(endpoint).WithSSL(secure).WithRegion(string.IsNullOrEmpty(spec.Region) ? "us-east-1" : spec.Region);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = spec.ConnectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        };
+        if (!string.IsNullOrEmpty(spec.ProxyServer))
+        {
+            handler.Proxy = new System.Net.WebProxy(spec.ProxyServer);
+            handler.UseProxy = true;
+        }
+        // The client's own timeout stays off: Minio applies RequestTimeout to each request (multipart parts included),
+        // and downloads check it between reads (a large object may take longer than one request timeout in all).
+        var http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new MinioClient().WithEndpoint(endpoint).WithSSL(secure)
+            .WithRegion(string.IsNullOrEmpty(spec.Region) ? "us-east-1" : spec.Region)
+            .WithHttpClient(http, disposeHttpClient: true)
+            .WithTimeout((int)Math.Min(int.MaxValue, spec.RequestTimeout.TotalMilliseconds));
         if (spec.AccessKey is not null) client = client.WithCredentials(spec.AccessKey, spec.SecretKey);
-        if (!string.IsNullOrEmpty(spec.ProxyServer)) client = client.WithProxy(new System.Net.WebProxy(spec.ProxyServer));
         return client.Build();
     }
 
@@ -75,9 +94,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             await _client.PutObjectAsync(args, cancellationToken).ConfigureAwait(false);
         }
-        catch (MinioException ex)
+        catch (Exception ex) when (Translate(ex, "write", path, cancellationToken) is { } dj)
         {
-            throw new DataJointException($"Cannot write {Spec.FullPath(path)} (store '{Name}'): {ex.Message}", ex);
+            throw dj;
         }
     }
 
@@ -95,24 +114,25 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 await released.Task.ConfigureAwait(false);
             });
         var download = _client.GetObjectAsync(args, cancellationToken);
-        var first = await Task.WhenAny(ready.Task, download).ConfigureAwait(false);
-        if (first == download && !ready.Task.IsCompleted)
+        Task first;
+        try
         {
-            try
+            first = await Task.WhenAny(ready.Task, download).ConfigureAwait(false);
+            if (first == download && !ready.Task.IsCompleted)
             {
                 await download.ConfigureAwait(false);
+                throw new StoreException($"Cannot read {Spec.FullPath(path)} (store '{Name}'): the S3 client returned no body.")
+                {
+                    Store = Name,
+                    ObjectPath = path,
+                };
             }
-            catch (Exception ex) when (IsNotFound(ex))
-            {
-                throw new DataJointException($"Missing external file {Spec.FullPath(path)} (store '{Name}', path '{path}').", ex);
-            }
-            catch (MinioException ex)
-            {
-                throw new DataJointException($"Cannot read {Spec.FullPath(path)} (store '{Name}'): {ex.Message}", ex);
-            }
-            throw new DataJointException($"Cannot read {Spec.FullPath(path)} (store '{Name}'): the S3 client returned no body.");
         }
-        return new BridgedStream(await ready.Task.ConfigureAwait(false), released, download);
+        catch (Exception ex) when (Translate(ex, "read", path, cancellationToken) is { } dj)
+        {
+            throw dj;
+        }
+        return new BridgedStream(await ready.Task.ConfigureAwait(false), released, download, this, path);
     }
 
     /// <inheritdoc />
@@ -123,9 +143,31 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(_bucket).WithObject(Key(path)), cancellationToken).ConfigureAwait(false);
             return stat.Size;
         }
-        catch (Exception ex) when (IsNotFound(ex))
+        catch (Exception ex) when (IsObjectNotFound(ex))
         {
             return null;
+        }
+        catch (Exception ex) when (Translate(ex, "check", path, cancellationToken) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var stat = await _client.StatObjectAsync(new StatObjectArgs().WithBucket(_bucket).WithObject(Key(path)), cancellationToken).ConfigureAwait(false);
+            return stat.LastModified == default ? null : new DateTimeOffset(DateTime.SpecifyKind(stat.LastModified.ToUniversalTime(), DateTimeKind.Utc));
+        }
+        catch (Exception ex) when (IsObjectNotFound(ex))
+        {
+            return null;
+        }
+        catch (Exception ex) when (Translate(ex, "check", path, cancellationToken) is { } dj)
+        {
+            throw dj;
         }
     }
 
@@ -136,8 +178,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(_bucket).WithObject(Key(path)), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsNotFound(ex))
+        catch (Exception ex) when (IsObjectNotFound(ex))
         {
+        }
+        catch (Exception ex) when (Translate(ex, "delete", path, cancellationToken) is { } dj)
+        {
+            throw dj;
         }
     }
 
@@ -145,16 +191,59 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async IAsyncEnumerable<StoreObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var args = new ListObjectsArgs().WithBucket(_bucket).WithPrefix(_prefix + (prefix ?? "")).WithRecursive(true);
-        await foreach (var item in _client.ListObjectsEnumAsync(args, cancellationToken).ConfigureAwait(false))
+        var items = _client.ListObjectsEnumAsync(args, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (items.ConfigureAwait(false))
         {
-            if (item.IsDir || !item.Key.StartsWith(_prefix, StringComparison.Ordinal)) continue;
-            yield return new StoreObjectInfo(item.Key[_prefix.Length..], (long)item.Size);
+            while (true)
+            {
+                try
+                {
+                    if (!await items.MoveNextAsync().ConfigureAwait(false)) yield break;
+                }
+                catch (Exception ex) when (Translate(ex, "list", prefix ?? "", cancellationToken) is { } dj)
+                {
+                    throw dj;
+                }
+                var item = items.Current;
+                if (item.IsDir || !item.Key.StartsWith(_prefix, StringComparison.Ordinal)) continue;
+                yield return new StoreObjectInfo(item.Key[_prefix.Length..], (long)item.Size);
+            }
         }
     }
 
-    private static bool IsNotFound(Exception ex) =>
-        ex is ObjectNotFoundException or BucketNotFoundException
-        || (ex is MinioException m && (m.Response?.Code is "NoSuchKey" or "NotFound"));
+    /// <summary>An object (not the bucket) is missing.</summary>
+    private static bool IsObjectNotFound(Exception ex) =>
+        ex is ObjectNotFoundException || (ex is MinioException m && m is not BucketNotFoundException && m.Response?.Code is "NoSuchKey" or "NotFound");
+
+    /// <summary>
+    /// The SDK's or network's exception as a <see cref="StoreException"/> subtype naming the store, the object and what
+    /// was being done; null for a cancellation the caller asked for (rethrown as it is).
+    /// </summary>
+    internal DataJointException? Translate(Exception ex, string action, string path, CancellationToken cancellationToken)
+    {
+        if (ex is DataJointException) return null;
+        if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested) return null;
+        var what = $"Cannot {action} {Spec.FullPath(path)} (store '{Name}', endpoint {Spec.Endpoint})";
+        StoreException result = ex switch
+        {
+            OperationCanceledException or TimeoutException =>
+                new StoreTimeoutException($"{what}: no answer within the timeouts (connect {Spec.ConnectTimeout.TotalSeconds:0.###} s, " +
+                                          $"request {Spec.RequestTimeout.TotalSeconds:0.###} s; settings connect_timeout, request_timeout).", ex),
+            ObjectNotFoundException => new MissingExternalFileException($"Missing external file {Spec.FullPath(path)} (store '{Name}', path '{path}').", ex),
+            BucketNotFoundException => new BucketInaccessibleException($"{what}: the bucket '{_bucket}' does not exist.", ex),
+            Minio.Exceptions.AccessDeniedException or AuthorizationException or ForbiddenException or CredentialsProviderException =>
+                new StoreAccessDeniedException($"{what}: access denied — check access_key and secret_key ({ex.Message}).", ex),
+            HttpRequestException or System.Net.Sockets.SocketException or IOException or ConnectionException =>
+                new StoreUnavailableException($"{what}: the endpoint cannot be reached ({ex.Message}).", ex),
+            InternalServerException => new StoreUnavailableException($"{what}: server error ({ex.Message}).", ex),
+            MinioException { ServerResponse.StatusCode: >= System.Net.HttpStatusCode.InternalServerError } m =>
+                new StoreUnavailableException($"{what}: server error {(int)m.ServerResponse!.StatusCode} ({ex.Message}).", ex),
+            MinioException { ServerResponse.StatusCode: System.Net.HttpStatusCode.Forbidden } =>
+                new StoreAccessDeniedException($"{what}: access denied ({ex.Message}).", ex),
+            _ => new StoreException($"{what}: {ex.Message}", ex),
+        };
+        return result.At(Name, path);
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -162,8 +251,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         if (_ownsClient) _client.Dispose();
     }
 
-    /// <summary>The response body; disposing it lets the SDK's callback return and surfaces any download error.</summary>
-    private sealed class BridgedStream(Stream inner, TaskCompletionSource released, Task download) : Stream
+    /// <summary>
+    /// The response body; disposing it lets the SDK's callback return and surfaces any download error. A read that
+    /// waits longer than <see cref="StoreSpec.RequestTimeout"/> fails with <see cref="StoreTimeoutException"/>, and a
+    /// broken connection with <see cref="StoreUnavailableException"/>.
+    /// </summary>
+    private sealed class BridgedStream(Stream inner, TaskCompletionSource released, Task download, S3ObjectStore store, string path) : Stream
     {
         private bool _disposed;
         public override bool CanRead => true;
@@ -172,10 +265,37 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         public override long Length => throw new NotSupportedException();
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try
+            {
+                return inner.Read(buffer);
+            }
+            catch (Exception ex) when (store.Translate(ex, "read", path, CancellationToken.None) is { } dj)
+            {
+                throw dj;
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stall.CancelAfter(store.Spec.RequestTimeout);
+            try
+            {
+                return await inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (store.Translate(ex, "read", path, cancellationToken) is { } dj)
+            {
+                throw dj;
+            }
+        }
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -57,7 +57,9 @@ public static class StoreGarbageCollector
         foreach (var schema in schemas.Distinct(StringComparer.Ordinal))
         {
             var hashRoot = (hashPrefix.Length == 0 ? "" : hashPrefix + "/") + schema + "/";
-            await ListInto(store, hashRoot, hashStored, scanErrors, o => StorePaths.IsHashFileName(o.Path), cancellationToken).ConfigureAwait(false);
+            // Only files at exactly this schema's hash layout (folds included): an object of another schema whose folder
+            // lies below this one (a schema named "a/b" written by another client) is not this schema's orphan.
+            await ListInto(store, hashRoot, hashStored, scanErrors, o => IsOwnHashPath(o.Path, schema, spec), cancellationToken).ConfigureAwait(false);
             var schemaRoot = (schemaPrefix.Length == 0 ? "" : schemaPrefix + "/") + schema + "/";
             await ListInto(store, schemaRoot, schemaStored, scanErrors, _ => true, cancellationToken).ConfigureAwait(false);
         }
@@ -99,6 +101,13 @@ public static class StoreGarbageCollector
                 }
             }
         return report with { HashPathsDeleted = hashDeleted, SchemaPathsDeleted = schemaDeleted, BytesFreed = freed, Errors = errors };
+    }
+
+    private static bool IsOwnHashPath(string path, string schema, StoreSpec spec)
+    {
+        if (!StorePaths.IsHashFileName(path)) return false;
+        var hash = path[(path.LastIndexOf('/') + 1)..];
+        return string.Equals(StorePaths.BuildHashPath(hash, schema, spec.Subfolding, spec.HashPrefix), path, StringComparison.Ordinal);
     }
 
     /// <summary>True if <paramref name="path"/> (or, for <c>X.manifest.json</c>, <c>X</c>) is referenced or lies under a referenced folder.</summary>

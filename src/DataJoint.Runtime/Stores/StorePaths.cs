@@ -46,6 +46,7 @@ public static partial class StorePaths
             throw new DataJointException($"Invalid content hash (expected 26-char lowercase base32): {hash}");
         if (string.IsNullOrEmpty(schema))
             throw new DataJointException($"A schema name is required to build the hash path of {hash}.");
+        CheckSchemaSegment(schema);
         var sb = new StringBuilder(64);
         var prefix = (hashPrefix ?? "").Trim('/');
         if (prefix.Length > 0) sb.Append(prefix).Append('/');
@@ -80,6 +81,7 @@ public static partial class StorePaths
         IEnumerable<KeyValuePair<string, object?>>? primaryKey, string? ext, StoreSpec spec, string? token = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        CheckSchemaSegment(schema);
         var pk = primaryKey?.ToList() ?? [];
         var sb = new StringBuilder(128);
         var prefix = (spec.SchemaPrefix ?? "").Trim('/');
@@ -236,6 +238,20 @@ public static partial class StorePaths
     private static partial Regex PlaceholderRegex();
 
     /// <summary>Matches a hash object's file name (26 chars of <c>[a-z2-7]</c>).</summary>
+    /// <summary>
+    /// A schema name is one folder of a store path: a name that could reach into another schema's folder (a separator,
+    /// a dot segment) is refused, so no object lands under another schema's prefix.
+    /// </summary>
+    private static void CheckSchemaSegment(string schema)
+    {
+        if (schema.Length == 0 || schema.Contains('/') || schema.Contains('\\') || schema is "." or ".." || schema.Any(char.IsControl))
+            throw new DataJointException(
+                $"Schema name '{schema}' cannot be a store folder: it must be one path segment (no '/', '\\', '.' or '..').")
+            {
+                Schema = schema,
+            };
+    }
+
     internal static bool IsHashFileName(string path)
     {
         var slash = path.LastIndexOf('/');

@@ -23,6 +23,21 @@ public sealed record StoreSpec
     /// <summary>S3 region (not a DataJoint Python key; default <c>us-east-1</c>).</summary>
     public string? Region { get; init; }
     public string? ProxyServer { get; init; }
+    /// <summary>
+    /// S3: how long to wait for a TCP connection to the endpoint (key <c>connect_timeout</c>, seconds; default 10 s).
+    /// Not a DataJoint Python key.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = DefaultConnectTimeout;
+    /// <summary>
+    /// S3: how long one request may take until its answer starts, and how long a download may stall between two reads
+    /// (key <c>request_timeout</c>, seconds; default 120 s). A multipart upload applies it to each part. Not a DataJoint
+    /// Python key.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+    /// <summary>The default <see cref="ConnectTimeout"/>: 10 seconds.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>The default <see cref="RequestTimeout"/>: 120 seconds.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(120);
     /// <summary>Hash path folding, e.g. [2, 2] → <c>_hash/{schema}/ab/cd/{hash}</c>; null for flat.</summary>
     public IReadOnlyList<int>? Subfolding { get; init; }
     /// <summary>Primary-key attributes (<c>{attr}</c> placeholders) that go before <c>{schema}</c> in schema-addressed paths.</summary>

@@ -24,8 +24,9 @@ public sealed class StoresConfiguration
     private static readonly Dictionary<string, (string[] Required, string[] Extra)> Protocols = new()
     {
         ["file"] = (["protocol", "location"], []),
-        // "region" is ours (the S3 signature region; DataJoint Python has no such key).
-        ["s3"] = (["protocol", "endpoint", "bucket", "location"], ["endpoint", "bucket", "access_key", "secret_key", "secure", "proxy_server", "region"]),
+        // "region", "connect_timeout" and "request_timeout" are ours (DataJoint Python has no such keys and refuses them).
+        ["s3"] = (["protocol", "endpoint", "bucket", "location"],
+            ["endpoint", "bucket", "access_key", "secret_key", "secure", "proxy_server", "region", "connect_timeout", "request_timeout"]),
         ["gcs"] = (["protocol", "bucket", "location"], ["bucket", "token", "project"]),
         ["azure"] = (["protocol", "container", "location"], ["container", "account_name", "account_key", "connection_string"]),
     };
@@ -195,6 +196,8 @@ public sealed class StoresConfiguration
             FilepathPrefix = GetString(raw, "filepath_prefix", where),
             Stage = GetString(raw, "stage", where),
         };
+        if (GetSeconds(raw, "connect_timeout", where) is { } connect) spec = spec with { ConnectTimeout = connect };
+        if (GetSeconds(raw, "request_timeout", where) is { } request) spec = spec with { RequestTimeout = request };
 
         // Section prefixes must be mutually exclusive (normalized strip("/") + "/").
         var prefixes = new List<(string Key, string Value)> { ("hash_prefix", spec.HashPrefix), ("schema_prefix", spec.SchemaPrefix) };
@@ -251,6 +254,18 @@ public sealed class StoresConfiguration
             if (v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
         }
         throw new DataJointException($"{where}: \"{key}\" must be an integer, got {node.ToJsonString()}.");
+    }
+
+    /// <summary>A positive number of seconds (an integer or a decimal number, or its text).</summary>
+    private static TimeSpan? GetSeconds(JsonObject raw, string key, string where)
+    {
+        var node = raw[key];
+        if (node is null) return null;
+        if (node is JsonValue v && (v.TryGetValue<double>(out var d)
+            || (v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d)))
+            && d > 0 && d <= int.MaxValue / 1000.0)
+            return TimeSpan.FromSeconds(d);
+        throw new DataJointException($"{where}: \"{key}\" must be a positive number of seconds, got {node.ToJsonString()}.");
     }
 
     private static int[]? GetIntList(JsonObject raw, string key, string where)

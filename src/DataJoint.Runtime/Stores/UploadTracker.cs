@@ -30,8 +30,11 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
     /// <param name="inner">The table's stores.</param>
     /// <param name="maxParallelUploads">Uploads of this insert that may run at once (1: one after the other).</param>
     /// <param name="cancellationToken">The insert's token: background uploads observe it (not a per-row token).</param>
-    public UploadTracker(IStoreProvider inner, int maxParallelUploads = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default)
+    /// <param name="verifyExistingContent">Hash-addressed puts also hash an existing object of the right size (and replace it if it changed).</param>
+    public UploadTracker(IStoreProvider inner, int maxParallelUploads = ParallelUploads.DefaultDegree, CancellationToken cancellationToken = default,
+        bool verifyExistingContent = false)
     {
+        VerifyExistingContent = verifyExistingContent;
         ArgumentNullException.ThrowIfNull(inner);
         if (maxParallelUploads < 1) throw new ArgumentOutOfRangeException(nameof(maxParallelUploads), maxParallelUploads, "must be at least 1");
         _inner = inner;
@@ -40,6 +43,9 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
     }
 
     private sealed record PendingUpload(Task Task, long Length);
+
+    /// <summary>Hash-addressed puts of this insert also hash an existing object of the right size, and replace it if its bytes changed.</summary>
+    internal bool VerifyExistingContent { get; }
 
     /// <summary>The first background upload failure of this insert, if any.</summary>
     internal Exception? Failure => Volatile.Read(ref _failure);
@@ -249,7 +255,7 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
     /// </summary>
     internal int RowCount { get; set; }
 
-    private sealed record HashListing(string Prefix, HashSet<string> Existing, string? CoveredUpTo, bool Complete);
+    private sealed record HashListing(string Prefix, Dictionary<string, long> Existing, string? CoveredUpTo, bool Complete);
 
     private sealed class TrackingStore(IObjectStore inner, UploadTracker tracker) : IObjectStore
     {
@@ -285,7 +291,7 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
             {
                 var listing = await _listings.GetOrAdd(folder, f => new Lazy<Task<HashListing>>(() => ListAsync(f, tracker.RowCount, cancellationToken)))
                     .Value.ConfigureAwait(false);
-                if (listing.Existing.Contains(path)) return 0; // only "exists" matters to the callers (hash puts)
+                if (listing.Existing.TryGetValue(path, out var size)) return size;
                 if (listing.Complete || listing.CoveredUpTo is not null && string.CompareOrdinal(path, listing.CoveredUpTo) <= 0) return null;
             }
             return await inner.GetSizeAsync(path, cancellationToken).ConfigureAwait(false);
@@ -315,11 +321,11 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
         private async Task<HashListing> ListAsync(string folder, int rows, CancellationToken cancellationToken)
         {
             var budget = Math.Max(1000, rows / 2 * 1000);
-            var existing = new HashSet<string>(StringComparer.Ordinal);
+            var existing = new Dictionary<string, long>(StringComparer.Ordinal);
             string? last = null;
             await foreach (var o in inner.ListAsync(folder, cancellationToken).ConfigureAwait(false))
             {
-                existing.Add(o.Path);
+                existing[o.Path] = o.Size;
                 last = o.Path;
                 if (existing.Count >= budget) return new HashListing(folder, existing, last, false);
             }

@@ -16,14 +16,25 @@ internal static class InsertBatcher
     /// <summary>One statement: its SQL, its arguments and how many rows it writes.</summary>
     internal readonly record struct Statement(string Sql, object?[] Args, int Count);
 
-    /// <summary>Builds the statements of one insert, each under <paramref name="maxBytes"/> and at most <paramref name="maxRows"/> rows.</summary>
-    public static IEnumerable<Statement> Statements(Table table, PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue)
+    /// <summary>Bytes kept free of the server's packet limit for the driver's packet framing.</summary>
+    private const long PacketHeadroom = 4096;
+
+    /// <summary>
+    /// Builds the statements of one insert, each under <paramref name="maxBytes"/> and at most <paramref name="maxRows"/>
+    /// rows. A row larger than <paramref name="maxBytes"/> goes alone into a statement when it fits
+    /// <paramref name="packetLimit"/> (the server's <c>max_allowed_packet</c>; default <paramref name="maxBytes"/>), and is
+    /// refused naming that limit when it does not.
+    /// </summary>
+    public static IEnumerable<Statement> Statements(Table table, PreparedRows prepared, InsertMode mode, long maxBytes, int maxRows = int.MaxValue,
+        long? packetLimit = null)
     {
+        var limit = packetLimit ?? maxBytes;
         var dialect = table.Dialect;
         var prefix = dialect.InsertPrefix(table.Database, table.Name, prepared.Fields, mode);
         var suffix = dialect.InsertSuffix(table.Database, table.Name, table.TableHeading.PrimaryKey, mode);
         var fixedBytes = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(suffix) + 64;
         var budget = maxBytes - fixedBytes;
+        var hardBudget = packetLimit is { } packet ? packet - PacketHeadroom - fixedBytes : budget;
         var sb = new StringBuilder(prefix.Length + suffix.Length + 1024);
         var args = new List<object?>();
         var rowsInBatch = 0;
@@ -45,9 +56,15 @@ internal static class InsertBatcher
             }
             if (rowsInBatch == 0) sb.Append(prefix);
             else sb.Append(',');
-            if (rowBytes > budget)
+            if (rowBytes > hardBudget)
                 throw new DataJointException(
-                    $"Insert into {table.FullName}: row {r} needs about {rowBytes} bytes, more than the server's max_allowed_packet ({maxBytes}).");
+                    $"Insert into {table.FullName}: row {r} needs about {rowBytes} bytes in its INSERT statement, more than the server's " +
+                    $"max_allowed_packet ({limit} bytes). Raise max_allowed_packet on the server, or store the large values in an " +
+                    "object store (<blob@store>, <attach@store>).")
+                {
+                    Schema = table.Database,
+                    Table = table.Name,
+                };
             var row = prepared.Rows[r];
             sb.Append('(');
             for (var i = 0; i < row.Length; i++)
@@ -75,14 +92,15 @@ internal static class InsertBatcher
         InsertOptions options, CancellationToken cancellationToken)
     {
         var max = await GetMaxStatementBytesAsync(table, connection, cancellationToken).ConfigureAwait(false);
-        // Leave headroom for the driver's escaping and packet framing.
-        var budget = Math.Min(max - 4096, 16L * 1024 * 1024);
+        // Statements of many rows stay under 16 MiB (measured faster); one larger row gets a statement of its own, up to
+        // the server's max_allowed_packet.
+        var budget = Math.Min(max - PacketHeadroom, 16L * 1024 * 1024);
         // One statement runs on the server while the next one is built here: the client's work overlaps the server's.
         Task<int>? pending = null;
         DbCommand? pendingCommand = null;
         try
         {
-            foreach (var (sql, args, _) in Statements(table, prepared, options.Mode, budget, options.MaxRowsPerStatement))
+            foreach (var (sql, args, _) in Statements(table, prepared, options.Mode, budget, options.MaxRowsPerStatement, max))
             {
                 var cmd = connection.CreateCommand();
                 cmd.Transaction = transaction;
@@ -112,7 +130,7 @@ internal static class InsertBatcher
                 try { await pending.ConfigureAwait(false); }
                 catch (DbException) { /* reported through ex */ }
             }
-            if (table.Dialect.TranslateError(ex, $"insert into {table.FullName}") is { } dj) throw dj;
+            if (table.Dialect.TranslateError(ex, $"insert into {table.FullName}", table.Database, table.Name) is { } dj) throw dj;
             throw;
         }
         finally

@@ -16,6 +16,12 @@ public sealed record InsertOptions
     /// </summary>
     public int MaxParallelUploads { get; init; } = DataJoint.Stores.ParallelUploads.DefaultDegree;
     /// <summary>
+    /// Hash-addressed values (<c>&lt;blob@&gt;</c>, <c>&lt;attach@&gt;</c>, <c>&lt;hash@&gt;</c>) whose object already exists with
+    /// the right size are downloaded and hashed too, and re-uploaded if their bytes changed (default: only the size is
+    /// compared, so a truncated or extended object is replaced but one overwritten at the same size is not).
+    /// </summary>
+    public bool VerifyExistingObjects { get; init; }
+    /// <summary>
     /// Allows inserting into a Computed or Imported table outside its <c>Make</c> (Python's <c>allow_direct_insert=True</c>);
     /// without it such inserts are refused.
     /// </summary>

@@ -57,6 +57,8 @@ public partial class Table : QueryExpression
             : name.StartsWith('#') ? TableTier.Lookup : TableTier.Manual;
     }
 
+    private protected override (string? Schema, string? Table) Location => (Database, Name);
+
     /// <summary>A restriction of the table is still the table (deletable); any other change is a query on it.</summary>
     internal override QueryExpression With(Parts parts) =>
         parts == Shape with { Where = parts.Where }
@@ -122,32 +124,59 @@ public partial class Table : QueryExpression
     {
         options ??= new InsertOptions();
         if (options.Replace && options.SkipDuplicates)
-            throw new DataJointException($"Insert into {FullName}: replace and skip_duplicates cannot both be set");
+            throw new DataJointException($"Insert into {FullName}: replace and skip_duplicates cannot both be set") { Schema = Database, Table = Name };
         if (options.MaxParallelUploads < 1)
-            throw new DataJointException($"Insert into {FullName}: MaxParallelUploads must be at least 1, got {options.MaxParallelUploads}");
+            throw new DataJointException($"Insert into {FullName}: MaxParallelUploads must be at least 1, got {options.MaxParallelUploads}")
+            {
+                Schema = Database,
+                Table = Name,
+            };
+        var committing = false;
         MakeScope.CheckInsert(this, options);
-        await using var operation = WriteSession.Enter(Connection);
         try
         {
-            // Store-backed values are uploaded before the rows are written, so a committed row never points at a missing
-            // object. The tracker records what this insert uploaded: if it fails, its schema-addressed objects are
-            // removed (hash-addressed ones may be shared and are left for garbage collection).
-            var uploads = Stores is not null && CodecPlan.HasStoreBacked
-                ? operation.TrackUploads(Stores, options.MaxParallelUploads, cancellationToken)
-                : null;
-            var plan = new InsertPlan(this, options, uploads);
-            addRows(plan);
-            var prepared = await plan.FinishAsync(cancellationToken).ConfigureAwait(false);
-            if (prepared.Rows.Count > 0)
+            await using var operation = WriteSession.Enter(Connection);
+            try
             {
-                var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
-                await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
+                // Store-backed values are uploaded before the rows are written, so a committed row never points at a missing
+                // object. The tracker records what this insert uploaded: if it fails, its schema-addressed objects are
+                // removed (hash-addressed ones may be shared and are left for garbage collection).
+                var uploads = Stores is not null && CodecPlan.HasStoreBacked
+                    ? operation.TrackUploads(Stores, options.MaxParallelUploads, cancellationToken, options.VerifyExistingObjects)
+                    : null;
+                var plan = new InsertPlan(this, options, uploads);
+                addRows(plan);
+                var prepared = await plan.FinishAsync(cancellationToken).ConfigureAwait(false);
+                if (prepared.Rows.Count > 0)
+                {
+                    var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
+                    await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
+                }
+                committing = operation.CommitsSession;
+                await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
             }
-            await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            catch
+            {
+                await operation.FailAsync().ConfigureAwait(false);
+                throw;
+            }
         }
-        catch
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"insert into {FullName}", Database, Name) is { } dj)
         {
-            await operation.FailAsync().ConfigureAwait(false);
+            if (committing && dj is LostConnectionException)
+                throw new LostConnectionException(
+                    $"The connection to the database server was lost while committing the insert into {FullName}: the rows may or may not " +
+                    "have been written. Check before inserting them again (or insert with SkipDuplicates).", ex)
+                {
+                    CommitOutcomeUnknown = true,
+                    Schema = Database,
+                    Table = Name,
+                };
+            throw dj;
+        }
+        catch (DataJointException ex)
+        {
+            ex.Locate(Database, Name);
             throw;
         }
     }
@@ -163,38 +192,102 @@ public partial class Table : QueryExpression
     /// master is not part of the same delete; <see cref="PartIntegrity.Ignore"/> allows it.
     /// </param>
     /// <param name="cancellationToken">Cancels the delete (the transaction rolls back).</param>
-    public async Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default)
+    public Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
+        DeleteAsync(new DeleteOptions { PartIntegrity = partIntegrity }, cancellationToken);
+
+    /// <summary>
+    /// Deletes the rows of this (restricted) table and, leaves first, every row of every dependent table that
+    /// references them (in any database), in one transaction. With safemode on (<see cref="DeleteOptions.Safemode"/>),
+    /// the rows are deleted inside the transaction, the per-table counts (<see cref="CascadePreview"/>, other schemas
+    /// included) go to the confirmation, and the transaction commits only if it answers yes; otherwise it rolls back
+    /// and 0 is returned. Returns the number of rows deleted from this table.
+    /// </summary>
+    public async Task<long> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default)
     {
-        await using var operation = WriteSession.Enter(Connection);
+        ArgumentNullException.ThrowIfNull(options);
+        var safemode = DataJoint.Safemode.IsOn(options.Safemode, Connection);
         try
         {
-            var conn = await operation.Session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            if (partIntegrity == PartIntegrity.Enforce) Dependencies.CheckPartIntegrity(this, plan);
-            var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
-            long root = 0;
+            await using var operation = WriteSession.Enter(Connection);
             try
             {
+                var conn = await operation.Session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
+                var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
+                if (options.PartIntegrity == PartIntegrity.Enforce) Dependencies.CheckPartIntegrity(this, plan);
+                var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
+                var counts = new long[plan.Count];
                 for (var i = plan.Count - 1; i >= 0; i--)
                 {
                     var (db, table, condition) = plan[i];
                     await using var cmd = Dialect.Delete(db, table, condition).CreateCommand(connection, transaction);
-                    var n = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (i == 0) root = n;
+                    counts[i] = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
+                if (safemode && counts.Any(c => c > 0)
+                    && !await DataJoint.Safemode.ConfirmAsync(Preview("delete", plan, counts), options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
+                {
+                    await operation.FailAsync().ConfigureAwait(false);
+                    return 0;
+                }
+                await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                return counts[0];
             }
-            catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}") is { } dj)
+            catch
             {
-                throw dj;
+                await operation.FailAsync().ConfigureAwait(false);
+                throw;
             }
-            await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            return root;
         }
-        catch
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
         {
-            await operation.FailAsync().ConfigureAwait(false);
+            throw dj;
+        }
+        catch (DataJointException ex)
+        {
+            ex.Locate(Database, Name);
             throw;
         }
+    }
+
+    /// <summary>
+    /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now: every table the cascade reaches
+    /// (in this schema and in others) with its row count, read in one consistent snapshot. Nothing is changed.
+    /// </summary>
+    public async Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
+            return Preview("delete", plan, await CountAsync(conn, plan, restricted: true, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete preview of {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    private CascadePreview Preview(string operation, List<CascadeStep> plan, long[] counts) => new()
+    {
+        Operation = operation,
+        Schema = Database,
+        Table = Name,
+        Tables = plan.Select((p, i) => new CascadeEntry(p.Database, p.Table, counts[i])).ToList(),
+    };
+
+    /// <summary>Row counts of the plan's tables (restricted by their cascade conditions, or whole) in one snapshot.</summary>
+    private async Task<long[]> CountAsync(System.Data.Common.DbConnection conn, List<CascadeStep> plan, bool restricted, CancellationToken cancellationToken)
+    {
+        var counts = new long[plan.Count];
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var (db, table, condition) = plan[i];
+            var sql = Dialect.Count(new SqlFragment(Dialect.QualifiedName(db, table), []), restricted && condition is not null ? [condition] : []);
+            await using var cmd = sql.CreateCommand(conn, tx);
+            counts[i] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return counts;
     }
 
     /// <summary>Deletes only this table's matching rows, without cascading (fails if dependents reference them).</summary>
@@ -211,7 +304,7 @@ public partial class Table : QueryExpression
                 {
                     n = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}") is { } dj)
+                catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
                 {
                     throw dj;
                 }
@@ -227,17 +320,56 @@ public partial class Table : QueryExpression
     }
 
     /// <summary>Drops this table and, first, every table that depends on it; their <c>~lineage</c> rows go too.</summary>
-    public async Task DropAsync(CancellationToken cancellationToken = default)
+    public Task DropAsync(CancellationToken cancellationToken = default) => DropAsync(new DropOptions(), cancellationToken);
+
+    /// <summary>
+    /// Drops this table and, first, every table that depends on it (in any schema); their <c>~lineage</c> rows go too.
+    /// With safemode on, the tables and their row counts (<see cref="CascadePreview"/>) go to the confirmation first, and
+    /// nothing is dropped unless it answers yes. Returns true when the tables were dropped.
+    /// </summary>
+    public async Task<bool> DropAsync(DropOptions options, CancellationToken cancellationToken = default)
     {
-        if (IsRestricted) throw new DataJointException($"A restricted table cannot be dropped ({FullName})");
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-        for (var i = plan.Count - 1; i >= 0; i--)
+        ArgumentNullException.ThrowIfNull(options);
+        if (IsRestricted) throw new DataJointException($"A restricted table cannot be dropped ({FullName})") { Schema = Database, Table = Name };
+        try
         {
-            var (db, table, _) = plan[i];
-            await using (var cmd = new SqlFragment(Dialect.DropTable(db, table), []).CreateCommand(conn))
-                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await Dialect.DeleteLineageAsync(conn, db, table, cancellationToken).ConfigureAwait(false);
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
+            if (DataJoint.Safemode.IsOn(options.Safemode, Connection))
+            {
+                var preview = Preview("drop", plan, await CountAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
+                if (!await DataJoint.Safemode.ConfirmAsync(preview, options.Confirm, Connection, cancellationToken).ConfigureAwait(false)) return false;
+            }
+            for (var i = plan.Count - 1; i >= 0; i--)
+            {
+                var (db, table, _) = plan[i];
+                await using (var cmd = new SqlFragment(Dialect.DropTable(db, table), []).CreateCommand(conn))
+                    await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await Dialect.DeleteLineageAsync(conn, db, table, cancellationToken).ConfigureAwait(false);
+            }
+            return true;
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    /// <summary>
+    /// What <see cref="DropAsync(DropOptions, CancellationToken)"/> would drop: this table and every table that depends on
+    /// it (in any schema), with their row counts. Nothing is changed.
+    /// </summary>
+    public async Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
+            return Preview("drop", plan, await CountAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop preview of {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
         }
     }
 }

@@ -243,12 +243,30 @@ internal static class ValueConverter
                 JsonElement e => e.GetRawText(),
                 JsonDocument d => d.RootElement.GetRawText(),
                 JsonNode n => n.ToJsonString(),
-                _ => JsonSerializer.Serialize(value, value.GetType()),
+                string text when TextChecks.UnpairedSurrogate(text) is { } at => throw UnpairedSurrogate(at, text),
+                _ => JsonSerializer.Serialize(value, value.GetType(), StrictJson),
             };
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
         {
             throw Bad(a, value, table, "expects a value that serializes to JSON (" + ex.Message + ")");
+        }
+    }
+
+    /// <summary>System.Text.Json writes an unpaired surrogate as U+FFFD without a word; these options refuse it instead.</summary>
+    private static readonly JsonSerializerOptions StrictJson = new() { Converters = { new StrictStringConverter() } };
+
+    private static JsonException UnpairedSurrogate(int at, string text) =>
+        new($"a string has an unpaired UTF-16 surrogate at index {at} (U+{(int)text[at]:X4}), which UTF-8 cannot hold");
+
+    private sealed class StrictStringConverter : System.Text.Json.Serialization.JsonConverter<string>
+    {
+        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString();
+
+        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+        {
+            if (TextChecks.UnpairedSurrogate(value) is { } at) throw UnpairedSurrogate(at, value);
+            writer.WriteStringValue(value);
         }
     }
 
@@ -280,6 +298,8 @@ internal static class ValueConverter
             char c => c.ToString(),
             _ => throw Bad(a, value, table, "expects a string"),
         };
+        if (TextChecks.UnpairedSurrogate(s) is { } at)
+            throw Bad(a, value, table, $"cannot store the string: it has an unpaired UTF-16 surrogate at index {at} (U+{(int)s[at]:X4}), which UTF-8 cannot hold");
         if (a.MaxLength is { } max)
         {
             var isText = a.SqlType.EndsWith("text", StringComparison.Ordinal);
@@ -307,11 +327,21 @@ internal static class ValueConverter
         return n;
     }
 
-    /// <summary>An upper bound of the bytes a converted value adds to a statement (for packet-sized batches).</summary>
-    public static int EstimateBytes(object value) => value switch
+    /// <summary>
+    /// An upper bound of the bytes a converted value adds to a statement (for packet-sized batches). Values travel as
+    /// quoted literals of the text protocol, where a NUL, quote or backslash takes two bytes: those are counted (a
+    /// vectorized pass), so a large value is measured at its real size instead of twice it.
+    /// </summary>
+    public static long EstimateBytes(object value) => value switch
     {
-        string s => s.Length * 3 + 3,
-        byte[] b => b.Length * 2 + 12,
+        string s => s.Length < 64 ? s.Length * 3 + 3 : Encoding.UTF8.GetByteCount(s) + EscapedChars(s) + 3,
+        byte[] b => b.Length + EscapedBytes(b) + 12,
         _ => 26,
     };
+
+    private static long EscapedBytes(ReadOnlySpan<byte> b) =>
+        (long)b.Count((byte)0) + b.Count((byte)'\'') + b.Count((byte)'"') + b.Count((byte)'\\');
+
+    private static long EscapedChars(ReadOnlySpan<char> s) =>
+        (long)s.Count('\0') + s.Count('\'') + s.Count('"') + s.Count('\\');
 }

@@ -50,7 +50,8 @@ public class TlsTests
             // Preferred (the default) connects in the clear; required refuses, saying why.
             Assert.That(await CipherAsync(new DataJointConnection(Settings())), Is.Empty);
             var required = new DataJointConnection(Settings() with { Tls = TlsMode.Required });
-            var ex = await Assert.ThrowsAsync<DataJointException>(() => required.OpenAsync());
+            var ex = await Assert.ThrowsAsync<DatabaseException>(() => required.OpenAsync());
+            Assert.That(ex!.IsTransient, Is.False, "a configuration mismatch, not worth retrying");
             Assert.That(ex!.Message, Does.Contain("database.use_tls requires TLS, but the server does not offer TLS")
                 .And.Contain($"127.0.0.1:{_db.Port}"));
         }
@@ -84,12 +85,13 @@ public class TlsTests
 
             // The same user without the client certificate is refused by the server: the certificate was really sent.
             var noClientCert = new DataJointConnection(settings.Database with { TlsCertFile = null, TlsKeyFile = null });
-            var refused = await Assert.ThrowsAsync<DataJointException>(() => noClientCert.OpenAsync());
+            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => noClientCert.OpenAsync());
             Assert.That(refused!.Message, Does.Contain("Cannot connect").And.Contain("lab@127.0.0.1"));
 
             // A CA that did not sign the server's certificate: the handshake fails and the message says where to look.
             var wrongCa = new DataJointConnection(settings.Database with { TlsCaFile = _otherCa.CaFile });
-            var untrusted = await Assert.ThrowsAsync<DataJointException>(() => wrongCa.OpenAsync());
+            var untrusted = await Assert.ThrowsAsync<DatabaseException>(() => wrongCa.OpenAsync());
+            Assert.That(untrusted!.IsTransient, Is.False);
             Assert.That(untrusted!.Message, Does.Contain("TLS handshake failed"));
 
             // Required without a CA file encrypts without checking the chain; off never encrypts.

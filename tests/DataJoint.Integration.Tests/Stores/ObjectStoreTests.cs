@@ -39,7 +39,8 @@ public class ObjectStoreTests(string protocol) : StoreFixture(protocol)
     [Test]
     public async Task MissingObjectNamesStoreAndPath()
     {
-        var ex = await Assert.ThrowsAsync<DataJointException>(() => Store.OpenReadAsync("nothing/here.bin"));
+        var ex = await Assert.ThrowsAsync<MissingExternalFileException>(() => Store.OpenReadAsync("nothing/here.bin"));
+        Assert.That((ex!.Store, ex.ObjectPath), Is.EqualTo((Store.Name, "nothing/here.bin")));
         Assert.That(ex!.Message, Does.StartWith("Missing external file "));
         Assert.That(ex.Message, Does.Contain("nothing/here.bin").And.Contain($"store '{Store.Name}'"));
     }

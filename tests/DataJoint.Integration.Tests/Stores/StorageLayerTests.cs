@@ -49,19 +49,20 @@ public class StorageLayerTests(string protocol) : StoreFixture(protocol)
     {
         var meta = await HashStorage.PutAsync(Store, "lab", BlobFive);
         await Tamper(meta.HashPath, Convert.FromHexString("646a30000a010006"));
-        var ex = await Assert.ThrowsAsync<DataJointException>(() => HashStorage.GetAsync(Store, meta));
+        var ex = await Assert.ThrowsAsync<StoreIntegrityException>(() => HashStorage.GetAsync(Store, meta));
+        Assert.That((ex!.Store, ex.ObjectPath), Is.EqualTo((Store.Name, meta.HashPath)));
         var actual = ContentHash.Compute(Convert.FromHexString("646a30000a010006"));
         Assert.That(ex!.Message, Is.EqualTo(
             $"Hash mismatch: expected vwxmh6tkl2az5arxvlyvttcody, got {actual}. Data at _hash/lab/vwxmh6tkl2az5arxvlyvttcody may be corrupted (store '{Store.Name}')."));
         using var sink = new MemoryStream();
-        await Assert.ThrowsAsync<DataJointException>(() => HashStorage.CopyToAsync(Store, meta, sink));
+        await Assert.ThrowsAsync<StoreIntegrityException>(() => HashStorage.CopyToAsync(Store, meta, sink));
     }
 
     [Test]
     public async Task MissingHashObjectIsReported()
     {
         var meta = new HashMetadata("vwxmh6tkl2az5arxvlyvttcody", "_hash/lab/vwxmh6tkl2az5arxvlyvttcody", "lab", Store.Name, 8);
-        var ex = await Assert.ThrowsAsync<DataJointException>(() => HashStorage.GetAsync(Store, meta));
+        var ex = await Assert.ThrowsAsync<MissingExternalFileException>(() => HashStorage.GetAsync(Store, meta));
         Assert.That(ex!.Message, Does.StartWith("Missing external file ").And.Contain("_hash/lab/vwxmh6tkl2az5arxvlyvttcody"));
     }
 
@@ -260,24 +261,30 @@ public class StorageLayerTests(string protocol) : StoreFixture(protocol)
     [TestCase(2)]
     public async Task PutManyDeduplicatesAndKeepsOrder(int? listBudget)
     {
-        // Existing objects (one tampered, to prove it is not rewritten), duplicates inside the batch, new contents.
+        // Existing objects (one changed at the same size, to prove an intact-looking object is not rewritten; one
+        // truncated, which is repaired), duplicates inside the batch, new contents.
         var existing = Encoding.UTF8.GetBytes("already stored");
         var tamperedContent = Encoding.UTF8.GetBytes("stored and tampered");
+        var truncatedContent = Encoding.UTF8.GetBytes("stored and then truncated");
         var pre1 = await HashStorage.PutAsync(Store, "lab", existing);
         var pre2 = await HashStorage.PutAsync(Store, "lab", tamperedContent);
-        await Tamper(pre2.HashPath, Encoding.ASCII.GetBytes("tampered"));
+        await Tamper(pre2.HashPath, Encoding.ASCII.GetBytes("tampered at samesize"[..tamperedContent.Length]));
+        var pre3 = await HashStorage.PutAsync(Store, "lab", truncatedContent);
+        await Tamper(pre3.HashPath, Encoding.ASCII.GetBytes("stored"));
         var fresh = Enumerable.Range(0, 8).Select(i => Encoding.UTF8.GetBytes($"fresh {i}")).ToList();
-        var batch = new List<ReadOnlyMemory<byte>> { existing, fresh[0], tamperedContent, fresh[0] };
+        var batch = new List<ReadOnlyMemory<byte>> { existing, fresh[0], tamperedContent, fresh[0], truncatedContent };
         batch.AddRange(fresh.Skip(1).Select(f => (ReadOnlyMemory<byte>)f));
 
         var metas = await HashStorage.PutManyAsync(Store, "lab", batch, 3, listBudget, CancellationToken.None);
         Assert.That(metas.Select(m => m.Hash), Is.EqualTo(batch.Select(b => ContentHash.Compute(b.Span))));
         Assert.That(metas.Select(m => m.Size), Is.EqualTo(batch.Select(b => (long)b.Length)));
         Assert.That(metas[0], Is.EqualTo(pre1));
-        Assert.That(await ReadAll(await Store.OpenReadAsync(pre2.HashPath)), Is.EqualTo(Encoding.ASCII.GetBytes("tampered")), "existing object not rewritten");
+        Assert.That(await ReadAll(await Store.OpenReadAsync(pre2.HashPath)), Is.EqualTo(Encoding.ASCII.GetBytes("tampered at samesize"[..tamperedContent.Length])),
+            "an existing object of the right size is not rewritten");
+        Assert.That(await ReadAll(await Store.OpenReadAsync(pre3.HashPath)), Is.EqualTo(truncatedContent), "a truncated object is replaced");
         foreach (var m in metas.Where(m => m.HashPath != pre2.HashPath))
             Assert.That(await HashStorage.GetAsync(Store, m), Is.EqualTo(batch[Array.IndexOf(metas, m)].ToArray()));
-        Assert.That((await ListAll("_hash/lab/")).Count, Is.EqualTo(10));
+        Assert.That((await ListAll("_hash/lab/")).Count, Is.EqualTo(11));
     }
 
     [Test]

@@ -183,6 +183,6 @@ public class BlobFuzzTests
             inner = level;
         }
         ex = Assert.Throws<DataJointException>(() => BlobApi.Unpack([.. "dj0\0"u8, .. inner]));
-        Assert.That(ex!.Message, Does.Contain("expected at most 1000 nested levels"));
+        Assert.That(ex!.Message, Does.Contain("expected at most 1000 nested containers"));
     }
 }

@@ -67,7 +67,7 @@ public class StoreCodecTests
         Assert.That(File.GetLastWriteTimeUtc(objectFile), Is.EqualTo(written.AddHours(-1)), "the second identical insert does not rewrite the object");
         Assert.That(Convert.ToInt64(await chain.DecodeAsync(column, Dec())), Is.EqualTo(5));
         await File.WriteAllBytesAsync(objectFile, Convert.FromHexString("646a30000a010006"));
-        var ex = await Assert.ThrowsAsync<DataJointException>(async () => await chain.DecodeAsync(column, Dec()));
+        var ex = await Assert.ThrowsAsync<StoreIntegrityException>(async () => await chain.DecodeAsync(column, Dec()));
         Assert.That(ex!.Message, Does.StartWith("Hash mismatch: expected vwxmh6tkl2az5arxvlyvttcody, got "));
     }
 
@@ -106,7 +106,7 @@ public class StoreCodecTests
         var column = await chain.EncodeAsync("payload"u8.ToArray(), Enc());
         var path = JsonDocument.Parse((string)column!).RootElement.GetProperty("path").GetString()!;
         await File.WriteAllTextAsync(Path.Combine(_root.FullName, "main", path), "tampered");
-        var ex = await Assert.ThrowsAsync<DataJointException>(async () => await chain.DecodeAsync(column, Dec()));
+        var ex = await Assert.ThrowsAsync<StoreIntegrityException>(async () => await chain.DecodeAsync(column, Dec()));
         Assert.That(ex!.Message, Does.StartWith($"Hash mismatch: expected {ContentHash.Compute("payload"u8)}, got {ContentHash.Compute("tampered"u8)}. Data at {path} may be corrupted"));
     }
 

@@ -28,23 +28,7 @@ public sealed partial class AttachCodec : Codec<string, byte[]>
     }
 
     /// <inheritdoc/>
-    protected override string Decode(byte[] stored, DecodeContext context)
-    {
-        var zero = Array.IndexOf(stored, (byte)0);
-        if (zero < 0) throw new DataJointException($"<attach> value of attribute '{context.Attribute ?? "?"}' has no file name separator (0x00).");
-        var fileName = Path.GetFileName(System.Text.Encoding.UTF8.GetString(stored, 0, zero));
-        var contents = stored.AsSpan(zero + 1);
-        var folder = context.DownloadPath ?? ".";
-        Directory.CreateDirectory(folder);
-        var stem = Path.GetFileNameWithoutExtension(fileName);
-        var ext = Path.GetExtension(fileName);
-        var candidate = Path.Combine(folder, fileName);
-        for (var i = 1; File.Exists(candidate); i++)
-        {
-            if (File.ReadAllBytes(candidate).AsSpan().SequenceEqual(contents)) return candidate;
-            candidate = Path.Combine(folder, $"{stem}_{i}{ext}");
-        }
-        File.WriteAllBytes(candidate, contents.ToArray());
-        return candidate;
-    }
+    protected override string Decode(byte[] stored, DecodeContext context) =>
+        DataJoint.Stores.AttachEncoding.Save(stored, context.DownloadPath ?? ".",
+            $"<attach> value of attribute `{context.Attribute ?? "?"}` of `{context.Schema ?? "?"}`.`{context.Table ?? "?"}`");
 }

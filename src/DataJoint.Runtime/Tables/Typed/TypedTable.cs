@@ -170,7 +170,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     /// <summary>Number of rows.</summary>
     public Task<long> CountAsync(CancellationToken cancellationToken = default) => Table.CountAsync(cancellationToken);
 
-    /// <summary>Deletes the rows (cascading to dependents) as <see cref="DataJoint.Table.DeleteAsync"/>; returns the count deleted here.</summary>
+    /// <summary>Deletes the rows (cascading to dependents) as <see cref="DataJoint.Table.DeleteAsync(PartIntegrity, CancellationToken)"/>; returns the count deleted here.</summary>
     public Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
         Table.DeleteAsync(partIntegrity, cancellationToken);
 

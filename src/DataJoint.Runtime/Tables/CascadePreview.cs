@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+
+namespace DataJoint;
+
+/// <summary>One table a cascading delete or drop reaches, with the rows it removes there.</summary>
+/// <param name="Schema">The table's schema (database); it may be another schema than the one deleted from.</param>
+/// <param name="Table">The table's SQL name.</param>
+/// <param name="Rows">Rows deleted (or, for a drop, held) in that table.</param>
+public sealed record CascadeEntry(string Schema, string Table, long Rows);
+
+/// <summary>
+/// What a cascading <see cref="Table.DeleteAsync(DeleteOptions, CancellationToken)"/> or
+/// <see cref="Table.DropAsync(DropOptions, CancellationToken)"/> removes: every table it reaches, in this schema and in
+/// others, with its row count. <see cref="Table.PreviewDeleteAsync"/> and <see cref="Table.PreviewDropAsync"/> compute it
+/// without changing anything; with safemode on, the confirmation callback receives it before anything is committed.
+/// </summary>
+public sealed record CascadePreview
+{
+    /// <summary>"delete" or "drop".</summary>
+    public required string Operation { get; init; }
+
+    /// <summary>The schema of the table the operation started from.</summary>
+    public required string Schema { get; init; }
+
+    /// <summary>The table the operation started from (its SQL name).</summary>
+    public required string Table { get; init; }
+
+    /// <summary>Every table reached, the starting table first, then its dependents in dependency order.</summary>
+    public required IReadOnlyList<CascadeEntry> Tables { get; init; }
+
+    /// <summary>Rows in all reached tables.</summary>
+    public long TotalRows => Tables.Sum(t => t.Rows);
+
+    /// <summary>The schemas other than <see cref="Schema"/> that the operation reaches.</summary>
+    public IReadOnlyList<string> OtherSchemas => Tables.Select(t => t.Schema).Where(s => s != Schema).Distinct().ToList();
+
+    /// <summary>A readable summary, one line per table (the text a safemode prompt shows).</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        foreach (var t in Tables)
+        {
+            if (Operation == "delete" && t.Rows == 0) continue;
+            sb.Append(Operation == "delete" ? "Deleting " : "Dropping ")
+              .Append(Operation == "delete" ? t.Rows.ToString(CultureInfo.InvariantCulture) + " rows from " : "")
+              .Append('`').Append(t.Schema).Append("`.`").Append(t.Table).Append('`');
+            if (Operation == "drop") sb.Append(" (").Append(t.Rows.ToString(CultureInfo.InvariantCulture)).Append(" rows)");
+            if (t.Schema != Schema) sb.Append("   <- in another schema");
+            sb.AppendLine();
+        }
+        if (OtherSchemas.Count > 0) sb.Append("This reaches other schemas: ").AppendJoin(", ", OtherSchemas).AppendLine();
+        return sb.ToString();
+    }
+}
+
+/// <summary>Decides whether a previewed delete or drop goes ahead (true) or is cancelled (false).</summary>
+public delegate ValueTask<bool> ConfirmCascade(CascadePreview preview, CancellationToken cancellationToken);
+
+/// <summary>Options of <see cref="Table.DeleteAsync(DeleteOptions, CancellationToken)"/>.</summary>
+public sealed record DeleteOptions
+{
+    /// <summary>What to do about part tables whose master rows the delete does not remove (default: refuse).</summary>
+    public PartIntegrity PartIntegrity { get; init; } = PartIntegrity.Enforce;
+
+    /// <summary>
+    /// Ask for confirmation before committing (DataJoint's <c>safemode</c>). Null: the connection's
+    /// <see cref="DataJointConnection.Safemode"/>, else the <c>safemode</c> setting of a connection made from loaded
+    /// settings, else on in an interactive console and off otherwise.
+    /// </summary>
+    public bool? Safemode { get; init; }
+
+    /// <summary>The confirmation to ask with safemode on (null: the connection's, else a console prompt when there is one).</summary>
+    public ConfirmCascade? Confirm { get; init; }
+}
+
+/// <summary>Options of <see cref="Table.DropAsync(DropOptions, CancellationToken)"/>.</summary>
+public sealed record DropOptions
+{
+    /// <summary>Ask for confirmation before dropping; resolved as <see cref="DeleteOptions.Safemode"/>.</summary>
+    public bool? Safemode { get; init; }
+
+    /// <summary>The confirmation to ask with safemode on; resolved as <see cref="DeleteOptions.Confirm"/>.</summary>
+    public ConfirmCascade? Confirm { get; init; }
+}
+
+/// <summary>Safemode was on and nobody could confirm the operation (no callback, no interactive console); nothing changed.</summary>
+public sealed class SafemodeException : DataJointException
+{
+    /// <summary>Creates the exception.</summary>
+    public SafemodeException(string message) : base(message) { }
+}
+
+/// <summary>Resolves safemode and asks for confirmation.</summary>
+internal static class Safemode
+{
+    /// <summary>True when a person can answer a prompt on this console.</summary>
+    internal static bool IsInteractiveConsole => Environment.UserInteractive && !Console.IsInputRedirected && !Console.IsOutputRedirected;
+
+    /// <summary>Per call, else the connection's, else the loaded settings' (Python's default: on), else on only for an interactive console.</summary>
+    public static bool IsOn(bool? perCall, DataJointConnection connection) =>
+        perCall ?? connection.Safemode ?? (connection.HasLoadedSettings ? connection.AllSettings.SafeMode : IsInteractiveConsole);
+
+    /// <summary>Asks <paramref name="confirm"/> (or the connection's callback, or the console); refuses when nobody can answer.</summary>
+    public static async ValueTask<bool> ConfirmAsync(CascadePreview preview, ConfirmCascade? confirm, DataJointConnection connection,
+        CancellationToken cancellationToken)
+    {
+        confirm ??= connection.Confirm;
+        if (confirm is not null) return await confirm(preview, cancellationToken).ConfigureAwait(false);
+        if (!IsInteractiveConsole)
+            throw new SafemodeException(
+                $"Safemode is on: the {preview.Operation} of `{preview.Schema}`.`{preview.Table}` needs a confirmation, and there is no console to ask " +
+                $"and no Confirm callback. Nothing was changed. Pass {(preview.Operation == "delete" ? "DeleteOptions" : "DropOptions")} " +
+                "{ Safemode = false } (or a Confirm callback), or set DataJointConnection.Safemode / the safemode setting.\n" + preview)
+            {
+                Schema = preview.Schema,
+                Table = preview.Table,
+            };
+        Console.Out.Write(preview.ToString());
+        Console.Out.Write(preview.Operation == "delete" ? "Commit deletes? [yes, No]: " : "Proceed to drop? [yes, No]: ");
+        Console.Out.Flush();
+        var answer = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        return string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase);
+    }
+}
