@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the one command that runs every test project.
-#  1. starts MariaDB and the S3 endpoint (installing them if missing) via scripts/services.sh
+#  1. starts MariaDB and the S3 endpoint (installing them if missing) via scripts/services.sh, and installs the
+#     interop tools the codec tests read files with (scripts/interop-tools.sh)
 #  2. builds the solution once (Release, warnings as errors)
 #  3. runs each test project, writing TRX results to TestResults/
 #  4. sums the TRX counters and prints the closing line: tests: N passed, N failed[, N skipped]
@@ -16,6 +17,9 @@ if services_env=$(bash scripts/services.sh start); then
 else
   echo "[test] WARNING: the services did not start; tests that need them will fail (CI) or be skipped" >&2
 fi
+
+# Independent readers of the files the codec tests write (zstd, h5dump, nifti_tool).
+bash scripts/interop-tools.sh || echo "[test] WARNING: interop tools missing; the tests that read files with them will fail (CI) or be skipped" >&2
 
 results=TestResults
 rm -rf "$results"; mkdir -p "$results"

@@ -4,11 +4,22 @@ using System.Reflection;
 namespace DataJoint.Packaging.Tests;
 
 /// <summary>
-/// Packs DataJoint.Runtime once per test run into a temporary feed (unique version, so the NuGet cache never serves an
+/// Packs DataJoint.Runtime and the plugin codec packages once per test run into a temporary feed (unique version, so the NuGet cache never serves an
 /// older build) and writes consumer projects against it; runs <c>dotnet</c> as a user would.
 /// </summary>
 internal static class PackageFeed
 {
+    /// <summary>The projects packed into the feed: the runtime and the plugin codec packages.</summary>
+    internal static readonly string[] PackedProjects =
+    [
+        "src/DataJoint.Runtime/DataJoint.Runtime.csproj",
+        "plugins/DataJoint.Codecs.Zarr/DataJoint.Codecs.Zarr.csproj",
+        "plugins/DataJoint.Codecs.Hdf5/DataJoint.Codecs.Hdf5.csproj",
+    ];
+
+    /// <summary>Their package ids.</summary>
+    internal static readonly string[] PackageIds = ["DataJoint.Runtime", "DataJoint.Codecs.Zarr", "DataJoint.Codecs.Hdf5"];
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static (string Work, string Feed, string Version)? packed;
 
@@ -26,7 +37,12 @@ internal static class PackageFeed
             var version = $"0.0.1-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
             var feed = Path.Combine(work, "feed");
             var artifacts = Path.Combine(work, "artifacts");
-            var (code, text) = await RunAsync(RepoRoot, ct, "pack", Path.Combine(RepoRoot, "src", "DataJoint.Runtime", "DataJoint.Runtime.csproj"),
+            // One pack of a solution filter: the runtime and the plugin codec packages build together.
+            var filter = Path.Combine(work, "packages.slnf");
+            var solution = Path.Combine(RepoRoot, "DataJoint.sln").Replace("\\", "\\\\");
+            var projects = string.Join(", ", PackedProjects.Select(p => $"\"{p}\""));
+            await File.WriteAllTextAsync(filter, "{\"solution\": {\"path\": \"" + solution + "\", \"projects\": [" + projects + "]}}", ct);
+            var (code, text) = await RunAsync(RepoRoot, ct, "pack", filter,
                 "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={artifacts}");
             Assert.That(code, Is.Zero, "dotnet pack failed:\n" + text);
             packed = (work, feed, version);
@@ -44,13 +60,21 @@ internal static class PackageFeed
         if (packed is { } p)
         {
             try { Directory.Delete(p.Work, recursive: true); } catch (IOException) { }
+            // Leave no test versions of these packages in the NuGet cache.
+            var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+                        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            foreach (var id in PackageIds)
+                try { Directory.Delete(Path.Combine(cache, id.ToLowerInvariant(), p.Version), recursive: true); } catch (IOException) { }
             packed = null;
         }
     }
 
-    /// <summary>A consumer folder with nuget.config (the feed first), the project file and the given sources.</summary>
+    /// <summary>
+    /// A consumer folder with nuget.config (the feed first), the project file (DataJoint.Runtime and any
+    /// <paramref name="otherPackages"/> of the feed) and the given sources.
+    /// </summary>
     public static async Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
-        IReadOnlyDictionary<string, string> files, CancellationToken ct)
+        IReadOnlyDictionary<string, string> files, CancellationToken ct, IEnumerable<string>? otherPackages = null)
     {
         var (work, feed, version) = await GetAsync(ct);
         var dir = Path.Combine(work, name);
@@ -77,6 +101,7 @@ internal static class PackageFeed
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="DataJoint.Runtime" Version="{version}" {packageAttributes} />
+                {string.Concat((otherPackages ?? []).Select(id => $"<PackageReference Include=\"{id}\" Version=\"{version}\" />"))}
               </ItemGroup>
             </Project>
             """, ct);

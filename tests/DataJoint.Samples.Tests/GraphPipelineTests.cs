@@ -1,6 +1,8 @@
 using QuikGraph;
 using Samples.Graphs;
 
+using DataJoint.Tests.Tools;
+
 namespace DataJoint.Samples.Tests;
 
 /// <summary>The GraphPipeline sample: the QuikGraph &lt;graph&gt; codec, the chained &lt;cgraph&gt;, and the program's output.</summary>

@@ -64,7 +64,16 @@ public sealed record DecodeContext
     public string? DownloadPath { get; init; }
 
     /// <summary>The store named by <see cref="Store"/>; throws <see cref="DataJointException"/> when no stores are configured.</summary>
-    public IObjectStore GetStore() => CodecContextHelpers.GetStore(Stores, Store, $"attribute '{Attribute ?? "?"}' of table `{Schema ?? "?"}`.`{Table ?? "?"}`");
+    public IObjectStore GetStore() => GetStore(null);
+
+    /// <summary>
+    /// The store a stored value lives in: <paramref name="recordedStore"/> (the <c>store</c> its metadata records, so reads
+    /// survive configuration changes), else the column's store (<see cref="Store"/>). Throws <see cref="DataJointException"/>
+    /// when no stores are configured or the store is unknown.
+    /// </summary>
+    public IObjectStore GetStore(string? recordedStore) =>
+        CodecContextHelpers.GetStore(Stores, string.IsNullOrEmpty(recordedStore) ? Store : recordedStore,
+            $"attribute '{Attribute ?? "?"}' of table `{Schema ?? "?"}`.`{Table ?? "?"}`");
 }
 
 internal static class CodecContextHelpers

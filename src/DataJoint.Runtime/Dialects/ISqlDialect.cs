@@ -309,11 +309,11 @@ internal interface ISqlDialect
     /// <summary>Compiles a parsed definition into this server's CREATE TABLE statement and the table's lineage rows.</summary>
     DataJoint.Definitions.DeclareResult CompileTable(string database, string table, DataJoint.Definitions.TableDefinition definition,
         DataJoint.Definitions.IForeignKeyResolver parents, DataJoint.Definitions.IDeclareCodecTypeResolver codecs,
-        DataJoint.Definitions.DeclareOptions options);
+        DataJoint.Definitions.DeclareOptions? options = null);
 
     /// <summary>
-    /// The heading and table comment a CREATE TABLE statement of <paramref name="table"/> would give, as the server reports
-    /// them: declared under a scratch name, read back and dropped (so type spellings are the server's own).
+    /// The heading and table comment a CREATE TABLE statement of <paramref name="table"/> would give, as the server
+    /// reports them: declared under a scratch name, read back and dropped (so type spellings are the server's own).
     /// </summary>
     Task<(Heading Heading, string Comment)> ReadDeclaredHeadingAsync(DbConnection connection, string database, string table, string createSql,
         CancellationToken cancellationToken);

@@ -301,7 +301,7 @@ internal sealed class MySqlDialect : ISqlDialect
 
     /// <inheritdoc />
     public DeclareResult CompileTable(string database, string table, TableDefinition definition, IForeignKeyResolver parents,
-        IDeclareCodecTypeResolver codecs, DeclareOptions options) =>
+        IDeclareCodecTypeResolver codecs, DeclareOptions? options = null) =>
         DdlCompiler.Compile(database, table, definition, parents, codecs, options);
 
     /// <inheritdoc />

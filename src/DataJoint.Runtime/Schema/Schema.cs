@@ -427,8 +427,8 @@ public sealed class Schema
     private async Task CheckSameAsync(DbConnection conn, string tableName, Heading existing, string createSql, CancellationToken cancellationToken)
     {
         var (declared, declaredComment) = await Dialect.ReadDeclaredHeadingAsync(conn, Database, tableName, createSql, cancellationToken).ConfigureAwait(false);
-        var diffs = HeadingDiff.Compare(existing, declared).ToList();
         var comments = await Dialect.ReadTableCommentsAsync(conn, Database, cancellationToken).ConfigureAwait(false);
+        var diffs = HeadingDiff.Compare(existing, declared).ToList();
         var existingComment = comments.FirstOrDefault(c => c.Table == tableName).Comment ?? "";
         if (existingComment != declaredComment)
             diffs.Add($"table comment: the table has \"{existingComment}\", the definition \"{declaredComment}\"");

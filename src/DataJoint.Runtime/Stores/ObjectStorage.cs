@@ -12,6 +12,20 @@ public sealed record ObjectLocation(string Schema, string Table, string Field, I
 {
     /// <summary>The path of this field's new object in <paramref name="spec"/>'s layout, with a fresh token.</summary>
     public string BuildPath(StoreSpec spec, string? ext) => StorePaths.BuildObjectPath(Schema, Table, Field, PrimaryKey, ext, spec);
+
+    /// <summary>
+    /// The location of the value a codec is encoding (as DataJoint Python's <c>_extract_context</c>: schema
+    /// <c>"unknown"</c> and field <c>"data"</c> when not known). Store codecs (built-in and plugins) build their
+    /// schema-addressed paths from it.
+    /// </summary>
+    public static ObjectLocation For(EncodeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return new(string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema,
+            string.IsNullOrEmpty(context.Table) ? "unknown" : context.Table,
+            string.IsNullOrEmpty(context.Attribute) ? "data" : context.Attribute,
+            context.PrimaryKey.ToList());
+    }
 }
 
 /// <summary>

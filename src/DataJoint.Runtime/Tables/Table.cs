@@ -282,8 +282,8 @@ public partial class Table : QueryExpression
         for (var i = 0; i < plan.Count; i++)
         {
             var (db, table, condition) = plan[i];
-            var sql = Dialect.Count(new SqlFragment(Dialect.QualifiedName(db, table), []), restricted && condition is not null ? [condition] : []);
-            await using var cmd = sql.CreateCommand(conn, tx);
+            var where = restricted && condition is not null ? new[] { condition } : [];
+            await using var cmd = Dialect.Count(new SqlFragment(Dialect.QualifiedName(db, table), []), where).CreateCommand(conn, tx);
             counts[i] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

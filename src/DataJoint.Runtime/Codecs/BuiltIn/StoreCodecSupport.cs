@@ -13,9 +13,7 @@ internal static class StoreCodecSupport
     /// The store a stored value lives in: the <c>store</c> recorded in its metadata (so reads survive configuration
     /// changes), else the column's store.
     /// </summary>
-    internal static IObjectStore ReadStore(string? recordedStore, DecodeContext context) =>
-        CodecContextHelpers.GetStore(context.Stores, string.IsNullOrEmpty(recordedStore) ? context.Store : recordedStore,
-            $"attribute '{context.Attribute ?? "?"}' of table `{context.Schema ?? "?"}`.`{context.Table ?? "?"}`");
+    internal static IObjectStore ReadStore(string? recordedStore, DecodeContext context) => context.GetStore(recordedStore);
 
     internal static JsonElement ToElement(string json)
     {
@@ -23,11 +21,7 @@ internal static class StoreCodecSupport
         return doc.RootElement.Clone();
     }
 
-    internal static ObjectLocation Location(EncodeContext context) =>
-        new(string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema,
-            string.IsNullOrEmpty(context.Table) ? "unknown" : context.Table,
-            string.IsNullOrEmpty(context.Attribute) ? "data" : context.Attribute,
-            context.PrimaryKey.ToList());
+    internal static ObjectLocation Location(EncodeContext context) => ObjectLocation.For(context);
 
     internal static string Where(DecodeContext context) =>
         $"attribute '{context.Attribute ?? "?"}' of table `{context.Schema ?? "?"}`.`{context.Table ?? "?"}`";

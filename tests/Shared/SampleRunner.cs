@@ -3,7 +3,7 @@ using System.Reflection;
 using DataJoint.Integration.Tests;
 using DataJoint.Stores;
 
-namespace DataJoint.Samples.Tests;
+namespace DataJoint.Tests.Tools;
 
 /// <summary>
 /// Runs a sample program (its built assembly, referenced by this project) as a user would, against the test services:
@@ -12,11 +12,15 @@ namespace DataJoint.Samples.Tests;
 /// </summary>
 internal static class SampleRunner
 {
-    internal static async Task<string> RunAsync(Assembly sample, CancellationToken ct, params string[] args)
+    internal static Task<string> RunAsync(Assembly sample, CancellationToken ct, params string[] args) =>
+        RunAsync(sample.GetName().Name!, sample.Location, ct, args);
+
+    /// <summary>Runs the program <paramref name="dll"/> (named <paramref name="name"/> in schema names and messages).</summary>
+    internal static async Task<string> RunAsync(string name, string dll, CancellationToken ct, params string[] args)
     {
         var connection = await TestServices.RequireDatabaseAsync();
         TestServices.RequireS3();
-        var schema = TestServices.UniqueSchemaName(sample.GetName().Name!);
+        var schema = TestServices.UniqueSchemaName(name);
         var location = $"djnet-test/{Guid.NewGuid():N}";
         var stores = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -29,7 +33,7 @@ internal static class SampleRunner
         try
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add(sample.Location);
+            psi.ArgumentList.Add(dll);
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment["DJ_SAMPLE_SCHEMA"] = schema;
             psi.Environment["DJ_STORES"] = stores;
@@ -40,7 +44,7 @@ internal static class SampleRunner
             await p.WaitForExitAsync(ct);
             var output = await stdout;
             var errors = await stderr;
-            Assert.That(p.ExitCode, Is.Zero, $"{sample.GetName().Name} exited with {p.ExitCode}:\n{output}\n{errors}");
+            Assert.That(p.ExitCode, Is.Zero, $"{name} exited with {p.ExitCode}:\n{output}\n{errors}");
             TestContext.Out.WriteLine(output);
             return output;
         }
