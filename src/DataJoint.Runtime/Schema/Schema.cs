@@ -252,6 +252,9 @@ public sealed class Schema
         else
         {
             await RefuseToCreateAsync(conn, className, tier, tableName, cancellationToken).ConfigureAwait(false);
+            if (WriteSession.Current(Connection) is not null)
+                throw new DataJointException(
+                    $"Cannot declare new tables inside a transaction, e.g. from inside a populate/make call (`{Database}`.`{tableName}`).");
             DeclaredStores.Check(parsed, Stores, Database, tableName);
             await Dialect.EnsureLineageTableAsync(conn, Database, cancellationToken).ConfigureAwait(false);
             try
