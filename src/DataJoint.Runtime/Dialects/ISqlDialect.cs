@@ -245,6 +245,21 @@ internal interface ISqlDialect
     SqlFragment In(IReadOnlyList<string> columnSql, SqlFragment select) =>
         SqlFragment.Concat((columnSql.Count == 1 ? columnSql[0] : "(" + string.Join(",", columnSql) + ")") + " IN (", select, ")");
 
+    /// <summary>True when the (tuple of) columns equals one of the rows of values: <c>(a,b) IN ((?,?),(?,?))</c>.</summary>
+    SqlFragment InList(IReadOnlyList<string> columnSql, IReadOnlyList<object?[]> rows)
+    {
+        var sb = new System.Text.StringBuilder(columnSql.Count == 1 ? columnSql[0] : "(" + string.Join(",", columnSql) + ")").Append(" IN (");
+        var args = new List<object?>();
+        var tuple = columnSql.Count == 1 ? Parameter : "(" + string.Join(",", Enumerable.Repeat(Parameter, columnSql.Count)) + ")";
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(tuple);
+            args.AddRange(rows[i]);
+        }
+        return new SqlFragment(sb.Append(')').ToString(), args.ToArray());
+    }
+
     /// <summary>The operator joining comparisons into a conjunction (<c>a=? AND b IS NULL</c>).</summary>
     string AndOperator => " AND ";
 

@@ -112,7 +112,7 @@ internal static class ValueConverter
     }
 
     public static DataJointException Bad(HeadingAttribute a, object? value, string table, string what) =>
-        new($"Attribute `{a.Name}` ({a.Type}) of table {table} {what}; got {Describe(value)}.");
+        new($"Attribute `{a.Name}` ({a.Type}) of table {table} {what}; got {Describe(value)}.") { Attribute = a.Name };
 
     public static string Describe(object? value) => value switch
     {
