@@ -161,24 +161,32 @@ public partial class Table : QueryExpression
                 throw;
             }
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"insert into {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (WriteError(ex, $"insert into {FullName}", committing,
+                   "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).") is { } dj)
         {
-            if (committing && dj is LostConnectionException)
-                throw new LostConnectionException(
-                    $"The connection to the database server was lost while committing the insert into {FullName}: the rows may or may not " +
-                    "have been written. Check before inserting them again (or insert with SkipDuplicates).", ex)
-                {
-                    CommitOutcomeUnknown = true,
-                    Schema = Database,
-                    Table = Name,
-                };
             throw dj;
         }
-        catch (DataJointException ex)
+    }
+
+    /// <summary>
+    /// The error a write operation throws: the driver's exception translated (a connection lost during COMMIT becomes a
+    /// <see cref="LostConnectionException"/> with <see cref="LostConnectionException.CommitOutcomeUnknown"/>, explained by
+    /// <paramref name="unknownOutcome"/>); a <see cref="DataJointException"/> is located at this table and rethrown as it is (null).
+    /// </summary>
+    private DataJointException? WriteError(Exception ex, string action, bool committing, string unknownOutcome)
+    {
+        if (Dialect.TranslateError(ex, action, Database, Name) is not { } dj)
         {
-            ex.Locate(Database, Name);
-            throw;
+            (ex as DataJointException)?.Locate(Database, Name);
+            return null;
         }
+        if (!committing || dj is not LostConnectionException) return dj;
+        return new LostConnectionException($"The connection to the database server was lost while committing ({action}): {unknownOutcome}", ex)
+        {
+            CommitOutcomeUnknown = true,
+            Schema = Database,
+            Table = Name,
+        };
     }
 
     // ------------------------------------------------------------------ delete / drop
@@ -241,23 +249,10 @@ public partial class Table : QueryExpression
                 throw;
             }
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (WriteError(ex, $"delete from {FullName}", committing,
+                   "the rows may or may not have been deleted. Running the delete again is safe.") is { } dj)
         {
-            if (committing && dj is LostConnectionException)
-                throw new LostConnectionException(
-                    $"The connection to the database server was lost while committing the delete from {FullName}: the rows may or may " +
-                    "not have been deleted. Running the delete again is safe.", ex)
-                {
-                    CommitOutcomeUnknown = true,
-                    Schema = Database,
-                    Table = Name,
-                };
             throw dj;
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Database, Name);
-            throw;
         }
     }
 

@@ -107,7 +107,7 @@ internal static class ValueConverter
     {
         if (!a.HasDefault)
             throw new DataJointException(
-                $"Attribute `{a.Name}` of table {table} cannot be null: it is NOT NULL and has no default (got {(value is null ? "null" : "DBNull")}).");
+                $"Attribute `{a.Name}` of table {table} cannot be null: it is NOT NULL and has no default (got {(value is null ? "null" : "DBNull")}).") { Attribute = a.Name };
         return SqlDefault.Instance;
     }
 
