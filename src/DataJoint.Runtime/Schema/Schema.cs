@@ -118,16 +118,23 @@ public sealed class Schema
     {
         ArgumentNullException.ThrowIfNull(connection);
         SchemaNames.Check(database);
-        await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
-        if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (!createIfMissing)
-                throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false");
-            await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
-            DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
+            await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
+            if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
+            {
+                if (!createIfMissing)
+                    throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false") { Schema = database };
+                await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
+                DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
+            }
+            return new Schema(connection, database, dialect, stores, schemaMap);
         }
-        return new Schema(connection, database, dialect, stores, schemaMap);
+        catch (Exception ex) when (MySqlDialect.Instance.TranslateError(ex, $"activate schema `{database}`", database) is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
@@ -140,16 +147,30 @@ public sealed class Schema
     /// </summary>
     public async Task<IReadOnlyList<string>> ListTablesAsync(bool includeInternal, CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
-        return includeInternal ? all : all.Where(t => !t.StartsWith('~')).ToList();
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
+            return includeInternal ? all : all.Where(t => !t.StartsWith('~')).ToList();
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"list the tables of `{Database}`", Database) is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>Drops the database and everything in it.</summary>
     public async Task DropAsync(CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecAsync(conn, Dialect.DropDatabase(Database), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecAsync(conn, Dialect.DropDatabase(Database), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop schema `{Database}`", Database) is { } dj)
+        {
+            throw dj;
+        }
         lock (_byClass) _byClass.Clear();
     }
 
@@ -160,10 +181,15 @@ public sealed class Schema
     public async Task<Table> OpenTableAsync(string tableName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tableName);
-        await using (var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false);
             if (table is not null) return table;
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"open `{Database}`.`{tableName}`", Database, tableName) is { } dj)
+        {
+            throw dj;
         }
         // Not a SQL name: a class name (Session, Session.Trial, or a part's unambiguous short name).
         var catalog = await ReadCatalogAsync(cancellationToken).ConfigureAwait(false);
@@ -216,6 +242,10 @@ public sealed class Schema
         try
         {
             return await DeclareCoreAsync(className, tier, definition, masterClassName, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"declare {className} in `{Database}`", Database) is { } dj)
+        {
+            throw dj;
         }
         finally
         {

@@ -106,28 +106,20 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
-    {
-        var file = FilePath(path);
-        try
-        {
-            var info = new FileInfo(file);
-            return Task.FromResult(info.Exists ? info.Length : (long?)null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Failed("check", path, ex);
-        }
-    }
+    public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Stat(path, info => (long?)info.Length));
 
     /// <inheritdoc />
-    public Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default)
+    public Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Stat(path, info => (DateTimeOffset?)new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)));
+
+    /// <summary>A fact about the file at <paramref name="path"/>, or default when there is none.</summary>
+    private T? Stat<T>(string path, Func<FileInfo, T> read)
     {
-        var file = FilePath(path);
         try
         {
-            var info = new FileInfo(file);
-            return Task.FromResult(info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) : (DateTimeOffset?)null);
+            var info = new FileInfo(FilePath(path));
+            return info.Exists ? read(info) : default;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
