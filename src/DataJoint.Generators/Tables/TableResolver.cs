@@ -51,7 +51,7 @@ namespace DataJoint.Generators.Tables
                 if (own.Count > 0)
                 {
                     Report("DJ1018", own[0].NameStart, own[0].NameLength,
-                        new[] { ForeignKeyMapping.NonForeignKeyPrimaryKey(sqlName, own.Select(l => l.Name)) });
+                        new[] { ForeignKeyMapping.NonForeignKeyPrimaryKeyInClass(sqlName, own.Select(l => l.Name)) });
                 }
             }
 
