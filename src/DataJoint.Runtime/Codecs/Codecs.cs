@@ -96,10 +96,6 @@ public static class Codecs
         }
     }
 
-    /// <summary>Registers a generated record mapper (called by generated code).</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void RegisterRecordMapper(BlobRecordMapper mapper) => BlobRecordMappers.Register(mapper);
-
     /// <summary>
     /// Makes sure the codecs of the assembly defining <paramref name="typeInAssembly"/> are registered (runs its module
     /// initializer). Generated code calls this for plugin codecs of referenced assemblies.

@@ -1,5 +1,6 @@
 using System.Data.Common;
 
+using DataJoint.Dialects;
 namespace DataJoint.Runtime.Tests.CodecTests;
 
 /// <summary>
