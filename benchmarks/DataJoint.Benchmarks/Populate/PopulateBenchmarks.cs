@@ -8,6 +8,8 @@ namespace DataJoint.Benchmarks.Populate;
 /// DataJoint: one connection, and per key a transaction that inserts the same row and commits. Goals (issue #12): direct
 /// populate ≤ 1.2× the raw loop, with reserved jobs ≤ 2× (DataJoint Python measures 1.7× and 4.8×). Needs the DJ_*
 /// variables (eval "$(bash scripts/services.sh)"). Each iteration starts from an empty target and job table.
+/// <c>dotnet run -c Release -- interleaved-populate [--rounds 7]</c> runs the three in turn, round after round (a shared
+/// machine's drift then hits all alike), and prints medians and per-round ratios.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 8)]
@@ -33,12 +35,14 @@ public class PopulateBenchmarks
     }
 
     [IterationSetup]
-    public void Empty()
+    public void Empty() => EmptyAsync().GetAwaiter().GetResult();
+
+    internal async Task EmptyAsync()
     {
-        using var conn = _connection.OpenAsync().GetAwaiter().GetResult();
-        using var cmd = conn.CreateCommand();
+        await using var conn = await _connection.OpenAsync();
+        await using var cmd = conn.CreateCommand();
         cmd.CommandText = $"DELETE FROM `{_schema.Database}`.`__target`; DELETE FROM `{_schema.Database}`.`~~target`";
-        cmd.ExecuteNonQuery();
+        await cmd.ExecuteNonQueryAsync();
     }
 
     [GlobalCleanup]
@@ -73,4 +77,66 @@ public class PopulateBenchmarks
     [Benchmark]
     public async Task<int> PopulateReserveJobs() =>
         (await _target.PopulateAsync(Make, new PopulateOptions { ReserveJobs = true, HandleSignals = false })).SuccessCount;
+}
+
+/// <summary>The populate benchmark's three modes in turn, round after round; medians and the range of per-round ratios.</summary>
+internal static class InterleavedPopulateProbe
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = Option(args, "--rounds") is { } r ? int.Parse(r, System.Globalization.CultureInfo.InvariantCulture) : 7;
+        var only = Option(args, "--only");   // run one mode only (e.g. under a profiler)
+        var bench = new PopulateBenchmarks();
+        await bench.Setup();
+        try
+        {
+            var modes = new (string Name, Func<Task> Run)[]
+            {
+                ("raw one-row transactions", bench.RawOneRowTransactions),
+                ("populate", bench.Populate),
+                ("populate, reserve jobs", bench.PopulateReserveJobs),
+            };
+            if (only is not null) modes = modes.Where(m => m.Name.StartsWith(only, StringComparison.Ordinal)).ToArray();
+            var wall = modes.ToDictionary(m => m.Name, _ => new List<double>());
+            var cpu = modes.ToDictionary(m => m.Name, _ => new List<double>());
+            for (var round = 0; round <= rounds; round++) // round 0 warms up
+            {
+                foreach (var (name, run) in modes)
+                {
+                    await bench.EmptyAsync();
+                    var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    await run();
+                    if (round == 0) continue;
+                    wall[name].Add(clock.Elapsed.TotalMilliseconds);
+                    cpu[name].Add(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - cpu0);
+                }
+            }
+            Console.WriteLine($"populate of 1000 trivial keys, {rounds} interleaved rounds");
+            var raw = wall[modes[0].Name]; // with --only, ratios are to that mode
+            foreach (var (name, _) in modes)
+            {
+                var ratios = wall[name].Select((ms, i) => ms / raw[i]).OrderBy(r => r).ToList();
+                Console.WriteLine($"  {name,-26} median {Median(wall[name]),7:F0} ms (client CPU {Median(cpu[name]),5:F0} ms)   " +
+                                  $"ratio to raw: median {Median(ratios):F2}, range {ratios[0]:F2}-{ratios[^1]:F2}");
+            }
+            return 0;
+        }
+        finally
+        {
+            await bench.Cleanup();
+        }
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 }

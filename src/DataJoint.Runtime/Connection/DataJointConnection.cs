@@ -11,7 +11,7 @@ namespace DataJoint;
 /// process). Each server session gets DataJoint's <c>sql_mode</c> once, when it is opened; a pooled session is reused
 /// as it is (no reset, no extra statement per open), as DataJoint Python keeps one session for its connection.
 /// </summary>
-public sealed class DataJointConnection
+public sealed partial class DataJointConnection
 {
     private static readonly ConcurrentDictionary<string, MySqlDataSource> DataSources = new(StringComparer.Ordinal);
     private readonly MySqlDataSource _dataSource;

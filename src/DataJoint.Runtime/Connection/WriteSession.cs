@@ -221,11 +221,16 @@ internal sealed class WriteOperation : IAsyncDisposable
         return tracker;
     }
 
-    /// <summary>The connection and transaction the operation's statements run in (a savepoint marks its start in a joined session).</summary>
-    public async ValueTask<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The connection and transaction the operation's statements run in (a savepoint marks its start in a joined session).
+    /// An operation of one statement (<paramref name="singleStatement"/>, e.g. a one-row insert) needs no savepoint: the
+    /// server undoes a failed statement on its own, which saves two round trips per make in populate.
+    /// </summary>
+    public async ValueTask<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken,
+        bool singleStatement = false)
     {
         var tx = await Session.TransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (!_owner && _savepoint is null)
+        if (!_owner && _savepoint is null && !singleStatement)
         {
             _savepoint = Session.NextSavepoint();
             await tx.SaveAsync(_savepoint, cancellationToken).ConfigureAwait(false);

@@ -321,28 +321,20 @@ public sealed class JobTable
         sql = sql with { Args = packed is null ? [message, .. where.Args] : [message, packed, .. where.Args] };
         if (await ExecAsync(conn, sql, cancellationToken).ConfigureAwait(false) > 0) return;
 
-        var values = KeyValues(key);
-        var insert = new StringBuilder("INSERT IGNORE INTO ").Append(Table.FullName).Append(" (");
-        foreach (var k in _key) insert.Append(Dialect.Quote(k)).Append(", ");
-        insert.Append("`status`, `priority`, `completed_time`, `error_message`, `error_stack`, `host`, `pid`, `connection_id`, `user`, `version`) VALUES (");
-        foreach (var _ in _key) insert.Append("?, ");
-        insert.Append("'error', ?, CURRENT_TIMESTAMP, ?, ?, ?, ?, CONNECTION_ID(), USER(), ?)");
-        await ExecAsync(conn, new SqlFragment(insert.ToString(),
-            [.. values, Settings.DefaultPriority, message, packed, WorkerIdentity.Host, WorkerIdentity.ProcessId, WorkerIdentity.Version(Settings)]),
+        var insert = InsertOneSql("INSERT IGNORE INTO",
+            "`status`, `priority`, `completed_time`, `error_message`, `error_stack`, `host`, `pid`, `connection_id`, `user`, `version`",
+            "'error', ?, CURRENT_TIMESTAMP, ?, ?, ?, ?, CONNECTION_ID(), USER(), ?");
+        await ExecAsync(conn, new SqlFragment(insert,
+            [.. KeyValues(key), Settings.DefaultPriority, message, packed, WorkerIdentity.Host, WorkerIdentity.ProcessId, WorkerIdentity.Version(Settings)]),
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks <paramref name="key"/> to be skipped for good: the job's status becomes <c>ignore</c>, inserted if absent.</summary>
     public async Task IgnoreAsync(object key, CancellationToken cancellationToken = default)
     {
-        var values = KeyValues(key);
-        var sb = new StringBuilder("INSERT INTO ").Append(Table.FullName).Append(" (");
-        foreach (var k in _key) sb.Append(Dialect.Quote(k)).Append(", ");
-        sb.Append("`status`, `priority`) VALUES (");
-        foreach (var _ in _key) sb.Append("?, ");
-        sb.Append("'ignore', ?) ON DUPLICATE KEY UPDATE `status`='ignore'");
+        var sql = InsertOneSql("INSERT INTO", "`status`, `priority`", "'ignore', ?") + " ON DUPLICATE KEY UPDATE `status`='ignore'";
         await using var conn = await Table.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecAsync(conn, new SqlFragment(sb.ToString(), [.. values, Settings.DefaultPriority]), cancellationToken).ConfigureAwait(false);
+        await ExecAsync(conn, new SqlFragment(sql, [.. KeyValues(key), Settings.DefaultPriority]), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -469,6 +461,16 @@ public sealed class JobTable
             }
         }
         return new SqlFragment(sb.Append(')').ToString(), args.ToArray());
+    }
+
+    /// <summary><c>{verb} `db`.`~~t` (key..., {columns}) VALUES (?..., {values})</c>: one job, its key values first.</summary>
+    private string InsertOneSql(string verb, string columns, string values)
+    {
+        var sb = new StringBuilder(verb).Append(' ').Append(Table.FullName).Append(" (");
+        foreach (var k in _key) sb.Append(Dialect.Quote(k)).Append(", ");
+        sb.Append(columns).Append(") VALUES (");
+        foreach (var _ in _key) sb.Append("?, ");
+        return sb.Append(values).Append(')').ToString();
     }
 
     private static long Micro(TimeSpan t) => (long)Math.Round(t.TotalMicroseconds);

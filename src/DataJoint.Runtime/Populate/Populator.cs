@@ -185,7 +185,7 @@ internal sealed class Populator
             tx = null;
             var duration = clock.Elapsed;
             if (_target.TableHeading.AllAttributes.Any(a => a.Name == "_job_start_time"))
-                await UpdateJobMetadataAsync(conn, key, started, duration, userToken).ConfigureAwait(false);
+                await UpdateJobMetadataAsync(conn, key, started, duration, CancellationToken.None).ConfigureAwait(false);
             // (6) complete with the duration from just after the reserve to just after the commit.
             if (jobs is not null) await jobs.CompleteAsync(conn, key, duration, CancellationToken.None).ConfigureAwait(false);
             return true;

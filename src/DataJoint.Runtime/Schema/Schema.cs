@@ -122,11 +122,18 @@ public sealed class Schema
     }
 
     /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
-    public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken cancellationToken = default) =>
+        ListTablesAsync(includeInternal: false, cancellationToken);
+
+    /// <summary>
+    /// The tables of the database (SQL names); with <paramref name="includeInternal"/> also DataJoint's internal ones
+    /// (<c>~lineage</c>, the <c>~~name</c> job tables).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListTablesAsync(bool includeInternal, CancellationToken cancellationToken = default)
     {
         await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
-        return all.Where(t => !t.StartsWith('~')).ToList();
+        return includeInternal ? all : all.Where(t => !t.StartsWith('~')).ToList();
     }
 
     /// <summary>Drops the database and everything in it.</summary>
@@ -252,6 +259,9 @@ public sealed class Schema
         else
         {
             await RefuseToCreateAsync(conn, className, tier, tableName, cancellationToken).ConfigureAwait(false);
+            if (WriteSession.Current(Connection) is not null)
+                throw new DataJointException(
+                    $"Cannot declare new tables inside a transaction, e.g. from inside a populate/make call (`{Database}`.`{tableName}`).");
             DeclaredStores.Check(parsed, Stores, Database, tableName);
             await Dialect.EnsureLineageTableAsync(conn, Database, cancellationToken).ConfigureAwait(false);
             try

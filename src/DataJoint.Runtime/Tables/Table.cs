@@ -124,7 +124,7 @@ public partial class Table : QueryExpression
                 var prepared = await plan.FinishAsync(cancellationToken).ConfigureAwait(false);
                 if (prepared.Rows.Count > 0)
                 {
-                    var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
+                    var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: prepared.Rows.Count == 1).ConfigureAwait(false);
                     await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
                 }
                 committing = operation.CommitsSession;
