@@ -32,7 +32,6 @@ internal sealed class WriteSession : IAsyncDisposable
     private readonly List<UploadTracker> _uploads = [];
     private DbConnection? _connection;
     private bool _borrowed;
-    private System.Data.IsolationLevel _isolation = System.Data.IsolationLevel.Unspecified;
     private DbTransaction? _transaction;
     private int _savepoints;
     private bool _commitStarted;
@@ -68,17 +67,15 @@ internal sealed class WriteSession : IAsyncDisposable
 
     /// <summary>
     /// Starts an ambient session on an already open <paramref name="borrowed"/> connection of <paramref name="connection"/>
-    /// (not closed by the session), whose transaction begins with <paramref name="isolation"/>. Populate runs each make so:
-    /// on the worker's connection, <c>START TRANSACTION WITH CONSISTENT SNAPSHOT</c> (<see cref="System.Data.IsolationLevel.Snapshot"/>)
-    /// as DataJoint Python starts it. Call from the flow itself, as <see cref="Begin(DataJointConnection, bool)"/>.
+    /// (not closed by the session). Populate runs each make so, on the worker's own connection. Call from the flow itself,
+    /// as <see cref="Begin(DataJointConnection, bool)"/>.
     /// </summary>
-    public static WriteSession Begin(DataJointConnection connection, DbConnection borrowed, System.Data.IsolationLevel isolation)
+    public static WriteSession Begin(DataJointConnection connection, DbConnection borrowed)
     {
         ArgumentNullException.ThrowIfNull(borrowed);
         var session = Begin(connection, ambient: true);
         session._connection = borrowed;
         session._borrowed = true;
-        session._isolation = isolation;
         return session;
     }
 
@@ -109,7 +106,7 @@ internal sealed class WriteSession : IAsyncDisposable
     public async ValueTask<DbTransaction> TransactionAsync(CancellationToken cancellationToken)
     {
         var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return _transaction ??= await connection.BeginTransactionAsync(_isolation, cancellationToken).ConfigureAwait(false);
+        return _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A tracker for the uploads of one operation: its objects are deleted if the session rolls back.</summary>

@@ -473,6 +473,8 @@ public sealed class JobTable
         return sb.Append(values).Append(')').ToString();
     }
 
+    private static string Shorten(string sql) => sql.Length <= 300 ? sql : sql[..300] + "...";
+
     private static long Micro(TimeSpan t) => (long)Math.Round(t.TotalMicroseconds);
 
     /// <summary>Runs one autocommit statement on the job table, retrying a deadlock or lock timeout (each statement is idempotent).</summary>
@@ -489,7 +491,7 @@ public sealed class JobTable
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (1 + Random.Shared.Next(4))), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (Dialect.TranslateError(ex, $"job table {Table.FullName}") is { } dj)
+            catch (Exception ex) when (Dialect.TranslateError(ex, $"job table {Table.FullName}: {Shorten(sql.Sql)}") is { } dj)
             {
                 throw dj;
             }

@@ -1,5 +1,4 @@
 using DataJoint.Settings;
-using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
@@ -149,9 +148,12 @@ internal sealed class Populator
                 }
             }
 
-            // (2) START TRANSACTION WITH CONSISTENT SNAPSHOT, on this worker's connection; every insert, delete and fetch
-            // of the make on the same DataJoint connection joins it (the write session is ambient for this flow).
-            tx = WriteSession.Begin(_target.Connection, conn, IsolationLevel.Snapshot);
+            // (2) START TRANSACTION on this worker's connection; every insert, delete and fetch of the make on the same
+            // DataJoint connection joins it (the write session is ambient for this flow). Python sends START TRANSACTION
+            // WITH CONSISTENT SNAPSHOT; here the snapshot is taken by the transaction's first read, the key check just
+            // below (the tripartite make's re-fetch), which is the same snapshot one statement later and saves a round
+            // trip per key. The session's isolation level is the server's, as in Python.
+            tx = WriteSession.Begin(_target.Connection, conn);
             var transaction = await tx.TransactionAsync(token).ConfigureAwait(false);
             if (!_make.IsTripartite && await InTargetAsync(conn, transaction, key, token).ConfigureAwait(false))
             {
@@ -223,7 +225,8 @@ internal sealed class Populator
     private async Task<bool> InTargetAsync(DbConnection conn, DbTransaction? transaction, IReadOnlyDictionary<string, object?> key,
         CancellationToken cancellationToken)
     {
-        var sql = SelectSql.Select(_target.Restrict(key), [], null, 1, null);
+        var where = KeyWhere(key);
+        var sql = new SqlFragment("SELECT 1 FROM " + _target.FullName + " WHERE " + where.Sql + " LIMIT 1", where.Args);
         await using var cmd = sql.CreateCommand(conn, transaction);
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -233,10 +236,38 @@ internal sealed class Populator
     private async Task UpdateJobMetadataAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration,
         CancellationToken cancellationToken)
     {
-        var where = _target.Restrict(key).RootCondition()!;
-        var sql = SqlFragment.Concat("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE ", where, "");
-        sql = sql with { Args = [started, duration.TotalSeconds, WorkerIdentity.Version(_settings), .. where.Args] };
+        var where = KeyWhere(key);
+        var sql = new SqlFragment("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE " + where.Sql,
+            [started, duration.TotalSeconds, WorkerIdentity.Version(_settings), .. where.Args]);
         await using var cmd = sql.CreateCommand(conn);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private string[]? _keyNames;
+    private HeadingAttribute[]? _keyAttributes;
+    private string? _keyWhere;
+
+    /// <summary>
+    /// <c>`a`=? AND `b`=?</c> over the key's attributes that the target has, with the key's values converted for SQL; the
+    /// text is built once per populate (every key of one populate has the same attributes).
+    /// </summary>
+    private SqlFragment KeyWhere(IReadOnlyDictionary<string, object?> key)
+    {
+        if (_keyNames is null)
+        {
+            _keyNames = key.Keys.Where(_target.Heading.Contains).ToArray();
+            if (_keyNames.Length == 0)
+                throw new DataJointException($"The key {string.Join(", ", key.Keys)} shares no attribute with {_target.FullName}");
+            _keyAttributes = _keyNames.Select(n => _target.Heading[n]).ToArray();
+            _keyWhere = string.Join(" AND ", _keyNames.Select(n => _target.Dialect.Quote(n) + "=?"));
+        }
+        var args = new object?[_keyNames.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!key.TryGetValue(_keyNames[i], out var value))
+                throw new DataJointException($"The key {string.Join(", ", key.Keys)} lacks `{_keyNames[i]}` ({_target.FullName})");
+            args[i] = ValueConverter.ToDb(_keyAttributes![i], value, _target.FullName);
+        }
+        return new SqlFragment(_keyWhere!, args);
     }
 }

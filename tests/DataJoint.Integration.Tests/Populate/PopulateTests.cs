@@ -211,6 +211,53 @@ namespace DataJoint.Integration.Tests.Populate
         }
 
         [Test]
+        public async Task KeySource_JoinsPrimaryParents_ProjectingRenamedForeignKeysBack()
+        {
+            var (subject, _) = await DeclareAsync(3);
+            var probe = await Schema.DeclareAsync("Probe", TableTier.Manual, "probe_id : int16");
+            await probe.InsertAsync(new[] { new { probe_id = (short)7 }, new { probe_id = (short)8 } });
+            var pair = await Schema.DeclareAsync("Pair", TableTier.Computed, "-> Subject.proj(source_id='subject_id')\n-> Probe\n---\nlabel : varchar(16)");
+            var keySource = await pair.KeySourceAsync();
+            Assert.That(keySource.PrimaryKey, Is.EquivalentTo(new[] { "source_id", "probe_id" }));
+            Assert.That(await keySource.CountAsync(), Is.EqualTo(6));
+            var made = new List<(int, short)>();
+            await pair.PopulateAsync(async (c, ct) =>
+            {
+                made.Add(((int)c.Key["source_id"]!, (short)c.Key["probe_id"]!));
+                await c.Insert1Async(new { source_id = c.Key["source_id"], probe_id = c.Key["probe_id"], label = "x" }, cancellationToken: ct);
+            }, new PopulateOptions { Restrictions = [new { probe_id = (short)8 }] });
+            Assert.That(made, Is.EquivalentTo(new[] { (1, (short)8), (2, (short)8), (3, (short)8) }));
+            Assert.That(await pair.ProgressAsync(), Is.EqualTo((3L, 6L)));
+
+            // An overridden key source: only subjects named "s2".
+            var custom = keySource & (subject & new { name = "s2" }).Proj("source_id=subject_id");
+            var customMade = await pair.PopulateAsync((c, ct) => c.Insert1Async(
+                new { source_id = c.Key["source_id"], probe_id = c.Key["probe_id"], label = "y" }, cancellationToken: ct), keySource: custom);
+            Assert.That(customMade.SuccessCount, Is.EqualTo(1));
+            Assert.That(await pair.ProgressAsync([], custom, default), Is.EqualTo((0L, 2L)));
+        }
+
+        [Test]
+        public async Task JobsWrittenByAPythonWorker_AreServed_AndItsReservationIsLeftAlone()
+        {
+            var (_, square) = await DeclareAsync(4);
+            var jobs = await square.JobsAsync();
+            // What DataJoint Python's refresh and reserve leave in the table (spec §3.5), written here as plain SQL.
+            var db = Schema.Database;
+            await ExecAsync($"INSERT INTO `{db}`.`~~square` (subject_id, status, priority, scheduled_time) VALUES " +
+                            "(1, 'pending', 5, CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND), (2, 'pending', 1, CURRENT_TIMESTAMP(3) - INTERVAL 1 SECOND), " +
+                            "(3, 'pending', 5, CURRENT_TIMESTAMP(3) + INTERVAL 1 HOUR)");
+            await ExecAsync($"INSERT INTO `{db}`.`~~square` (subject_id, status, priority, reserved_time, host, pid, user, connection_id) " +
+                            "VALUES (4, 'reserved', 5, CURRENT_TIMESTAMP(3), 'python-host', 4242, 'root@10.0.0.9', 99)");
+            var made = new List<int>();
+            var result = await square.PopulateAsync(SquareMake(made), new PopulateOptions { ReserveJobs = true, Refresh = false });
+            Assert.That(made, Is.EqualTo(new[] { 2, 1 }), "due jobs only, most urgent (lowest priority) first");
+            Assert.That(result.SuccessCount, Is.EqualTo(2));
+            var left = (await jobs.Table.FetchAsync(new FetchOptions { OrderBy = ["subject_id"] })).Select(r => (r["subject_id"], r["status"], r["host"])).ToList();
+            Assert.That(left, Is.EqualTo(new[] { ((object?)3, (object?)"pending", (object?)""), (4, "reserved", "python-host") }));
+        }
+
+        [Test]
         public async Task DirectInsert_IntoComputedTable_IsRefusedOutsideMake_WithPythonsMessage()
         {
             var (_, square) = await DeclareAsync(1);

@@ -109,13 +109,14 @@ public class WorkerProcessTests : SchemaFixture
         Assert.That(await jobs.Table.CountAsync(), Is.Zero);
     }
 
-    [Test]
-    public async Task Sigterm_RollsBackTheCurrentKey_RecordsItAsPython_AndStopsTheWorker()
+    [TestCase("TERM", "SystemExit: SIGTERM received")]
+    [TestCase("INT", "KeyboardInterrupt")]
+    public async Task StopSignal_RollsBackTheCurrentKey_RecordsItAsPython_AndStopsTheWorker(string signal, string recorded)
     {
         var work = await DeclareAsync(3);
         var worker = StartWorker("--hang-key", "2");
         await WaitForAsync(() => ReadLog().Any(l => l.Kind == "hang"), TimeSpan.FromMinutes(1));
-        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString()])) await kill.WaitForExitAsync();
+        using (var kill = Process.Start("kill", ["-" + signal, worker.Id.ToString()])) await kill.WaitForExitAsync();
         var (exit, output) = await FinishAsync(worker, TimeSpan.FromMinutes(1));
         Assert.That(exit, Is.EqualTo(3), output);
         Assert.That(output, Does.Contain("interrupted"));
@@ -123,7 +124,7 @@ public class WorkerProcessTests : SchemaFixture
         var jobs = await work.JobsAsync();
         var error = (await jobs.Errors.FetchAsync()).Single();
         Assert.That(error["subject_id"], Is.EqualTo(2));
-        Assert.That(error["error_message"], Is.EqualTo("SystemExit: SIGTERM received"));
+        Assert.That(error["error_message"], Is.EqualTo(recorded));
         Assert.That(await (work & new { subject_id = 2 }).CountAsync(), Is.Zero);
         Assert.That(await jobs.Reserved.CountAsync(), Is.Zero);
     }
