@@ -8,7 +8,13 @@ public partial class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
-        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), where ?? [], stores)
+        : this(connection, dialect, database, name, new CodecPlan(database, name, heading.Attributes, stores), heading, where ?? [], stores)
+    {
+    }
+
+    private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, CodecPlan codecs, Heading heading,
+        IReadOnlyList<SqlFragment> where, DataJoint.Stores.IStoreProvider? stores)
+        : this(connection, dialect, database, name, codecs.Refine(heading), codecs, where, stores)
     {
     }
 
@@ -32,23 +38,13 @@ public partial class Table : QueryExpression
     public string FullName => Dialect.QualifiedName(Database, Name);
     /// <summary>The heading as read from the database, including hidden columns and foreign keys.</summary>
     public Heading TableHeading { get; }
-    /// <summary>The tier, from the name prefix.</summary>
-    public TableTier Tier => TierOf(Name);
+    /// <summary>The tier, from the name prefix (a name that follows no tier's pattern counts as manual).</summary>
+    public TableTier Tier => DataJoint.Definitions.TableNaming.TryParseTableName(Name, out var parsed) ? parsed!.Tier : TableTier.Manual;
     /// <summary>True when the table is restricted (a delete affects only matching rows).</summary>
     public bool IsRestricted => Where.Count > 0;
 
     /// <summary>The codecs of the heading, resolved once for the table and every query built on it.</summary>
     internal CodecPlan CodecPlan { get; }
-
-    internal static TableTier TierOf(string name)
-    {
-        var rest = name.StartsWith("__", StringComparison.Ordinal) ? name[2..]
-            : name.StartsWith('_') || name.StartsWith('#') ? name[1..] : name;
-        if (rest.Contains("__", StringComparison.Ordinal)) return TableTier.Part;
-        return name.StartsWith("__", StringComparison.Ordinal) ? TableTier.Computed
-            : name.StartsWith('_') ? TableTier.Imported
-            : name.StartsWith('#') ? TableTier.Lookup : TableTier.Manual;
-    }
 
     private protected override (string? Schema, string? Table) Location => (Database, Name);
 
@@ -106,12 +102,10 @@ public partial class Table : QueryExpression
                 Schema = Database,
                 Table = Name,
             };
-        var committing = false;
         MakeScope.CheckInsert(this, options);
-        try
-        {
-            await using var operation = WriteSession.Enter(Connection);
-            try
+        await RunWriteAsync($"insert into {FullName}",
+            $"the insert into {FullName}: the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).",
+            async operation =>
             {
                 // Store-backed values are uploaded before the rows are written, so a committed row never points at a missing
                 // object. The tracker records what this insert uploaded: if it fails, its schema-addressed objects are
@@ -127,21 +121,40 @@ public partial class Table : QueryExpression
                     var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: prepared.Rows.Count == 1).ConfigureAwait(false);
                     await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
                 }
-                committing = operation.CommitsSession;
                 await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
+                return 0;
+            }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one write operation on this table, in its own session or joined to the current one (<see cref="WriteSession"/>):
+    /// a failure undoes the operation; driver errors become <see cref="DataJointException"/> subtypes naming the table; a
+    /// connection lost while the operation's own session commits is reported with <c>CommitOutcomeUnknown</c> and
+    /// "The connection ... was lost while committing <paramref name="whileCommitting"/>".
+    /// </summary>
+    private async Task<T> RunWriteAsync<T>(string action, string whileCommitting, Func<WriteOperation, Task<T>> body)
+    {
+        WriteOperation? operation = null;
+        try
+        {
+            operation = WriteSession.Enter(Connection);
+            await using (operation.ConfigureAwait(false))
             {
-                await operation.FailAsync().ConfigureAwait(false);
-                throw;
+                try
+                {
+                    return await body(operation).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await operation.FailAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"insert into {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (Dialect.TranslateError(ex, action, Database, Name) is { } dj)
         {
-            if (committing && dj is LostConnectionException)
-                throw new LostConnectionException(
-                    $"The connection to the database server was lost while committing the insert into {FullName}: the rows may or may not " +
-                    "have been written. Check before inserting them again (or insert with SkipDuplicates).", ex)
+            if (operation is { CommitStarted: true } && dj is LostConnectionException)
+                throw new LostConnectionException($"The connection to the database server was lost while committing {whileCommitting}", ex)
                 {
                     CommitOutcomeUnknown = true,
                     Schema = Database,
@@ -181,11 +194,9 @@ public partial class Table : QueryExpression
     {
         ArgumentNullException.ThrowIfNull(options);
         var safemode = DataJoint.Safemode.IsOn(options.Safemode, Connection);
-        var committing = false;
-        try
-        {
-            await using var operation = WriteSession.Enter(Connection);
-            try
+        return await RunWriteAsync($"delete from {FullName}",
+            $"the delete from {FullName}: the rows may or may not have been deleted. Running the delete again is safe.",
+            async operation =>
             {
                 var conn = await operation.Session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
                 var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
@@ -202,36 +213,11 @@ public partial class Table : QueryExpression
                     && !await DataJoint.Safemode.ConfirmAsync(Preview("delete", plan, counts), options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
                 {
                     await operation.FailAsync().ConfigureAwait(false);
-                    return 0;
+                    return 0L;
                 }
-                committing = operation.CommitsSession;
                 await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 return counts[0];
-            }
-            catch
-            {
-                await operation.FailAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
-        {
-            if (committing && dj is LostConnectionException)
-                throw new LostConnectionException(
-                    $"The connection to the database server was lost while committing the delete from {FullName}: the rows may or may " +
-                    "not have been deleted. Running the delete again is safe.", ex)
-                {
-                    CommitOutcomeUnknown = true,
-                    Schema = Database,
-                    Table = Name,
-                };
-            throw dj;
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Database, Name);
-            throw;
-        }
+            }).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,19 +1,5 @@
 namespace DataJoint;
 
-/// <summary>The tier of a table, recognisable from its SQL name prefix.</summary>
-public enum TableTier
-{
-    /// <summary>Entered by hand (no prefix).</summary>
-    Manual,
-    /// <summary>Small reference contents (<c>#</c> prefix).</summary>
-    Lookup,
-    /// <summary>Filled by populate from outside data (<c>_</c> prefix).</summary>
-    Imported,
-    /// <summary>Filled by populate from other tables (<c>__</c> prefix).</summary>
-    Computed,
-    /// <summary>Part of a master table (<c>master__part</c>).</summary>
-    Part,
-}
 
 /// <summary>
 /// Base of the tier classes. A table class is a <c>[Table]</c> partial class deriving from one tier and declaring

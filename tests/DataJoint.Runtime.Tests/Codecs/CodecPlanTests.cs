@@ -101,6 +101,21 @@ public class CodecPlanTests
     }
 
     [Test]
+    public void TheHeadingReadsTheSqlType_TheCodecPlanKnowsAJsonChainStoresJson()
+    {
+        // MariaDB reports a json column as longtext: the heading alone (no registry) says string, the table's plan json.
+        var raw = HeadingAttribute.FromColumn("`lab`.`t`", "p", "longtext", false, null, "", ":<testpoint>:", false);
+        Assert.That(raw.Kind, Is.EqualTo(AttributeKind.String));
+        var table = new Table(Connection, MySqlDialect.Instance, "lab", "t", new Heading(new[]
+        {
+            HeadingAttribute.FromColumn("`lab`.`t`", "id", "int", false, null, "", ":int32:", true), raw,
+            HeadingAttribute.FromColumn("`lab`.`t`", "q", "longtext", false, null, "", ":<plan_unknown>:", false),
+        }));
+        Assert.That(table.Heading["p"].Kind, Is.EqualTo(AttributeKind.Json));
+        Assert.That(table.Heading["q"].Kind, Is.EqualTo(AttributeKind.String), "an unknown codec keeps the SQL type's kind");
+    }
+
+    [Test]
     public void ChainsOfSynchronousCodecs_DecodeInPlace_OthersAsynchronously()
     {
         var sync = TableWith("<testshout>").CodecPlan.For("x")!;
