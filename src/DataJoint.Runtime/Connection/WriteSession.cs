@@ -209,9 +209,6 @@ internal sealed class WriteOperation : IAsyncDisposable
     /// <summary>True when <see cref="CompleteAsync"/> commits the session (the operation owns it and its transaction began).</summary>
     public bool CommitsSession => _owner && Session.InTransaction;
 
-    /// <summary>True once <see cref="CompleteAsync"/> has started committing the operation's own session (its outcome may be unknown).</summary>
-    public bool CommitStarted { get; private set; }
-
     /// <summary>A tracker for this operation's uploads (<see cref="WriteSession.TrackUploads"/>).</summary>
     public UploadTracker TrackUploads(IStoreProvider stores, int maxParallelUploads, CancellationToken cancellationToken,
         bool verifyExistingContent = false)
@@ -244,7 +241,6 @@ internal sealed class WriteOperation : IAsyncDisposable
         _done = true;
         if (_owner)
         {
-            CommitStarted = CommitsSession;
             await Session.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         else if (_savepoint is not null)

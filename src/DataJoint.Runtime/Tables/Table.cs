@@ -8,13 +8,7 @@ public partial class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
-        : this(connection, dialect, database, name, new CodecPlan(database, name, heading.Attributes, stores), heading, where ?? [], stores)
-    {
-    }
-
-    private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, CodecPlan codecs, Heading heading,
-        IReadOnlyList<SqlFragment> where, DataJoint.Stores.IStoreProvider? stores)
-        : this(connection, dialect, database, name, codecs.Refine(heading), codecs, where, stores)
+        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), where ?? [], stores)
     {
     }
 
@@ -38,13 +32,23 @@ public partial class Table : QueryExpression
     public string FullName => Dialect.QualifiedName(Database, Name);
     /// <summary>The heading as read from the database, including hidden columns and foreign keys.</summary>
     public Heading TableHeading { get; }
-    /// <summary>The tier, from the name prefix (a name that follows no tier's pattern counts as manual).</summary>
-    public TableTier Tier => DataJoint.Definitions.TableNaming.TryParseTableName(Name, out var parsed) ? parsed!.Tier : TableTier.Manual;
+    /// <summary>The tier, from the name prefix.</summary>
+    public TableTier Tier => TierOf(Name);
     /// <summary>True when the table is restricted (a delete affects only matching rows).</summary>
     public bool IsRestricted => Where.Count > 0;
 
     /// <summary>The codecs of the heading, resolved once for the table and every query built on it.</summary>
     internal CodecPlan CodecPlan { get; }
+
+    internal static TableTier TierOf(string name)
+    {
+        var rest = name.StartsWith("__", StringComparison.Ordinal) ? name[2..]
+            : name.StartsWith('_') || name.StartsWith('#') ? name[1..] : name;
+        if (rest.Contains("__", StringComparison.Ordinal)) return TableTier.Part;
+        return name.StartsWith("__", StringComparison.Ordinal) ? TableTier.Computed
+            : name.StartsWith('_') ? TableTier.Imported
+            : name.StartsWith('#') ? TableTier.Lookup : TableTier.Manual;
+    }
 
     private protected override (string? Schema, string? Table) Location => (Database, Name);
 
@@ -102,10 +106,12 @@ public partial class Table : QueryExpression
                 Schema = Database,
                 Table = Name,
             };
+        var committing = false;
         MakeScope.CheckInsert(this, options);
-        await RunWriteAsync($"insert into {FullName}",
-            $"the insert into {FullName}: the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).",
-            async operation =>
+        try
+        {
+            await using var operation = WriteSession.Enter(Connection);
+            try
             {
                 // Store-backed values are uploaded before the rows are written, so a committed row never points at a missing
                 // object. The tracker records what this insert uploaded: if it fails, its schema-addressed objects are
@@ -121,52 +127,41 @@ public partial class Table : QueryExpression
                     var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: prepared.Rows.Count == 1).ConfigureAwait(false);
                     await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
                 }
+                committing = operation.CommitsSession;
                 await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                return 0;
-            }).ConfigureAwait(false);
+            }
+            catch
+            {
+                await operation.FailAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch (Exception ex) when (WriteError(ex, $"insert into {FullName}", committing,
+                   "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).") is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>
-    /// Runs one write operation on this table, in its own session or joined to the current one (<see cref="WriteSession"/>):
-    /// a failure undoes the operation; driver errors become <see cref="DataJointException"/> subtypes naming the table; a
-    /// connection lost while the operation's own session commits is reported with <c>CommitOutcomeUnknown</c> and
-    /// "The connection ... was lost while committing <paramref name="whileCommitting"/>".
+    /// The error a write operation throws: the driver's exception translated (a connection lost during COMMIT becomes a
+    /// <see cref="LostConnectionException"/> with <see cref="LostConnectionException.CommitOutcomeUnknown"/>, explained by
+    /// <paramref name="unknownOutcome"/>); a <see cref="DataJointException"/> is located at this table and rethrown as it is (null).
     /// </summary>
-    private async Task<T> RunWriteAsync<T>(string action, string whileCommitting, Func<WriteOperation, Task<T>> body)
+    private DataJointException? WriteError(Exception ex, string action, bool committing, string unknownOutcome)
     {
-        WriteOperation? operation = null;
-        try
+        if (Dialect.TranslateError(ex, action, Database, Name) is not { } dj)
         {
-            operation = WriteSession.Enter(Connection);
-            await using (operation.ConfigureAwait(false))
-            {
-                try
-                {
-                    return await body(operation).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await operation.FailAsync().ConfigureAwait(false);
-                    throw;
-                }
-            }
+            (ex as DataJointException)?.Locate(Database, Name);
+            return null;
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, action, Database, Name) is { } dj)
+        if (!committing || dj is not LostConnectionException) return dj;
+        return new LostConnectionException($"The connection to the database server was lost while committing ({action}): {unknownOutcome}", ex)
         {
-            if (operation is { CommitStarted: true } && dj is LostConnectionException)
-                throw new LostConnectionException($"The connection to the database server was lost while committing {whileCommitting}", ex)
-                {
-                    CommitOutcomeUnknown = true,
-                    Schema = Database,
-                    Table = Name,
-                };
-            throw dj;
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Database, Name);
-            throw;
-        }
+            CommitOutcomeUnknown = true,
+            Schema = Database,
+            Table = Name,
+        };
     }
 
     // ------------------------------------------------------------------ delete / drop
@@ -194,9 +189,11 @@ public partial class Table : QueryExpression
     {
         ArgumentNullException.ThrowIfNull(options);
         var safemode = DataJoint.Safemode.IsOn(options.Safemode, Connection);
-        return await RunWriteAsync($"delete from {FullName}",
-            $"the delete from {FullName}: the rows may or may not have been deleted. Running the delete again is safe.",
-            async operation =>
+        var committing = false;
+        try
+        {
+            await using var operation = WriteSession.Enter(Connection);
+            try
             {
                 var conn = await operation.Session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
                 var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
@@ -213,26 +210,42 @@ public partial class Table : QueryExpression
                     && !await DataJoint.Safemode.ConfirmAsync(Preview("delete", plan, counts), options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
                 {
                     await operation.FailAsync().ConfigureAwait(false);
-                    return 0L;
+                    return 0;
                 }
+                committing = operation.CommitsSession;
                 await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 return counts[0];
-            }).ConfigureAwait(false);
+            }
+            catch
+            {
+                await operation.FailAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch (Exception ex) when (WriteError(ex, $"delete from {FullName}", committing,
+                   "the rows may or may not have been deleted. Running the delete again is safe.") is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>
     /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now: every table the cascade reaches
     /// (in this schema and in others) with its row count, read in one consistent snapshot. Nothing is changed.
     /// </summary>
-    public async Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default)
+    public Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default) =>
+        PreviewAsync("delete", cancellationToken);
+
+    /// <summary>The cascade of a delete (rows it would remove) or a drop (tables with all their rows), computed without changes.</summary>
+    private async Task<CascadePreview> PreviewAsync(string operation, CancellationToken cancellationToken)
     {
         try
         {
             await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview("delete", plan, await CountAsync(conn, plan, restricted: true, cancellationToken).ConfigureAwait(false));
+            return Preview(operation, plan, await CountAsync(conn, plan, restricted: operation == "delete", cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete preview of {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"{operation} preview of {FullName}", Database, Name) is { } dj)
         {
             throw dj;
         }
@@ -331,17 +344,6 @@ public partial class Table : QueryExpression
     /// What <see cref="DropAsync(DropOptions, CancellationToken)"/> would drop: this table and every table that depends on
     /// it (in any schema), with their row counts. Nothing is changed.
     /// </summary>
-    public async Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview("drop", plan, await CountAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop preview of {FullName}", Database, Name) is { } dj)
-        {
-            throw dj;
-        }
-    }
+    public Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default) =>
+        PreviewAsync("drop", cancellationToken);
 }
