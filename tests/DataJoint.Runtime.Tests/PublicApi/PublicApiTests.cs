@@ -19,7 +19,12 @@ public class PublicApiTests
     [Test]
     public void ThePublicApiIsTheApprovedOne()
     {
-        var actual = Runtime.GeneratePublicApi(new ApiGeneratorOptions { IncludeAssemblyAttributes = false }).Replace("\r\n", "\n");
+        var actual = Runtime.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            IncludeAssemblyAttributes = false,
+            // Compiler bookkeeping whose generated names (<ListAsync>d__14) change with unrelated edits: not part of the API.
+            ExcludeAttributes = ["System.Runtime.CompilerServices.AsyncIteratorStateMachineAttribute", "System.Runtime.CompilerServices.AsyncStateMachineAttribute"],
+        }).Replace("\r\n", "\n");
         var folder = Path.Combine(ProjectDirectory, "PublicApi");
         var approved = Path.Combine(folder, "DataJoint.Runtime.approved.txt");
         var received = Path.Combine(folder, "DataJoint.Runtime.received.txt");
