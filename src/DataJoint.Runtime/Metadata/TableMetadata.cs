@@ -90,7 +90,7 @@ public static class TableContents
     /// </summary>
     /// <exception cref="DataJointException"><paramref name="contents"/> is not a collection of rows.</exception>
     public static IEnumerable<object> Rows<TTable, TRow, TKey>(object? contents)
-        where TTable : DataJoint.UserTable, DataJoint.ITypedTable<TTable, TRow, TKey>
+        where TTable : DataJoint.UserTable, ITypedTable<TTable, TRow, TKey>
         where TRow : class
         where TKey : class => contents switch
     {
@@ -102,7 +102,7 @@ public static class TableContents
     };
 
     private static IEnumerable<object> Map<TTable, TRow, TKey>(System.Collections.IEnumerable rows)
-        where TTable : DataJoint.UserTable, DataJoint.ITypedTable<TTable, TRow, TKey>
+        where TTable : DataJoint.UserTable, ITypedTable<TTable, TRow, TKey>
         where TRow : class
         where TKey : class
     {
