@@ -12,9 +12,12 @@ public sealed class TableMetadata
 {
     /// <summary>Generated code calls this; every argument comes from the class and its definition.</summary>
     public TableMetadata(string className, TableTier tier, string definition, string? sqlName, string? schema,
-        Func<TableMetadata>? master, IReadOnlyList<TableParent> parents, Func<IEnumerable<object>>? contents = null)
+        Func<TableMetadata>? master, IReadOnlyList<TableParent> parents, IReadOnlyList<string>? attributes = null, int keyCount = 0,
+        Func<IEnumerable<object>>? contents = null)
     {
         _contents = contents;
+        Attributes = attributes ?? [];
+        KeyCount = keyCount;
         ClassName = className;
         Tier = tier;
         Definition = definition;
@@ -57,8 +60,28 @@ public sealed class TableMetadata
     /// <summary>The name a schema registers the class under: <c>Session</c>, or <c>Session.Trial</c> for a part.</summary>
     public string RegistryName => _master is null ? ClassName : Master!.ClassName + "." + ClassName;
 
+    /// <summary>
+    /// The attributes of the generated <c>Row</c> (foreign keys resolved), primary key first, in heading order: the
+    /// positions the generated mappers read and write.
+    /// </summary>
+    public IReadOnlyList<string> Attributes { get; }
+
+    /// <summary>How many of <see cref="Attributes"/> form the primary key (the generated <c>Key</c>).</summary>
+    public int KeyCount { get; }
+
     /// <summary>The metadata of <typeparamref name="T"/>.</summary>
     public static TableMetadata Of<T>() where T : ITableClass => T.Metadata;
+
+    /// <summary>
+    /// The metadata of <typeparamref name="T"/> when first asked for (a master or parent: classes may reference each
+    /// other in any order), one delegate per class.
+    /// </summary>
+    public static Func<TableMetadata> Lazy<T>() where T : ITableClass => LazyOf<T>.Get;
+
+    private static class LazyOf<T> where T : ITableClass
+    {
+        public static readonly Func<TableMetadata> Get = static () => T.Metadata;
+    }
 }
 
 /// <summary>A parent of a generated table: the reference as its definition writes it, and the parent's metadata.</summary>
@@ -106,7 +129,7 @@ public static class TableContents
         where TRow : class
         where TKey : class
     {
-        var names = TTable.RowAttributes;
+        var names = TypedMapping<TTable, TRow, TKey>.RowNames;
         foreach (var row in rows)
         {
             if (row is not TRow typed)
@@ -114,9 +137,8 @@ public static class TableContents
                 yield return row ?? throw new DataJointException($"{typeof(TTable).Name}.Contents has a null row");
                 continue;
             }
-            var values = new object?[names.Count];
-            TTable.WriteRow(typed, values);
-            var dict = new Dictionary<string, object?>(names.Count, StringComparer.Ordinal);
+            var values = TypedMapping<TTable, TRow, TKey>.Values(typed);
+            var dict = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
             for (var i = 0; i < values.Length; i++) dict[names[i]] = values[i];
             yield return dict;
         }

@@ -89,7 +89,7 @@ internal static class TypedMake<TTable, TRow, TKey>
         new Tripartite<TFetched, TComputed>(make, table);
 
     private static TKey KeyOf(IReadOnlyDictionary<string, object?> key) =>
-        TTable.ReadKey(key as Row ?? throw new DataJointException("A typed make expects a fetched key row."));
+        TypedMapping<TTable, TRow, TKey>.ReadKey(key as Row ?? throw new DataJointException("A typed make expects a fetched key row."));
 
     private static MakeContext<TRow> Context(Table target, IReadOnlyDictionary<string, object?> key, TypedTable<TTable, TRow, TKey> table) =>
         new(target, key, (rows, options, ct) => table.InsertAsync(rows, options, ct));

@@ -9,97 +9,57 @@ namespace Lab.Typed
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
         public sealed partial record Row
         {
-            /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("neuron_id")]
+            /// <summary><c>neuron_id</c></summary>
             public required int NeuronId { get; init; }
-
-            /// <summary>Attribute <c>network</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("network")]
+            /// <summary><c>network</c></summary>
             public required global::Lab.Typed.Graph Network { get; init; }
-
-            /// <summary>Attribute <c>full_network</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("full_network")]
+            /// <summary><c>full_network</c></summary>
             public global::Lab.Typed.Graph? FullNetwork { get; init; }
-
-            /// <summary>Attribute <c>payload</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("payload")]
+            /// <summary><c>payload</c></summary>
             public required object Payload { get; init; }
-
             /// <summary>The primary key of this row.</summary>
-            public Key ToKey() => new Key
-            {
-                NeuronId = NeuronId,
-            };
+            public Key ToKey() => new Key { NeuronId = NeuronId, };
         }
 
         /// <summary>The primary key of <c>Connectivity</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
         public sealed partial record Key
         {
-            /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("neuron_id")]
-            public required int NeuronId { get; init; }
+            /// <summary><c>neuron_id</c></summary>
+            [global::DataJoint.Metadata.AttributeName("neuron_id")] public required int NeuronId { get; init; }
         }
-
-        private static readonly string[] __djRowAttributes = new string[] { "neuron_id", "network", "full_network", "payload" };
-        private static readonly string[] __djKeyAttributes = new string[] { "neuron_id" };
-
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.RowAttributes => __djRowAttributes;
-
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.KeyAttributes => __djKeyAttributes;
-
-        static void global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteRow(Row row, object?[] values)
-        {
-            values[0] = row.NeuronId;
-            values[1] = row.Network;
-            values[2] = row.FullNetwork;
-            values[3] = row.Payload;
-        }
-
-        static void global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteKey(Key key, object?[] values)
-        {
-            values[0] = key.NeuronId;
-        }
-
-        static Row global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::DataJoint.Row row) => new Row
-        {
-            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
-            Network = global::DataJoint.Metadata.TypedValues.Read<global::Lab.Typed.Graph>(row, "network"),
-            FullNetwork = global::DataJoint.Metadata.TypedValues.ReadOrNull<global::Lab.Typed.Graph?>(row, "full_network"),
-            Payload = global::DataJoint.Metadata.TypedValues.Read<object>(row, "payload"),
-        };
-
-        static Row global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
-        {
-            NeuronId = global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "neuron_id"),
-            Network = global::DataJoint.Metadata.TypedColumns.Read<global::Lab.Typed.Graph>(reader, 1, "network"),
-            FullNetwork = global::DataJoint.Metadata.TypedColumns.ReadOrNull<global::Lab.Typed.Graph?>(reader, 2, "full_network"),
-            Payload = global::DataJoint.Metadata.TypedColumns.Read<object>(reader, 3, "payload"),
-        };
-
-        static Key global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadKey(global::DataJoint.Row row) => new Key
-        {
-            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
-        };
-
-        static string? global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.AttributeOf(string propertyName) => propertyName switch
-        {
-            "NeuronId" => "neuron_id",
-            "Network" => "network",
-            "FullNetwork" => "full_network",
-            "Payload" => "payload",
-            _ => null,
-        };
 
         static global::DataJoint.Metadata.TableMetadata global::DataJoint.Metadata.ITableClass.Metadata => __djMetadata;
-
         private static readonly global::DataJoint.Metadata.TableMetadata __djMetadata = new global::DataJoint.Metadata.TableMetadata(
-            "Connectivity", global::DataJoint.TableTier.Computed, Definition, null, null,
-            null,
+            "Connectivity", global::DataJoint.TableTier.Computed, Definition, null, null, null,
             new global::DataJoint.Metadata.TableParent[]
             {
-                new global::DataJoint.Metadata.TableParent("Neurons", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Typed.Neurons>()),
-            });
+                new global::DataJoint.Metadata.TableParent("Neurons", global::DataJoint.Metadata.TableMetadata.Lazy<global::Lab.Typed.Neurons>()),
+            },
+            new string[] { "neuron_id", "network", "full_network", "payload" }, 1);
+
+        static void global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteRow(Row r, object?[] v)
+        {
+            v[0] = r.NeuronId;
+            v[1] = r.Network;
+            v[2] = r.FullNetwork;
+            v[3] = r.Payload;
+        }
+        static void global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteKey(Key k, object?[] v)
+        {
+            v[0] = k.NeuronId;
+        }
+        static Row global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::DataJoint.Metadata.ColumnSource s) => new Row
+        {
+            NeuronId = s.Read<int>(0),
+            Network = s.Read<global::Lab.Typed.Graph>(1),
+            FullNetwork = s.ReadOrNull<global::Lab.Typed.Graph?>(2),
+            Payload = s.Read<object>(3),
+        };
+        static Key global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadKey(global::DataJoint.Metadata.ColumnSource s) => new Key
+        {
+            NeuronId = s.Read<int>(0),
+        };
 
         /// <summary>Declares (if needed) and opens this table in <paramref name="schema"/> as a typed handle.</summary>
         public static global::System.Threading.Tasks.Task<global::DataJoint.TypedTable<Connectivity, Row, Key>> TableAsync(

@@ -9,217 +9,117 @@ namespace Lab.Typed
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
         public sealed partial record Row
         {
-            /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("neuron_id")]
+            /// <summary><c>neuron_id</c></summary>
             public required int NeuronId { get; init; }
-
-            /// <summary>Attribute <c>tiny</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("tiny")]
+            /// <summary><c>tiny</c></summary>
             public required sbyte Tiny { get; init; }
-
-            /// <summary>Attribute <c>small</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("small")]
+            /// <summary><c>small</c></summary>
             public required short Small { get; init; }
-
-            /// <summary>Attribute <c>big</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("big")]
+            /// <summary><c>big</c></summary>
             public required long Big { get; init; }
-
-            /// <summary>Attribute <c>f32</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("f32")]
+            /// <summary><c>f32</c></summary>
             public required float F32 { get; init; }
-
-            /// <summary>Attribute <c>f64</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("f64")]
+            /// <summary><c>f64</c></summary>
             public required double F64 { get; init; }
-
-            /// <summary>Attribute <c>flag</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("flag")]
+            /// <summary><c>flag</c></summary>
             public required bool Flag { get; init; }
-
-            /// <summary>Attribute <c>uid</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("uid")]
+            /// <summary><c>uid</c></summary>
             public required global::System.Guid Uid { get; init; }
-
-            /// <summary>Attribute <c>meta</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("meta")]
+            /// <summary><c>meta</c></summary>
             public required global::System.Text.Json.JsonElement Meta { get; init; }
-
-            /// <summary>Attribute <c>raw</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("raw")]
+            /// <summary><c>raw</c></summary>
             public required byte[] Raw { get; init; }
-
-            /// <summary>Attribute <c>day</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("day")]
+            /// <summary><c>day</c></summary>
             public required global::System.DateOnly Day { get; init; }
-
-            /// <summary>Attribute <c>stamp</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("stamp")]
+            /// <summary><c>stamp</c></summary>
             public required global::System.DateTime Stamp { get; init; }
-
-            /// <summary>Attribute <c>code</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("code")]
+            /// <summary><c>code</c></summary>
             public required string Code { get; init; }
-
-            /// <summary>Attribute <c>label</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("label")]
+            /// <summary><c>label</c></summary>
             public required string Label { get; init; }
-
-            /// <summary>Attribute <c>kind</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("kind")]
+            /// <summary><c>kind</c></summary>
             public required string Kind { get; init; }
-
-            /// <summary>Attribute <c>amount</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("amount")]
+            /// <summary><c>amount</c></summary>
             public required decimal Amount { get; init; }
-
-            /// <summary>Attribute <c>note</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("note")]
+            /// <summary><c>note</c></summary>
             public string? Note { get; init; }
-
-            /// <summary>Attribute <c>score</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("score")]
+            /// <summary><c>score</c></summary>
             public double? Score { get; init; }
-
-            /// <summary>Attribute <c>owner_id</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("owner_id")]
+            /// <summary><c>owner_id</c></summary>
             public int? OwnerId { get; init; }
-
             /// <summary>The primary key of this row.</summary>
-            public Key ToKey() => new Key
-            {
-                NeuronId = NeuronId,
-            };
+            public Key ToKey() => new Key { NeuronId = NeuronId, };
         }
 
         /// <summary>The primary key of <c>Neurons</c>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
         public sealed partial record Key
         {
-            /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.Metadata.AttributeName("neuron_id")]
-            public required int NeuronId { get; init; }
+            /// <summary><c>neuron_id</c></summary>
+            [global::DataJoint.Metadata.AttributeName("neuron_id")] public required int NeuronId { get; init; }
         }
-
-        private static readonly string[] __djRowAttributes = new string[] { "neuron_id", "tiny", "small", "big", "f32", "f64", "flag", "uid", "meta", "raw", "day", "stamp", "code", "label", "kind", "amount", "note", "score", "owner_id" };
-        private static readonly string[] __djKeyAttributes = new string[] { "neuron_id" };
-
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.RowAttributes => __djRowAttributes;
-
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.KeyAttributes => __djKeyAttributes;
-
-        static void global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteRow(Row row, object?[] values)
-        {
-            values[0] = row.NeuronId;
-            values[1] = row.Tiny;
-            values[2] = row.Small;
-            values[3] = row.Big;
-            values[4] = row.F32;
-            values[5] = row.F64;
-            values[6] = row.Flag;
-            values[7] = row.Uid;
-            values[8] = row.Meta;
-            values[9] = row.Raw;
-            values[10] = row.Day;
-            values[11] = row.Stamp;
-            values[12] = row.Code;
-            values[13] = row.Label;
-            values[14] = row.Kind;
-            values[15] = row.Amount;
-            values[16] = row.Note;
-            values[17] = row.Score;
-            values[18] = row.OwnerId;
-        }
-
-        static void global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteKey(Key key, object?[] values)
-        {
-            values[0] = key.NeuronId;
-        }
-
-        static Row global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::DataJoint.Row row) => new Row
-        {
-            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
-            Tiny = global::DataJoint.Metadata.TypedValues.Read<sbyte>(row, "tiny"),
-            Small = global::DataJoint.Metadata.TypedValues.Read<short>(row, "small"),
-            Big = global::DataJoint.Metadata.TypedValues.Read<long>(row, "big"),
-            F32 = global::DataJoint.Metadata.TypedValues.Read<float>(row, "f32"),
-            F64 = global::DataJoint.Metadata.TypedValues.Read<double>(row, "f64"),
-            Flag = global::DataJoint.Metadata.TypedValues.Read<bool>(row, "flag"),
-            Uid = global::DataJoint.Metadata.TypedValues.Read<global::System.Guid>(row, "uid"),
-            Meta = global::DataJoint.Metadata.TypedValues.Read<global::System.Text.Json.JsonElement>(row, "meta"),
-            Raw = global::DataJoint.Metadata.TypedValues.Read<byte[]>(row, "raw"),
-            Day = global::DataJoint.Metadata.TypedValues.Read<global::System.DateOnly>(row, "day"),
-            Stamp = global::DataJoint.Metadata.TypedValues.Read<global::System.DateTime>(row, "stamp"),
-            Code = global::DataJoint.Metadata.TypedValues.Read<string>(row, "code"),
-            Label = global::DataJoint.Metadata.TypedValues.Read<string>(row, "label"),
-            Kind = global::DataJoint.Metadata.TypedValues.Read<string>(row, "kind"),
-            Amount = global::DataJoint.Metadata.TypedValues.Read<decimal>(row, "amount"),
-            Note = global::DataJoint.Metadata.TypedValues.ReadOrNull<string?>(row, "note"),
-            Score = global::DataJoint.Metadata.TypedValues.ReadOrNull<double?>(row, "score"),
-            OwnerId = global::DataJoint.Metadata.TypedValues.ReadOrNull<int?>(row, "owner_id"),
-        };
-
-        static Row global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
-        {
-            NeuronId = global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "neuron_id"),
-            Tiny = global::DataJoint.Metadata.TypedColumns.Read<sbyte>(reader, 1, "tiny"),
-            Small = global::DataJoint.Metadata.TypedColumns.Read<short>(reader, 2, "small"),
-            Big = global::DataJoint.Metadata.TypedColumns.Read<long>(reader, 3, "big"),
-            F32 = global::DataJoint.Metadata.TypedColumns.Read<float>(reader, 4, "f32"),
-            F64 = global::DataJoint.Metadata.TypedColumns.Read<double>(reader, 5, "f64"),
-            Flag = global::DataJoint.Metadata.TypedColumns.Read<bool>(reader, 6, "flag"),
-            Uid = global::DataJoint.Metadata.TypedColumns.Read<global::System.Guid>(reader, 7, "uid"),
-            Meta = global::DataJoint.Metadata.TypedColumns.Read<global::System.Text.Json.JsonElement>(reader, 8, "meta"),
-            Raw = global::DataJoint.Metadata.TypedColumns.Read<byte[]>(reader, 9, "raw"),
-            Day = global::DataJoint.Metadata.TypedColumns.Read<global::System.DateOnly>(reader, 10, "day"),
-            Stamp = global::DataJoint.Metadata.TypedColumns.Read<global::System.DateTime>(reader, 11, "stamp"),
-            Code = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 12, "code"),
-            Label = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 13, "label"),
-            Kind = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 14, "kind"),
-            Amount = global::DataJoint.Metadata.TypedColumns.Read<decimal>(reader, 15, "amount"),
-            Note = global::DataJoint.Metadata.TypedColumns.ReadOrNull<string?>(reader, 16, "note"),
-            Score = global::DataJoint.Metadata.TypedColumns.ReadOrNull<double?>(reader, 17, "score"),
-            OwnerId = global::DataJoint.Metadata.TypedColumns.ReadOrNull<int?>(reader, 18, "owner_id"),
-        };
-
-        static Key global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadKey(global::DataJoint.Row row) => new Key
-        {
-            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
-        };
-
-        static string? global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.AttributeOf(string propertyName) => propertyName switch
-        {
-            "NeuronId" => "neuron_id",
-            "Tiny" => "tiny",
-            "Small" => "small",
-            "Big" => "big",
-            "F32" => "f32",
-            "F64" => "f64",
-            "Flag" => "flag",
-            "Uid" => "uid",
-            "Meta" => "meta",
-            "Raw" => "raw",
-            "Day" => "day",
-            "Stamp" => "stamp",
-            "Code" => "code",
-            "Label" => "label",
-            "Kind" => "kind",
-            "Amount" => "amount",
-            "Note" => "note",
-            "Score" => "score",
-            "OwnerId" => "owner_id",
-            _ => null,
-        };
 
         static global::DataJoint.Metadata.TableMetadata global::DataJoint.Metadata.ITableClass.Metadata => __djMetadata;
-
         private static readonly global::DataJoint.Metadata.TableMetadata __djMetadata = new global::DataJoint.Metadata.TableMetadata(
-            "Neurons", global::DataJoint.TableTier.Manual, Definition, null, null,
-            null,
+            "Neurons", global::DataJoint.TableTier.Manual, Definition, null, null, null,
             new global::DataJoint.Metadata.TableParent[]
             {
-                new global::DataJoint.Metadata.TableParent("User", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Typed.User>()),
-            });
+                new global::DataJoint.Metadata.TableParent("User", global::DataJoint.Metadata.TableMetadata.Lazy<global::Lab.Typed.User>()),
+            },
+            new string[] { "neuron_id", "tiny", "small", "big", "f32", "f64", "flag", "uid", "meta", "raw", "day", "stamp", "code", "label", "kind", "amount", "note", "score", "owner_id" }, 1);
+
+        static void global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteRow(Row r, object?[] v)
+        {
+            v[0] = r.NeuronId;
+            v[1] = r.Tiny;
+            v[2] = r.Small;
+            v[3] = r.Big;
+            v[4] = r.F32;
+            v[5] = r.F64;
+            v[6] = r.Flag;
+            v[7] = r.Uid;
+            v[8] = r.Meta;
+            v[9] = r.Raw;
+            v[10] = r.Day;
+            v[11] = r.Stamp;
+            v[12] = r.Code;
+            v[13] = r.Label;
+            v[14] = r.Kind;
+            v[15] = r.Amount;
+            v[16] = r.Note;
+            v[17] = r.Score;
+            v[18] = r.OwnerId;
+        }
+        static void global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteKey(Key k, object?[] v)
+        {
+            v[0] = k.NeuronId;
+        }
+        static Row global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::DataJoint.Metadata.ColumnSource s) => new Row
+        {
+            NeuronId = s.Read<int>(0),
+            Tiny = s.Read<sbyte>(1),
+            Small = s.Read<short>(2),
+            Big = s.Read<long>(3),
+            F32 = s.Read<float>(4),
+            F64 = s.Read<double>(5),
+            Flag = s.Read<bool>(6),
+            Uid = s.Read<global::System.Guid>(7),
+            Meta = s.Read<global::System.Text.Json.JsonElement>(8),
+            Raw = s.Read<byte[]>(9),
+            Day = s.Read<global::System.DateOnly>(10),
+            Stamp = s.Read<global::System.DateTime>(11),
+            Code = s.Read<string>(12),
+            Label = s.Read<string>(13),
+            Kind = s.Read<string>(14),
+            Amount = s.Read<decimal>(15),
+            Note = s.ReadOrNull<string?>(16),
+            Score = s.ReadOrNull<double?>(17),
+            OwnerId = s.ReadOrNull<int?>(18),
+        };
+        static Key global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadKey(global::DataJoint.Metadata.ColumnSource s) => new Key
+        {
+            NeuronId = s.Read<int>(0),
+        };
 
         /// <summary>Declares (if needed) and opens this table in <paramref name="schema"/> as a typed handle.</summary>
         public static global::System.Threading.Tasks.Task<global::DataJoint.TypedTable<Neurons, Row, Key>> TableAsync(
