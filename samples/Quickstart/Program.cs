@@ -1,5 +1,5 @@
 // Quickstart: connect with the DJ_* settings, declare tables in a schema, insert and query rows, store one object.
-// Run it with `bash scripts/run-sample.sh` (starts MariaDB and the S3 endpoint first).
+// Run it with `bash scripts/run-samples.sh` (every sample; starts MariaDB and the S3 endpoint first).
 using System.Text;
 using DataJoint;
 using Minio;

@@ -181,6 +181,7 @@ public partial class Table : QueryExpression
     {
         ArgumentNullException.ThrowIfNull(options);
         var safemode = DataJoint.Safemode.IsOn(options.Safemode, Connection);
+        var committing = false;
         try
         {
             await using var operation = WriteSession.Enter(Connection);
@@ -203,6 +204,7 @@ public partial class Table : QueryExpression
                     await operation.FailAsync().ConfigureAwait(false);
                     return 0;
                 }
+                committing = operation.CommitsSession;
                 await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 return counts[0];
             }
@@ -214,6 +216,15 @@ public partial class Table : QueryExpression
         }
         catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
         {
+            if (committing && dj is LostConnectionException)
+                throw new LostConnectionException(
+                    $"The connection to the database server was lost while committing the delete from {FullName}: the rows may or may " +
+                    "not have been deleted. Running the delete again is safe.", ex)
+                {
+                    CommitOutcomeUnknown = true,
+                    Schema = Database,
+                    Table = Name,
+                };
             throw dj;
         }
         catch (DataJointException ex)

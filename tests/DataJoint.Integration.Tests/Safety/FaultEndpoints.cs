@@ -57,7 +57,8 @@ public sealed class SilentListener : IAsyncDisposable
 
 /// <summary>
 /// A TCP forwarder in front of an endpoint that a test can cut (open connections are reset, new ones are accepted and
-/// closed at once) and restore. Used to make the S3 endpoint unreachable for a while without touching the shared one.
+/// closed at once), stall (open connections are reset, new ones are accepted and never answered) and restore. Used to
+/// make the S3 endpoint unreachable or hung for a while without touching the shared one.
 /// </summary>
 public sealed class CuttableProxy : IAsyncDisposable
 {
@@ -67,8 +68,10 @@ public sealed class CuttableProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<int, (TcpClient Client, TcpClient Upstream)> _pairs = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly ConcurrentBag<TcpClient> _held = [];
     private int _next;
     private volatile bool _cut;
+    private volatile bool _stalled;
 
     public CuttableProxy(string targetEndpoint)
     {
@@ -99,11 +102,37 @@ public sealed class CuttableProxy : IAsyncDisposable
         }
     }
 
-    public void Restore() => _cut = false;
+    /// <summary>How many times the link was stalled.</summary>
+    public int Stalls { get; private set; }
+
+    /// <summary>Resets every open connection; new ones are accepted and never answered until <see cref="Restore"/>.</summary>
+    public void Stall()
+    {
+        _stalled = true;
+        Stalls++;
+        foreach (var (id, pair) in _pairs)
+        {
+            if (!_pairs.TryRemove(id, out _)) continue;
+            Reset(pair.Client);
+            Reset(pair.Upstream);
+        }
+    }
+
+    /// <summary>Back to forwarding; connections held by a stall are reset.</summary>
+    public void Restore()
+    {
+        _cut = false;
+        _stalled = false;
+        while (_held.TryTake(out var c)) Reset(c);
+    }
 
     private static void Reset(TcpClient c)
     {
-        try { c.Client.LingerState = new LingerOption(true, 0); } catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+        try
+        {
+            if (c.Client is { } socket) socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
         c.Dispose();
     }
 
@@ -117,6 +146,11 @@ public sealed class CuttableProxy : IAsyncDisposable
                 if (_cut)
                 {
                     Reset(client);
+                    continue;
+                }
+                if (_stalled)
+                {
+                    _held.Add(client);
                     continue;
                 }
                 _ = PumpAsync(client);
@@ -156,6 +190,7 @@ public sealed class CuttableProxy : IAsyncDisposable
             pair.Client.Dispose();
             pair.Upstream.Dispose();
         }
+        while (_held.TryTake(out var c)) c.Dispose();
         _stop.Dispose();
     }
 }

@@ -174,6 +174,14 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public Task<long> DeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
         Table.DeleteAsync(partIntegrity, cancellationToken);
 
+    /// <summary>Deletes with safemode and part-integrity options as <see cref="DataJoint.Table.DeleteAsync(DeleteOptions, CancellationToken)"/>.</summary>
+    public Task<long> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default) =>
+        Table.DeleteAsync(options, cancellationToken);
+
+    /// <summary>What a delete would remove, per table and schema (<see cref="DataJoint.Table.PreviewDeleteAsync"/>).</summary>
+    public Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default) =>
+        Table.PreviewDeleteAsync(cancellationToken);
+
     /// <inheritdoc />
     public override string ToString() => Table.ToString();
 

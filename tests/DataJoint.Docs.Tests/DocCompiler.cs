@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using Basic.Reference.Assemblies;
+using DataJoint.Generators;
+using DataJoint.Generators.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace DataJoint.Docs.Tests;
+
+/// <summary>One fenced C# block of a Markdown page: its text, the line it starts on, and the diagnostic it must produce (if any).</summary>
+public sealed record DocBlock(string Page, int Line, string Code, string? ExpectedDiagnostic)
+{
+    public override string ToString() => $"{Page}:{Line}";
+}
+
+/// <summary>
+/// Compiles the C# blocks of a docs page the way a user's project would: every block is one source file of one
+/// compilation (so later blocks use the types earlier ones declare), the DataJoint generator runs, then the analyzer.
+/// Top-level statements of a block become the body of an async method of their own, so several blocks may have them.
+/// A block fenced as <c>```csharp error DJ0003</c> shows a mistake: it is compiled with the others and must produce that
+/// diagnostic (and no other error).
+/// </summary>
+internal static class DocCompiler
+{
+    private static readonly Regex Fence = new(@"^```csharp(?:\s+error\s+(?<id>DJ\d{4}))?\s*$", RegexOptions.Multiline);
+
+    internal static string RepoRoot =>
+        typeof(DocCompiler).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    internal static IReadOnlyList<DocBlock> Blocks(string page)
+    {
+        var text = File.ReadAllText(Path.Combine(RepoRoot, page)).Replace("\r\n", "\n");
+        var blocks = new List<DocBlock>();
+        foreach (Match m in Fence.Matches(text))
+        {
+            var start = m.Index + m.Length + 1;
+            var end = text.IndexOf("\n```", start - 1, StringComparison.Ordinal);
+            var line = text.AsSpan(0, m.Index).Count('\n') + 1;
+            blocks.Add(new DocBlock(page, line, text[start..(end + 1)], m.Groups["id"].Success ? m.Groups["id"].Value : null));
+        }
+        return blocks;
+    }
+
+    private static readonly CSharpParseOptions Parse = new(LanguageVersion.Preview);
+
+    private static IEnumerable<MetadataReference> References(IEnumerable<Assembly>? extra = null) =>
+        Net100.References.All.Concat((extra ?? []).Concat(new[]
+        {
+            typeof(DataJoint.Codecs).Assembly, typeof(DataJoint.Zarr.ZarrCodec).Assembly, typeof(DataJoint.Hdf5.Hdf5Codec).Assembly,
+            typeof(PureHDF.H5File).Assembly, typeof(QuikGraph.AdjacencyGraph<,>).Assembly,
+        }).Select(a => MetadataReference.CreateFromFile(a.Location)));
+
+    /// <summary>A block as a compilable file: top-level statements wrapped into <c>static async Task Run()</c> of a file-local class.</summary>
+    internal static SyntaxTree ToTree(DocBlock block, int index)
+    {
+        var unit = (CompilationUnitSyntax)CSharpSyntaxTree.ParseText(block.Code, Parse).GetRoot();
+        var statements = unit.Members.OfType<GlobalStatementSyntax>().ToList();
+        if (statements.Count == 0)
+            return CSharpSyntaxTree.ParseText(block.Code, Parse, path: $"{block.Page}:{block.Line}");
+        var source = new StringBuilder();
+        foreach (var u in unit.Usings) source.AppendLine(u.ToFullString().TrimEnd());
+        source.AppendLine($"file static class DocBlock{index}");
+        source.AppendLine("{");
+        source.AppendLine("    public static async System.Threading.Tasks.Task Run()");
+        source.AppendLine("    {");
+        foreach (var s in statements) source.AppendLine(s.ToFullString().TrimEnd());
+        source.AppendLine("        await System.Threading.Tasks.Task.CompletedTask;");
+        source.AppendLine("    }");
+        source.AppendLine("}");
+        foreach (var m in unit.Members.Where(m => m is not GlobalStatementSyntax)) source.AppendLine(m.ToFullString());
+        return CSharpSyntaxTree.ParseText(source.ToString(), Parse, path: $"{block.Page}:{block.Line}");
+    }
+
+    /// <summary>The global usings of a project made from the SDK's templates (ImplicitUsings enabled), as the docs assume.</summary>
+    private const string ImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+
+    internal sealed record Result(ImmutableArray<Diagnostic> Compiler, ImmutableArray<Diagnostic> Analyzer, Compilation Output)
+    {
+        /// <summary>One line of a compiled file (by its path).</summary>
+        public string SourceLine(string path, int line) =>
+            Output.SyntaxTrees.Single(t => t.FilePath == path).GetText().Lines[line].ToString();
+
+        public IEnumerable<Diagnostic> Problems => Compiler.Concat(Analyzer).Where(d => d.Severity >= DiagnosticSeverity.Warning);
+    }
+
+    /// <summary>Compiles <paramref name="blocks"/> together with the generator and the analyzer (and <paramref name="extra"/> referenced).</summary>
+    internal static Result Compile(IReadOnlyList<DocBlock> blocks, IEnumerable<Assembly>? extra = null)
+    {
+        var trees = blocks.Select(ToTree).Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, path: "ImplicitUsings.g.cs")).ToList();
+        var compilation = CSharpCompilation.Create("DocsCompile", trees, References(extra),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+                {
+                    // as the SDK does for every project
+                    ["CS1591"] = ReportDiagnostic.Suppress, ["CS1701"] = ReportDiagnostic.Suppress, ["CS1702"] = ReportDiagnostic.Suppress,
+                }));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new DataJointGenerator().AsSourceGenerator()], parseOptions: Parse);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var analyzer = output.WithAnalyzers([new DataJointAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return new Result(output.GetDiagnostics().AddRange(generatorDiagnostics), analyzer, output);
+    }
+
+    internal static string Describe(IEnumerable<Diagnostic> diagnostics) =>
+        string.Join("\n", diagnostics.Select(d => $"{d.Location.GetLineSpan().Path}({d.Location.GetLineSpan().StartLinePosition.Line + 1}): {d.Id} {d.GetMessage()}"));
+}
