@@ -66,7 +66,7 @@ public sealed class ZarrArrayRef
 
     private async Task<ZarrArrayMetadata> ReadMetadataAsync(CancellationToken cancellationToken)
     {
-        byte[] json;
+        Encoded? json;
         try
         {
             json = await ReadObjectAsync(Path + "/zarr.json", cancellationToken).ConfigureAwait(false)
@@ -77,7 +77,14 @@ public sealed class ZarrArrayRef
             _metadata = null; // a failed read may be retried
             throw;
         }
-        return ZarrArrayMetadata.Parse(json, _where);
+        try
+        {
+            return ZarrArrayMetadata.Parse(json.Value.Span, _where);
+        }
+        finally
+        {
+            json.Value.Return();
+        }
     }
 
     /// <summary>The decoded elements of one chunk (full chunk shape, C order; the padding of edge chunks holds the fill value).</summary>
@@ -90,15 +97,9 @@ public sealed class ZarrArrayRef
         if (chunkIndex.Length != grid.Length || chunkIndex.Where((c, d) => c < 0 || c >= grid[d]).Any())
             throw new DataJointException($"{_where}: chunk [{string.Join(", ", chunkIndex)}] is outside the chunk grid [{string.Join(", ", grid)}].");
         var result = new T[metadata.ChunkElements];
-        var decoded = await ReadChunkBytesAsync(metadata, chunkIndex, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            decoded.AsSpan(0, (int)metadata.ChunkBytes).CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(decoded);
-        }
+        var key = Path + "/" + metadata.ChunkKey(chunkIndex);
+        var encoded = await ReadObjectAsync(key, cancellationToken).ConfigureAwait(false);
+        DecodeInto(metadata, key, encoded, MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
     }
 
@@ -132,9 +133,19 @@ public sealed class ZarrArrayRef
         }
         await ParallelUploads.ForEachAsync(ZarrChunkGrid.ChunksOverlapping(first, last), Math.Max(1, maxParallelism), async (chunk, ct) =>
         {
-            var decoded = await ReadChunkBytesAsync(metadata, chunk, ct).ConfigureAwait(false);
+            var key = Path + "/" + metadata.ChunkKey(chunk);
+            var encoded = await ReadObjectAsync(key, ct).ConfigureAwait(false);
+            var bytes = MemoryMarshal.AsBytes(result.AsSpan());
+            if (ContiguousOffset(metadata, chunk, start, count) is { } offset)
+            {
+                // The whole chunk is one run of the result: decode straight into it.
+                DecodeInto(metadata, key, encoded, bytes.Slice(checked((int)(offset * metadata.DataType.ItemSize)), (int)metadata.ChunkBytes));
+                return;
+            }
+            var decoded = ArrayPool<byte>.Shared.Rent(Math.Max((int)metadata.ChunkBytes, 1));
             try
             {
+                DecodeInto(metadata, key, encoded, decoded.AsSpan(0, (int)metadata.ChunkBytes));
                 CopyOut(metadata, chunk, decoded, start, count, result);
             }
             finally
@@ -143,6 +154,28 @@ public sealed class ZarrArrayRef
             }
         }, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// The element offset in the result of a chunk that lies wholly inside the box and is one contiguous run of it (its
+    /// dimensions after the first longer than 1 span the box), else null.
+    /// </summary>
+    private static long? ContiguousOffset(ZarrArrayMetadata metadata, long[] chunk, long[] start, long[] count)
+    {
+        var rank = chunk.Length;
+        long offset = 0, stride = 1;
+        var spanning = true;
+        for (var d = rank - 1; d >= 0; d--)
+        {
+            var size = metadata.ChunkShape[d];
+            var at = chunk[d] * size - start[d];
+            if (at < 0 || at + size > count[d]) return null;   // not wholly inside the box
+            if (!spanning && size > 1) return null;            // a longer dimension outside a spanned suffix
+            if (size != count[d]) spanning = false;
+            offset += at * stride;
+            stride *= count[d];
+        }
+        return offset;
     }
 
     /// <summary>The whole array, flat in C order.</summary>
@@ -209,57 +242,51 @@ public sealed class ZarrArrayRef
             ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(result.AsSpan())), count, inResult, extent, metadata.DataType.ItemSize);
     }
 
-    /// <summary>One chunk's decoded bytes in a rented buffer (the fill value when the chunk object does not exist).</summary>
-    private async Task<byte[]> ReadChunkBytesAsync(ZarrArrayMetadata metadata, long[] chunk, CancellationToken cancellationToken)
+    /// <summary>Decodes one chunk object into <paramref name="into"/> (exactly one chunk's bytes); a missing object is the fill value. Returns the encoded buffer to the pool.</summary>
+    private void DecodeInto(ZarrArrayMetadata metadata, string key, Encoded? encoded, Span<byte> into)
     {
-        var chunkBytes = checked((int)metadata.ChunkBytes);
-        var key = Path + "/" + metadata.ChunkKey(chunk);
-        var encoded = await ReadObjectAsync(key, cancellationToken).ConfigureAwait(false);
-        var decoded = ArrayPool<byte>.Shared.Rent(Math.Max(chunkBytes, 1));
+        if (encoded is not { } e)
+        {
+            ZarrChunkGrid.Fill(into, metadata.FillValue);
+            return;
+        }
         try
         {
-            if (encoded is null)
-            {
-                ZarrChunkGrid.Fill(decoded.AsSpan(0, chunkBytes), metadata.FillValue);
-                return decoded;
-            }
             var n = metadata.Compressor switch
             {
-                "zstd" => Unzstd(encoded, decoded.AsSpan(0, chunkBytes), key),
-                "gzip" => Gunzip(encoded, decoded.AsSpan(0, chunkBytes)),
-                _ => Copy(encoded, decoded.AsSpan(0, chunkBytes)),
+                "zstd" => Unzstd(e.Span, into, key),
+                "gzip" => Gunzip(e, into),
+                _ => Copy(e.Span, into),
             };
-            if (n != chunkBytes)
-                throw new DataJointException($"{_where}: chunk {key} decodes to {n} bytes, expected {chunkBytes}.");
-            if (metadata.BigEndian) SwapToLittleEndian(decoded.AsSpan(0, chunkBytes), metadata.DataType);
-            return decoded;
+            if (n != into.Length)
+                throw new DataJointException($"{_where}: chunk {key} decodes to {n} bytes, expected {into.Length}.");
+            if (metadata.BigEndian) SwapToLittleEndian(into, metadata.DataType);
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(decoded);
-            throw;
+            e.Return();
         }
     }
 
-    private int Unzstd(byte[] encoded, Span<byte> into, string key)
+    private int Unzstd(ReadOnlySpan<byte> encoded, Span<byte> into, string key)
     {
         using var decompressor = new Decompressor();
         try { return decompressor.Unwrap(encoded, into); }
         catch (ZstdException e) { throw new DataJointException($"{_where}: chunk {key} is not a valid zstd frame ({e.Message}).", e); }
     }
 
-    private static int Gunzip(byte[] encoded, Span<byte> into)
+    private static int Gunzip(Encoded encoded, Span<byte> into)
     {
-        using var gzip = new GZipStream(new MemoryStream(encoded), CompressionMode.Decompress);
+        using var gzip = new GZipStream(new MemoryStream(encoded.Buffer, 0, encoded.Length, writable: false), CompressionMode.Decompress);
         var total = 0;
         int n;
         while (total < into.Length && (n = gzip.Read(into[total..])) > 0) total += n;
         return total;
     }
 
-    private static int Copy(byte[] encoded, Span<byte> into)
+    private static int Copy(ReadOnlySpan<byte> encoded, Span<byte> into)
     {
-        encoded.AsSpan(0, Math.Min(encoded.Length, into.Length)).CopyTo(into);
+        encoded[..Math.Min(encoded.Length, into.Length)].CopyTo(into);
         return encoded.Length;
     }
 
@@ -274,8 +301,8 @@ public sealed class ZarrArrayRef
         }
     }
 
-    /// <summary>A whole store object, or null when it does not exist.</summary>
-    private async Task<byte[]?> ReadObjectAsync(string key, CancellationToken cancellationToken)
+    /// <summary>A whole store object in a rented buffer (<see cref="Encoded.Return"/> gives it back), or null when it does not exist.</summary>
+    private async Task<Encoded?> ReadObjectAsync(string key, CancellationToken cancellationToken)
     {
         Stream stream;
         try
@@ -290,9 +317,38 @@ public sealed class ZarrArrayRef
         }
         await using (stream.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
+            // Sized streams (files) are read into a buffer of their length; others grow one.
+            var buffer = ArrayPool<byte>.Shared.Rent(stream.CanSeek ? (int)Math.Max(1, stream.Length - stream.Position) : 1 << 16);
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var n = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                    if (n == 0) return new Encoded(buffer, length);
+                    length += n;
+                }
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
         }
+    }
+
+    /// <summary>An encoded object's bytes in a rented buffer.</summary>
+    private readonly record struct Encoded(byte[] Buffer, int Length)
+    {
+        public ReadOnlySpan<byte> Span => Buffer.AsSpan(0, Length);
+
+        public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
     }
 }

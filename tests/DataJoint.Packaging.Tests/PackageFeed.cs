@@ -4,21 +4,22 @@ using System.Reflection;
 namespace DataJoint.Packaging.Tests;
 
 /// <summary>
-/// Packs DataJoint.Runtime and the plugin codec packages once per test run into a temporary feed (unique version, so the NuGet cache never serves an
+/// Packs DataJoint.Runtime, the plugin codec packages and the dj tool once per test run (one pack of a solution filter) into a temporary feed (unique version, so the NuGet cache never serves an
 /// older build) and writes consumer projects against it; runs <c>dotnet</c> as a user would.
 /// </summary>
 internal static class PackageFeed
 {
-    /// <summary>The projects packed into the feed: the runtime and the plugin codec packages.</summary>
+    /// <summary>The projects packed into the feed: the runtime, the plugin codec packages and the dj tool.</summary>
     internal static readonly string[] PackedProjects =
     [
         "src/DataJoint.Runtime/DataJoint.Runtime.csproj",
         "plugins/DataJoint.Codecs.Zarr/DataJoint.Codecs.Zarr.csproj",
         "plugins/DataJoint.Codecs.Hdf5/DataJoint.Codecs.Hdf5.csproj",
+        "src/DataJoint.Tool/DataJoint.Tool.csproj",
     ];
 
     /// <summary>Their package ids.</summary>
-    internal static readonly string[] PackageIds = ["DataJoint.Runtime", "DataJoint.Codecs.Zarr", "DataJoint.Codecs.Hdf5"];
+    internal static readonly string[] PackageIds = ["DataJoint.Runtime", "DataJoint.Codecs.Zarr", "DataJoint.Codecs.Hdf5", "DataJoint.Tool"];
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static (string Work, string Feed, string Version)? packed;

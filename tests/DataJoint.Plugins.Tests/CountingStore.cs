@@ -45,3 +45,24 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
 }
+
+/// <summary>A test that gets a fresh counting folder store named "main" (the default store of <see cref="Stores"/>) per test.</summary>
+public abstract class PluginStoreTest
+{
+    internal CountingStore Store { get; private set; } = null!;
+    internal StoreProvider Stores { get; private set; } = null!;
+
+    [SetUp]
+    public void CreateStore()
+    {
+        Store = CountingStore.InTempFolder();
+        Stores = new StoreProvider([Store], defaultStore: "main");
+    }
+
+    [TearDown]
+    public void DeleteStore()
+    {
+        Stores.Dispose();
+        Store.DeleteFolder();
+    }
+}

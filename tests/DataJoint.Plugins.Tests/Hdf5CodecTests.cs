@@ -2,34 +2,16 @@ using System.Text.Json;
 using DataJoint.Hdf5;
 using DataJoint.Stores;
 using PureHDF;
-
 using DataJoint.Tests.Tools;
 
 namespace DataJoint.Plugins.Tests;
 
 /// <summary>&lt;hdf5@&gt;: HDF5 files written with PureHDF, stored whole, listed in the column, read back lazily; h5dump reads them.</summary>
-public class Hdf5CodecTests
+public class Hdf5CodecTests : PluginStoreTest
 {
-    private CountingStore _store = null!;
-    private StoreProvider _stores = null!;
-
-    [SetUp]
-    public void CreateStore()
-    {
-        _store = CountingStore.InTempFolder();
-        _stores = new StoreProvider([_store], defaultStore: "main");
-    }
-
-    [TearDown]
-    public void DeleteStore()
-    {
-        _stores.Dispose();
-        _store.DeleteFolder();
-    }
-
     private EncodeContext Ctx => new()
     {
-        Schema = "lab", Table = "session", Attribute = "ephys", Stores = _stores,
+        Schema = "lab", Table = "session", Attribute = "ephys", Stores = Stores,
         PrimaryKey = new Dictionary<string, object?> { ["subject"] = "m1", ["session"] = 3 },
     };
 
@@ -60,18 +42,18 @@ public class Hdf5CodecTests
         Assert.That(column.GetProperty("ext").GetString(), Is.EqualTo(".h5"));
         Assert.That(column.GetProperty("size").GetInt64(), Is.GreaterThan(0));
 
-        using var h5 = (Hdf5Ref)(await chain.DecodeAsync(json, new DecodeContext { Stores = _stores }))!;
+        using var h5 = (Hdf5Ref)(await chain.DecodeAsync(json, new DecodeContext { Stores = Stores }))!;
         Assert.That(h5.Datasets.Select(d => (d.Name, string.Join("x", d.Shape), d.Dtype)),
             Is.EquivalentTo(new[] { ("/acquisition/trace", "2x3", "float64"), ("/acquisition/timestamps", "3", "int64") }));
         Assert.That(h5.Attributes["session_description"]!.GetValue<string>(), Is.EqualTo("visual stimulation, 2 channels"));
         Assert.That(h5.Attributes["sampling_rate"]!.GetValue<double>(), Is.EqualTo(30000.0));
-        Assert.That(_store.Reads, Is.Empty, "the listing needs no download");
+        Assert.That(Store.Reads, Is.Empty, "the listing needs no download");
 
         Assert.That(await h5.ReadAsync<double[,]>("/acquisition/trace"), Is.EqualTo(new double[,] { { 0.5, -1.25, 2.0 }, { 3.5, 4.0, -0.75 } }));
         Assert.That(await h5.ReadAsync<long[]>("acquisition/timestamps"), Is.EqualTo(new long[] { 0, 33, 67 }));
         using (var file = await h5.OpenAsync())
             Assert.That(file.Group("acquisition").Attribute("unit").Read<string>(), Is.EqualTo("mV"));
-        Assert.That(_store.Reads, Has.Count.EqualTo(1), "downloaded once for all reads");
+        Assert.That(Store.Reads, Has.Count.EqualTo(1), "downloaded once for all reads");
         var e = await Assert.ThrowsAsync<DataJointException>(async () => await h5.ReadAsync<double[]>("/nope"));
         Assert.That(e!.Message, Does.Contain("has no dataset '/nope' (datasets: /acquisition/"));
     }
@@ -80,7 +62,7 @@ public class Hdf5CodecTests
     public async Task StoredFile_IsReadByTheHdfGroupsH5dump()
     {
         var json = (string)(await Codecs.Resolve("<hdf5@main>").EncodeAsync(Recording(), Ctx))!;
-        var file = Path.Combine(_store.Folder, JsonDocument.Parse(json).RootElement.GetProperty("path").GetString()!);
+        var file = Path.Combine(Store.Folder, JsonDocument.Parse(json).RootElement.GetProperty("path").GetString()!);
         var dump = ExternalTool.RunText("h5dump", "-d", "/acquisition/trace", file);
         Assert.That(dump, Does.Contain("DATATYPE  H5T_IEEE_F64LE"));
         Assert.That(dump, Does.Contain("DATASPACE  SIMPLE { ( 2, 3 ) / ( 2, 3 ) }"));
@@ -99,7 +81,7 @@ public class Hdf5CodecTests
             var json = (string)(await Codecs.Resolve("<hdf5@main>").EncodeAsync(local, Ctx))!;
             var path = JsonDocument.Parse(json).RootElement.GetProperty("path").GetString()!;
             Assert.That(path, Does.EndWith(".nwb"));
-            Assert.That(await File.ReadAllBytesAsync(Path.Combine(_store.Folder, path)), Is.EqualTo(await File.ReadAllBytesAsync(local)));
+            Assert.That(await File.ReadAllBytesAsync(Path.Combine(Store.Folder, path)), Is.EqualTo(await File.ReadAllBytesAsync(local)));
         }
         finally
         {
@@ -120,7 +102,7 @@ public class Hdf5CodecTests
             e = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync("/no/such.h5", Ctx));
             Assert.That(e!.Message, Is.EqualTo("<hdf5>: file not found: /no/such.h5"));
             Assert.That(Assert.Throws<DataJointException>(() => Codecs.Resolve("<hdf5>"))!.Message, Is.EqualTo("<hdf5> requires @ (store only)"));
-            Assert.That(_store.Puts, Is.Empty);
+            Assert.That(Store.Puts, Is.Empty);
         }
         finally
         {

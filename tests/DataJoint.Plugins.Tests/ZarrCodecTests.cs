@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataJoint.Stores;
 using DataJoint.Zarr;
-
 using DataJoint.Tests.Tools;
 
 namespace DataJoint.Plugins.Tests;
@@ -13,30 +12,13 @@ namespace DataJoint.Plugins.Tests;
 /// members, arrays written by others (zarr-python's layout, v2 keys, gzip, big-endian) read back, and reads touch only
 /// the chunks they need.
 /// </summary>
-public class ZarrCodecTests
+public class ZarrCodecTests : PluginStoreTest
 {
-    private CountingStore _store = null!;
-    private StoreProvider _stores = null!;
-
-    [SetUp]
-    public void CreateStore()
-    {
-        _store = CountingStore.InTempFolder();
-        _stores = new StoreProvider([_store], defaultStore: "main");
-    }
-
-    [TearDown]
-    public void DeleteStore()
-    {
-        _stores.Dispose();
-        _store.DeleteFolder();
-    }
-
     private static string DataFolder(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "zarr", name);
 
     private EncodeContext Ctx(string attribute = "movie") => new()
     {
-        Schema = "lab", Table = "recording", Attribute = attribute, Stores = _stores,
+        Schema = "lab", Table = "recording", Attribute = attribute, Stores = Stores,
         PrimaryKey = new Dictionary<string, object?> { ["recording_id"] = 1 },
     };
 
@@ -45,7 +27,7 @@ public class ZarrCodecTests
         var chain = Codecs.Resolve(spec);
         var json = (string)(await chain.EncodeAsync(value, Ctx()))!;
         var element = JsonDocument.Parse(json).RootElement.Clone();
-        var r = (ZarrArrayRef)(await chain.DecodeAsync(json, new DecodeContext { Stores = _stores }))!;
+        var r = (ZarrArrayRef)(await chain.DecodeAsync(json, new DecodeContext { Stores = Stores }))!;
         return (element, r);
     }
 
@@ -55,7 +37,7 @@ public class ZarrCodecTests
         var value = new short[3, 5];
         for (var i = 0; i < 3; i++) for (var j = 0; j < 5; j++) value[i, j] = (short)(i * 5 + j);
         var (column, _) = await StoreAsync(new ZarrInput(value) { ChunkShape = [2, 2] });
-        var root = Path.Combine(_store.Folder, column.GetProperty("path").GetString()!);
+        var root = Path.Combine(Store.Folder, column.GetProperty("path").GetString()!);
 
         var expected = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DataFolder("expected_int16_3x5"), "zarr.json")));
         var actual = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "zarr.json")));
@@ -88,7 +70,7 @@ public class ZarrCodecTests
         Assert.That(column.GetProperty("dtype").GetString(), Is.EqualTo("float32"));
         Assert.That(column.GetProperty("provenance").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "datajoint-dotnet", "DataJoint.Codecs.Zarr" }));
         Assert.That((r.Shape, r.Dtype), Is.EqualTo((new long[] { 2, 3 }, "float32")));
-        Assert.That(_store.Reads, Is.Empty, "decoding the column reads nothing");
+        Assert.That(Store.Reads, Is.Empty, "decoding the column reads nothing");
     }
 
     [Test]
@@ -96,7 +78,7 @@ public class ZarrCodecTests
     {
         await CopyGolden("python_float32_4x4", "lab/recording/recording_id=7/movie_AbCdEfGh.zarr");
         var pythonColumn = """{"path": "lab/recording/recording_id=7/movie_AbCdEfGh.zarr", "store": "main", "shape": [4, 4], "dtype": "float32", "provenance": {"datajoint-python": "2.1.0", "dj-zarr-codecs": "0.1.0"}}""";
-        var r = (ZarrArrayRef)(await Codecs.Resolve("<zarr@main>").DecodeAsync(pythonColumn, new DecodeContext { Stores = _stores }))!;
+        var r = (ZarrArrayRef)(await Codecs.Resolve("<zarr@main>").DecodeAsync(pythonColumn, new DecodeContext { Stores = Stores }))!;
         var all = await r.ReadAllAsync<float>();
         for (var i = 0; i < 4; i++)
             for (var j = 0; j < 4; j++)
@@ -110,7 +92,7 @@ public class ZarrCodecTests
     public async Task ReadsV2ChunkKeys_Gzip_AndBigEndian()
     {
         await CopyGolden("v2keys_gzip_bigendian_int32", "other/array");
-        var r = await ZarrArrayRef.Open(_store, "other/array");
+        var r = await ZarrArrayRef.Open(Store, "other/array");
         Assert.That((r.Shape, r.Dtype), Is.EqualTo((new long[] { 2, 3 }, "int32")));
         Assert.That((int[,])await r.ToArrayAsync(), Is.EqualTo(new[,] { { 0, 1, 2 }, { 100, 101, 102 } }));
     }
@@ -121,22 +103,22 @@ public class ZarrCodecTests
         var value = new float[64, 64, 64];
         for (var i = 0; i < 64; i++) for (var j = 0; j < 64; j++) for (var k = 0; k < 64; k++) value[i, j, k] = i * 10000 + j * 100 + k;
         var (_, r) = await StoreAsync(new ZarrInput(value) { ChunkShape = [16, 16, 16] });   // 64 chunks
-        Assert.That(_store.Puts.Count(p => p.Contains("/c/")), Is.EqualTo(64));
+        Assert.That(Store.Puts.Count(p => p.Contains("/c/")), Is.EqualTo(64));
 
         Assert.That(await r.ReadAsync<float>([37, 5, 63], [1, 1, 1]), Is.EqualTo(new[] { 370563f }));
-        Assert.That(_store.Reads.Select(p => p[(r.Path.Length + 1)..]), Is.EqualTo(new[] { "zarr.json", "c/2/0/3" }));
+        Assert.That(Store.Reads.Select(p => p[(r.Path.Length + 1)..]), Is.EqualTo(new[] { "zarr.json", "c/2/0/3" }));
 
-        _store.Reads.Clear();
+        Store.Reads.Clear();
         var chunk = await r.ReadChunkAsync<float>([1, 2, 3]);
         Assert.That(chunk, Has.Length.EqualTo(16 * 16 * 16));
         Assert.That(chunk[0], Is.EqualTo(16 * 10000 + 32 * 100 + 48));
-        Assert.That(_store.Reads.Select(p => p[(r.Path.Length + 1)..]), Is.EqualTo(new[] { "c/1/2/3" }), "zarr.json is read once per reference");
+        Assert.That(Store.Reads.Select(p => p[(r.Path.Length + 1)..]), Is.EqualTo(new[] { "c/1/2/3" }), "zarr.json is read once per reference");
 
-        _store.Reads.Clear();
+        Store.Reads.Clear();
         var slab = await r.ReadAsync<float>([10, 0, 0], [1, 64, 64]);   // one frame: the 4 x 4 chunks of i-chunk 0
         Assert.That(slab[64 * 3 + 2], Is.EqualTo(10 * 10000 + 3 * 100 + 2));
-        Assert.That(_store.Reads, Has.Count.EqualTo(16));
-        Assert.That(_store.Reads.All(p => p.Contains("/c/0/")), Is.True);
+        Assert.That(Store.Reads, Has.Count.EqualTo(16));
+        Assert.That(Store.Reads.All(p => p.Contains("/c/0/")), Is.True);
     }
 
     [TestCase(typeof(sbyte))]
@@ -195,18 +177,18 @@ public class ZarrCodecTests
             Is.EqualTo("<zarr> chunk shape [2] does not fit an array of shape [4, 4]: give one positive length per dimension."));
         Assert.That((await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(DateTime.Now, Ctx())))!.Message,
             Does.StartWith("<zarr> requires a numeric array"));
-        Assert.That(_store.Puts, Is.Empty);
+        Assert.That(Store.Puts, Is.Empty);
     }
 
     [Test]
     public async Task AFailedChunkUpload_LeavesNoObjectsBehind()
     {
-        _store.FailPutNumber = 5;
+        Store.FailPutNumber = 5;
         var e = await Assert.ThrowsAsync<DataJointException>(async () =>
             await Codecs.Resolve("<zarr@main>").EncodeAsync(new ZarrInput(new int[8, 8]) { ChunkShape = [2, 2], MaxParallelism = 1 }, Ctx()));
         Assert.That(e!.Message, Does.StartWith("injected failure writing _schema/lab/recording/recording_id=1/movie_"));
         var left = new List<string>();
-        await foreach (var o in _store.ListAsync("")) left.Add(o.Path);
+        await foreach (var o in Store.ListAsync("")) left.Add(o.Path);
         Assert.That(left, Is.Empty);
     }
 
@@ -227,7 +209,7 @@ public class ZarrCodecTests
         {
             var key = toPath + "/" + Path.GetRelativePath(source, file).Replace('\\', '/');
             await using var s = File.OpenRead(file);
-            await _store.PutAsync(key, s, s.Length);
+            await Store.PutAsync(key, s, s.Length);
         }
     }
 }

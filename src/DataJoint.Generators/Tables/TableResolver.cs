@@ -43,7 +43,9 @@ namespace DataJoint.Generators.Tables
             {
                 diagnostics.Add(new DiagnosticInfo("DJ1016", extracted.ClassLocation, tooLong));
             }
-            if ((table.Tier == "Computed" || table.Tier == "Imported") && sqlName != null)
+            // A class naming its table ([Table(Name = ...)]) maps a table that exists (scaffolded from a legacy pipeline, or
+            // one made with jobs.allow_new_pk_fields_in_computed_tables): Python checks this rule only when it creates a table.
+            if ((table.Tier == "Computed" || table.Tier == "Imported") && sqlName != null && table.SqlName == null)
             {
                 var own = table.Lines.Where(l => !l.IsForeignKey && l.InPrimaryKey).ToList();
                 if (own.Count > 0)
@@ -210,6 +212,17 @@ namespace DataJoint.Generators.Tables
                 return parentAttrs.Where(a => a.InPrimaryKey).ToList();
             }
 
+            /// <summary>The database a class is bound to: its own <c>[Table(Schema = ...)]</c>, else (for a part) its master's.</summary>
+            private string? BoundSchema(TableClassModel table)
+            {
+                for (var t = table; t != null; t = ByFullName(t.MasterFullName))
+                {
+                    if (t.Schema != null) return t.Schema;
+                    if (t.MasterFullName == null) break;
+                }
+                return null;
+            }
+
             /// <summary>
             /// A reference C# name lookup did not find: <c>schema.Table</c> as DataJoint Python writes it (a class bound
             /// to that schema by <c>[Table(Schema = ...)]</c>), then a class of that dotted name in any namespace
@@ -222,7 +235,7 @@ namespace DataJoint.Generators.Tables
                 {
                     var schema = reference.Substring(0, dot);
                     var rest = reference.Substring(dot + 1);
-                    var bound = all.Where(t => t.Schema == schema && t.DottedName == rest).ToList();
+                    var bound = all.Where(t => BoundSchema(t) == schema && t.DottedName == rest).ToList();
                     if (bound.Count == 1) return bound[0];
                 }
                 TableClassModel? best = null;

@@ -110,31 +110,25 @@ public abstract class BlobArray
     internal abstract Array ToDotNetArray(int rank);
 
     /// <summary>Column-major flat index of a multi-index.</summary>
-    public int IndexOf(params int[] index)
+    public int IndexOf(params int[] index) => ArrayLayout.ColumnMajorIndex(_shape, index);
+
+    /// <summary>Creates a 1-D <c>datetime64</c> array from int64 counts of <paramref name="unit"/> since 1970-01-01 (NaT = <see cref="long.MinValue"/>).</summary>
+    public static BlobArray<long> DateTime64(long[] counts, BlobClass unit)
     {
-        ArgumentNullException.ThrowIfNull(index);
-        if (index.Length != _shape.Length)
-            throw new ArgumentException($"Expected {_shape.Length} indices, got {index.Length}.", nameof(index));
-        int flat = 0, stride = 1;
-        for (int d = 0; d < index.Length; d++)
-        {
-            if ((uint)index[d] >= (uint)_shape[d])
-                throw new IndexOutOfRangeException($"Index {index[d]} is outside dimension {d} of size {_shape[d]}.");
-            flat += index[d] * stride;
-            stride *= _shape[d];
-        }
-        return flat;
+        ArgumentNullException.ThrowIfNull(counts);
+        return DateTime64(counts, unit, [counts.Length]);
     }
 
-    /// <summary>Creates a <c>datetime64</c> array from int64 counts of <paramref name="unit"/> since 1970-01-01 (NaT = <see cref="long.MinValue"/>).</summary>
+    /// <summary>
+    /// Creates a <c>datetime64</c> array of <paramref name="shape"/> from column-major int64 counts of <paramref name="unit"/>
+    /// since 1970-01-01 (NaT = <see cref="long.MinValue"/>). An empty shape is a 0-d array (one count).
+    /// </summary>
     public static BlobArray<long> DateTime64(long[] counts, BlobClass unit, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(counts);
         if ((uint)unit < (uint)BlobClass.DateTime64Years || (uint)unit > (uint)BlobClass.DateTime64Attoseconds)
             throw new ArgumentException($"{unit} is not a datetime64 unit.", nameof(unit));
-        shape = shape is null || shape.Length == 0 ? [counts.Length] : (int[])shape.Clone();
-        BlobArray<long>.CheckShape(counts.Length, shape);
-        return new BlobArray<long>(counts, null, shape, unit);
+        return new BlobArray<long>(counts, null, BlobArray<long>.ExplicitShape(counts.Length, shape), unit, validated: false);
     }
 
     internal static int Product(int[] shape)
@@ -192,18 +186,30 @@ public sealed class BlobArray<T> : BlobArray, IEquatable<BlobArray<T>>
 {
     private static readonly BlobClass? DefaultClass = ClassOf(typeof(T));
 
-    /// <summary>
-    /// Creates a real array from column-major <paramref name="data"/> and a shape (default, and for an empty
-    /// shape: 1-D of the data's length; use <see cref="Scalar"/> for a 0-d array).
-    /// </summary>
-    public BlobArray(T[] data, params int[] shape)
-        : this(data, null, shape)
+    /// <summary>Creates a real 1-D array (numpy shape <c>(n,)</c>) of <paramref name="data"/>.</summary>
+    public BlobArray(T[] data)
+        : this(data ?? throw new ArgumentNullException(nameof(data)), null, [data.Length], RequireClass(), validated: false)
     {
     }
 
-    /// <summary>Creates an array from column-major real and (optional) imaginary parts.</summary>
+    /// <summary>
+    /// Creates a real array of <paramref name="shape"/> from column-major (MATLAB/Fortran order) <paramref name="data"/>.
+    /// An empty shape is a 0-d array (a numpy scalar) and needs exactly one element. For numpy's row-major (C order)
+    /// data use <see cref="FromRowMajor(T[], int[])"/>.
+    /// </summary>
+    public BlobArray(T[] data, params int[] shape)
+        : this(data ?? throw new ArgumentNullException(nameof(data)), null, ExplicitShape(data.Length, shape), RequireClass(), validated: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates an array from column-major real and (optional) imaginary parts. A null <paramref name="shape"/> is 1-D;
+    /// an empty shape is 0-d (one element: <c>new BlobArray&lt;double&gt;([1.0], [2.0], [])</c> is numpy's
+    /// <c>np.complex128(1+2j)</c>).
+    /// </summary>
     public BlobArray(T[] real, T[]? imaginary, int[]? shape)
-        : this(real ?? throw new ArgumentNullException(nameof(real)), imaginary, NormalizeShape(real.Length, shape), RequireClass(), validated: false)
+        : this(real ?? throw new ArgumentNullException(nameof(real)), imaginary,
+            shape is null ? [real.Length] : ExplicitShape(real.Length, shape), RequireClass(), validated: false)
     {
     }
 
@@ -259,6 +265,40 @@ public sealed class BlobArray<T> : BlobArray, IEquatable<BlobArray<T>>
 
     /// <summary>A 0-d array (numpy scalar, written under dj0).</summary>
     public static BlobArray<T> Scalar(T value) => new([value], null, [], RequireClass());
+
+    /// <summary>A complex 0-d array (numpy <c>np.complex128(re + im·j)</c> for <c>double</c>, <c>np.complex64</c> for <c>float</c>).</summary>
+    public static BlobArray<T> Scalar(T real, T imaginary) => new([real], [imaginary], [], RequireClass(), validated: false);
+
+    /// <summary>
+    /// Creates a real array of <paramref name="shape"/> from row-major (C order, numpy's default) <paramref name="data"/>,
+    /// re-ordered into the blob's column-major layout: numpy's <c>a.ravel()</c> and <c>a.shape</c> give the same array.
+    /// An empty shape is a 0-d array.
+    /// </summary>
+    public static BlobArray<T> FromRowMajor(T[] data, params int[] shape) => FromRowMajor(data, null, shape);
+
+    /// <summary>As <see cref="FromRowMajor(T[], int[])"/>, with the imaginary parts of a complex array (also row-major).</summary>
+    public static BlobArray<T> FromRowMajor(T[] real, T[]? imaginary, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        ArgumentNullException.ThrowIfNull(shape);
+        var s = ExplicitShape(real.Length, shape);
+        if (imaginary is not null && imaginary.Length != real.Length)
+            throw new ArgumentException("The imaginary part must have as many elements as the real part.", nameof(imaginary));
+        return new BlobArray<T>(ArrayLayout.ToColumnMajor(real, s), imaginary is null ? null : ArrayLayout.ToColumnMajor(imaginary, s), s,
+            RequireClass(), validated: false);
+    }
+
+    /// <summary>
+    /// The real parts (or, with <paramref name="imaginary"/>, the imaginary parts) in row-major (C) order: what numpy's
+    /// <c>a.ravel()</c> gives for an array of <see cref="BlobArray.Shape"/>.
+    /// </summary>
+    public T[] ToRowMajor(bool imaginary = false)
+    {
+        var source = imaginary ? Imaginary ?? throw new InvalidOperationException("The array is real: it has no imaginary parts.") : Data;
+        var result = new T[source.Length];
+        ArrayLayout.Reorder<T>(source, result, ShapeArray, toColumnMajor: false);
+        return result;
+    }
 
     /// <summary>A 1-D array (numpy shape (n,); stays mYm; MATLAB reads it as n×1).</summary>
     public static BlobArray<T> Vector(params T[] values) => new(values, null, [values.Length]);
@@ -368,8 +408,21 @@ public sealed class BlobArray<T> : BlobArray, IEquatable<BlobArray<T>>
             throw new ArgumentException($"The shape [{string.Join(", ", shape)}] holds {Product(shape)} elements but the data has {length}.", nameof(shape));
     }
 
-    private static int[] NormalizeShape(int length, int[]? shape) =>
-        shape is null || shape.Length == 0 ? [length] : (int[])shape.Clone();
+    /// <summary>
+    /// A shape the caller gave: copied, and checked against the element count. An empty shape is 0-d (never silently
+    /// 1-D), so it needs exactly one element.
+    /// </summary>
+    internal static int[] ExplicitShape(int length, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length == 0 && length != 1)
+            throw new ArgumentException(
+                $"An empty shape is a 0-d array (a numpy scalar) of one element, but the data has {length}. Leave the shape out for a 1-D array.",
+                nameof(shape));
+        var copy = (int[])shape.Clone();
+        CheckShape(length, copy);
+        return copy;
+    }
 
     private static BlobClass RequireClass() =>
         DefaultClass ?? throw new DataJointException($"BlobArray<{typeof(T).Name}>: {typeof(T).Name} is not a blob element type (use double, float, sbyte, byte, short, ushort, int, uint, long, ulong, bool, char or a reference type).");
@@ -390,7 +443,7 @@ public sealed class BlobArray<T> : BlobArray, IEquatable<BlobArray<T>>
         if (Data.Length == 0) return;
         ref byte raw = ref MemoryMarshal.GetArrayDataReference(target);
         var dest = MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref raw), Data.Length);
-        Reorder(Data, dest, shape, toColumnMajor: false);
+        ArrayLayout.Reorder<T>(Data, dest, shape, toColumnMajor: false);
     }
 
     private static T[] ToColumnMajor(Array values)
@@ -402,55 +455,8 @@ public sealed class BlobArray<T> : BlobArray, IEquatable<BlobArray<T>>
         for (int d = 0; d < shape.Length; d++) shape[d] = values.GetLength(d);
         ref byte raw = ref MemoryMarshal.GetArrayDataReference(values);
         var src = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, T>(ref raw), n);
-        Reorder(src, result, shape, toColumnMajor: true);
+        ArrayLayout.Reorder(src, result, shape, toColumnMajor: true);
         return result;
-    }
-
-    /// <summary>Converts between row-major and column-major layouts of the same shape.</summary>
-    internal static void Reorder(ReadOnlySpan<T> src, Span<T> dest, int[] shape, bool toColumnMajor)
-    {
-        int rank = shape.Length;
-        if (rank <= 1 || src.Length <= 1)
-        {
-            src.CopyTo(dest);
-            return;
-        }
-        if (rank == 2)
-        {
-            int rows = shape[0], cols = shape[1];
-            if (toColumnMajor)
-            {
-                for (int i = 0; i < rows; i++)
-                    for (int j = 0; j < cols; j++)
-                        dest[i + rows * j] = src[i * cols + j];
-            }
-            else
-            {
-                for (int j = 0; j < cols; j++)
-                    for (int i = 0; i < rows; i++)
-                        dest[i * cols + j] = src[i + rows * j];
-            }
-            return;
-        }
-        // General rank: walk the column-major index, tracking the row-major offset.
-        var rowStride = new int[rank];
-        rowStride[rank - 1] = 1;
-        for (int d = rank - 2; d >= 0; d--) rowStride[d] = rowStride[d + 1] * shape[d + 1];
-        var idx = new int[rank];
-        int rowOffset = 0;
-        for (int c = 0; c < src.Length; c++)
-        {
-            if (toColumnMajor) dest[c] = src[rowOffset];
-            else dest[rowOffset] = src[c];
-            for (int d = 0; d < rank; d++)
-            {
-                idx[d]++;
-                rowOffset += rowStride[d];
-                if (idx[d] < shape[d]) break;
-                rowOffset -= rowStride[d] * shape[d];
-                idx[d] = 0;
-            }
-        }
     }
 }
 

@@ -10,14 +10,39 @@ public sealed class MatCell : IReadOnlyList<object?>, IEquatable<MatCell>
     private readonly object?[] _items;
     private readonly int[] _shape;
 
-    /// <summary>Creates a cell array from column-major <paramref name="items"/> (default shape: 1×n, a MATLAB row cell).</summary>
+    /// <summary>Creates a 1×n cell array (a MATLAB row cell) of <paramref name="items"/>.</summary>
+    public MatCell(object?[] items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        _shape = [1, items.Length];
+        _items = items;
+    }
+
+    /// <summary>
+    /// Creates a cell array of <paramref name="shape"/> from column-major (MATLAB order) <paramref name="items"/>. For
+    /// row-major items (numpy's C order) use <see cref="FromRowMajor"/>; for a .NET array <see cref="FromArray"/>.
+    /// </summary>
     public MatCell(object?[] items, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(items);
-        _shape = shape is null || shape.Length == 0 ? [1, items.Length] : (int[])shape.Clone();
-        if (BlobArray.Product(_shape) != items.Length)
-            throw new ArgumentException($"The shape [{string.Join(", ", _shape)}] does not match {items.Length} items.", nameof(shape));
+        _shape = ArrayLayout.CheckMatlabShape(shape, items.Length, "cell array");
         _items = items;
+    }
+
+    /// <summary>A cell array of <paramref name="shape"/> from row-major (C order) <paramref name="items"/>: numpy's <c>a.ravel()</c> of an object array.</summary>
+    public static MatCell FromRowMajor(object?[] items, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var s = ArrayLayout.CheckMatlabShape(shape, items.Length, "cell array");
+        return new MatCell(ArrayLayout.ToColumnMajor(items, s), s, trusted: true);
+    }
+
+    /// <summary>A cell array of the shape of a .NET array of any rank (<c>object?[,]</c>, <c>string[,,]</c>...): <c>cell[i, j]</c> is <c>items[i, j]</c>.</summary>
+    public static MatCell FromArray(Array items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var shape = ArrayLayout.ShapeOf(items);
+        return new MatCell(ArrayLayout.ToColumnMajor(ArrayLayout.Flatten<object?>(items), shape), shape, trusted: true);
     }
 
     internal MatCell(object?[] items, int[] shape, bool trusted)
@@ -39,6 +64,13 @@ public sealed class MatCell : IReadOnlyList<object?>, IEquatable<MatCell>
 
     /// <summary>Element at a column-major flat index.</summary>
     public object? this[int index] => _items[index];
+
+    /// <summary>The column-major flat index of a multi-index (<c>cell[IndexOf(i, j)]</c> is MATLAB's <c>c{i+1, j+1}</c>).</summary>
+    public int IndexOf(params int[] index) => ArrayLayout.ColumnMajorIndex(_shape, index);
+
+    /// <summary>The items as a .NET array of the cell's rank, <c>[i, j]</c> = <c>c{i+1, j+1}</c> (row-major, as .NET lays it out).</summary>
+    public Array ToMultiDimensionalArray() =>
+        new BlobArray<object?>(_items, null, _shape, BlobClass.Object).ToMultiDimensionalArray();
 
     /// <inheritdoc />
     public IEnumerator<object?> GetEnumerator() => ((IEnumerable<object?>)_items).GetEnumerator();
@@ -68,20 +100,79 @@ public sealed class MatStruct : IEquatable<MatStruct>
     private readonly Dictionary<string, int> _fieldIndex;
 
     /// <summary>
-    /// Creates a struct array. <paramref name="values"/> is element-major: for each element (column-major)
-    /// all its fields in field order. Default shape: 1×(values.Length / fields).
+    /// Creates a 1×n struct array. <paramref name="values"/> is element-major: for each element all its fields in field
+    /// order (n = values.Length / fields).
+    /// </summary>
+    public MatStruct(IReadOnlyList<string> fieldNames, object?[] values)
+        : this(fieldNames, values, [1, fieldNames is null || fieldNames.Count == 0 ? 0 : (values ?? []).Length / fieldNames.Count])
+    {
+    }
+
+    /// <summary>
+    /// Creates a struct array of <paramref name="shape"/>. <paramref name="values"/> is element-major: for each element
+    /// in column-major (MATLAB) order all its fields in field order. For elements in row-major order (numpy's C order)
+    /// use <see cref="FromRowMajor"/>; for a .NET array of dictionaries <see cref="FromArray"/>.
     /// </summary>
     public MatStruct(IReadOnlyList<string> fieldNames, object?[] values, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(fieldNames);
         ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(shape);
         _fields = [.. fieldNames];
-        int elements = _fields.Length == 0 ? 0 : values.Length / _fields.Length;
-        _shape = shape is null || shape.Length == 0 ? [1, elements] : (int[])shape.Clone();
+        if (shape.Length == 0)
+            throw new ArgumentException("A struct array has at least one dimension (MATLAB has no 0-d values): give its shape, or leave it out for 1×n.", nameof(shape));
+        _shape = (int[])shape.Clone();
         if (BlobArray.Product(_shape) * (long)_fields.Length != values.Length)
             throw new ArgumentException($"A struct of shape [{string.Join(", ", _shape)}] with {_fields.Length} fields needs {BlobArray.Product(_shape) * (long)_fields.Length} values, got {values.Length}.", nameof(values));
         _values = values;
         _fieldIndex = BuildIndex(_fields);
+    }
+
+    /// <summary>
+    /// A struct array of <paramref name="shape"/> whose elements come in row-major (C) order: <paramref name="values"/>
+    /// holds, for each element in row-major order, all its fields in field order.
+    /// </summary>
+    public static MatStruct FromRowMajor(IReadOnlyList<string> fieldNames, object?[] values, params int[] shape)
+    {
+        var rowMajor = new MatStruct(fieldNames, values, shape);
+        int n = rowMajor.Length, f = rowMajor._fields.Length;
+        if (n <= 1 || f == 0) return rowMajor;
+        // Column-major position c holds the element that row-major position order[c] holds.
+        var order = ArrayLayout.ToColumnMajor(Enumerable.Range(0, n).ToArray(), rowMajor._shape);
+        var reordered = new object?[values.Length];
+        for (int c = 0; c < n; c++) Array.Copy(values, order[c] * f, reordered, c * f, f);
+        return new MatStruct(rowMajor._fields, reordered, rowMajor._shape, trusted: true);
+    }
+
+    /// <summary>
+    /// A struct array of the shape of a .NET array of any rank whose elements are field → value dictionaries
+    /// (<c>Dictionary&lt;string, object?&gt;[,]</c>...): <c>s(i+1, j+1)</c> is <c>elements[i, j]</c>. Every element must have
+    /// the same fields; their order is the first element's.
+    /// </summary>
+    public static MatStruct FromArray(Array elements)
+    {
+        ArgumentNullException.ThrowIfNull(elements);
+        var shape = ArrayLayout.ShapeOf(elements);
+        var items = ArrayLayout.Flatten<object?>(elements);
+        string[]? fields = null;
+        var values = new List<object?>();
+        for (int i = 0; i < items.Length; i++)
+        {
+            if (items[i] is not IEnumerable<KeyValuePair<string, object?>> element)
+                throw new ArgumentException(
+                    $"Element {i} of the array is {(items[i] is null ? "null" : items[i]!.GetType().Name)}, not a field → value dictionary (e.g. Dictionary<string, object?>).",
+                    nameof(elements));
+            var pairs = element.ToList();
+            if (fields is null) fields = pairs.Select(p => p.Key).ToArray();
+            else if (pairs.Count != fields.Length || pairs.Any(p => Array.IndexOf(fields, p.Key) < 0))
+                throw new ArgumentException(
+                    $"Element {i} of the array has the fields [{string.Join(", ", pairs.Select(p => p.Key))}], but the first has [{string.Join(", ", fields)}]; every element of a struct array has the same fields.",
+                    nameof(elements));
+            var ordered = new object?[fields.Length];
+            foreach (var (k, v) in pairs) ordered[Array.IndexOf(fields, k)] = v;
+            values.AddRange(ordered);
+        }
+        return FromRowMajor(fields ?? [], [.. values], shape);
     }
 
     internal MatStruct(string[] fields, object?[] values, int[] shape, bool trusted)
@@ -132,6 +223,9 @@ public sealed class MatStruct : IEquatable<MatStruct>
             return _values[element * _fields.Length + f];
         }
     }
+
+    /// <summary>The column-major element number of a multi-index (<c>s[IndexOf(i, j), "f"]</c> is MATLAB's <c>s(i+1, j+1).f</c>).</summary>
+    public int IndexOf(params int[] index) => ArrayLayout.ColumnMajorIndex(_shape, index);
 
     /// <summary>Element <paramref name="element"/> (column-major) as an ordered dictionary field → value.</summary>
     public IReadOnlyDictionary<string, object?> AsDictionary(int element = 0)

@@ -734,7 +734,7 @@ public sealed class BlobWriter : IDisposable
             int k = 0;
             foreach (var item in array) items[k++] = item;
             var columnMajor = new object?[items.Length];
-            BlobArray<object?>.Reorder(items, columnMajor, shape, toColumnMajor: true);
+            ArrayLayout.Reorder<object?>(items, columnMajor, shape, toColumnMajor: true);
             WriteObjectArrayStart(shape);
             foreach (var item in columnMajor) WriteValue(item);
         }
@@ -756,7 +756,7 @@ public sealed class BlobWriter : IDisposable
         try
         {
             var columnMajor = rented.AsSpan(0, src.Length);
-            BlobArray<T>.Reorder(src, columnMajor, shape, toColumnMajor: true);
+            ArrayLayout.Reorder(src, columnMajor, shape, toColumnMajor: true);
             WriteArray<T>(columnMajor, shape);
         }
         finally

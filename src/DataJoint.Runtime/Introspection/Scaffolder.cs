@@ -45,6 +45,15 @@ public static class Scaffolder
         return camel.Length > 0 && char.IsLetter(camel[0]) ? camel : "Table" + camel;
     }
 
+    /// <summary>
+    /// An Imported/Computed table with primary-key attributes no foreign key brings (legacy pipelines, or Python's
+    /// <c>jobs.allow_new_pk_fields_in_computed_tables</c>): its class names the table, which tells the generator the table
+    /// exists, so the declare-time rule DJ1018 does not apply to it.
+    /// </summary>
+    private static bool OwnKeyInAutoPopulated(TableInfo table) =>
+        table.Tier is TableTier.Imported or TableTier.Computed
+        && table.Heading.Attributes.Any(a => a.InPrimaryKey && !table.Heading.ForeignKeys.Any(fk => fk.Columns.Contains(a.Name)));
+
     private static void WriteClass(StringBuilder sb, TableInfo table, SchemaCatalog catalog, string indent)
     {
         var name = ClassName(table);
@@ -56,7 +65,7 @@ public static class Scaffolder
             TableTier.Part => "Part<" + TableInfo.Classify(table.MasterName!).ClassName + ">",
             _ => "Manual",
         };
-        var attribute = table.Tier is null
+        var attribute = table.Tier is null || OwnKeyInAutoPopulated(table)
             ? $"[Table(Schema = \"{catalog.Database}\", Name = \"{table.Name}\")]"
             : table.MasterName is null ? $"[Table(Schema = \"{catalog.Database}\")]" : "[Table]";
         sb.Append(indent).Append("/// <summary>`").Append(catalog.Database).Append("`.`").Append(table.Name).Append('`');

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using GraphShape.Algorithms.Layout;
+using QuikGraph;
 
 namespace DataJoint.Introspection;
 
@@ -13,9 +15,9 @@ namespace DataJoint.Introspection;
 public static class SchemaDiagram
 {
     private sealed record Node(string Id, string Label, TableInfo? Table, bool External);
-    private sealed record Edge(string From, string To, bool Primary, string? Label);
+    private sealed record Link(string From, string To, bool Primary, string? Label);
 
-    private static (List<Node> Nodes, List<Edge> Edges) Build(Dependencies graph)
+    private static (List<Node> Nodes, List<Link> Edges) Build(Dependencies graph)
     {
         var root = graph.Root;
         var nodes = new List<Node>();
@@ -28,7 +30,7 @@ public static class SchemaDiagram
             nodes.Add(new Node(id, external ? t.Database + "." + t.ClassName : t.ClassName, t, external));
             return id;
         }
-        var edges = new List<Edge>();
+        var edges = new List<Link>();
         foreach (var t in root.Tables) Id(t, false);
         foreach (var t in root.Tables)
         {
@@ -37,12 +39,12 @@ public static class SchemaDiagram
                 var parent = graph.Get(TableInfo.Quote(fk.ParentDatabase, fk.ParentTable));
                 var primary = fk.Columns.All(c => t.Heading.TryGet(c, out var a) && a.InPrimaryKey);
                 var renames = fk.Columns.Zip(fk.ParentColumns).Where(p => p.First != p.Second).Select(p => $"{p.First}={p.Second}").ToList();
-                edges.Add(new Edge(Id(parent, parent.Database != root.Database), Id(t, false), primary, renames.Count > 0 ? string.Join(", ", renames) : null));
+                edges.Add(new Link(Id(parent, parent.Database != root.Database), Id(t, false), primary, renames.Count > 0 ? string.Join(", ", renames) : null));
             }
             foreach (var child in graph.Children(t.QualifiedName).Where(c => c.Database != root.Database))
             {
                 var fk = child.Heading.ForeignKeys.First(f => f.ParentDatabase == t.Database && f.ParentTable == t.Name);
-                edges.Add(new Edge(Id(t, false), Id(child, true), fk.Columns.All(c => child.Heading.TryGet(c, out var a) && a.InPrimaryKey), null));
+                edges.Add(new Link(Id(t, false), Id(child, true), fk.Columns.All(c => child.Heading.TryGet(c, out var a) && a.InPrimaryKey), null));
             }
         }
         return (nodes, edges);
@@ -96,67 +98,48 @@ public static class SchemaDiagram
     };
 
     /// <summary>
-    /// A self-contained SVG picture: tables in layers (each table one layer below its lowest parent), ordered within a
-    /// layer by their parents' positions, edges as curves with arrowheads. The layout is written here (layers by longest
-    /// path, a barycentre pass to reduce crossings): no layout engine is required.
+    /// A self-contained SVG picture. The layout is GraphShape's Sugiyama layered layout (on a QuikGraph graph): tables in
+    /// layers along the direction, crossings reduced, and foreign keys that skip layers routed around the boxes between.
+    /// No Graphviz is needed. The same schema always gives the same picture.
     /// </summary>
     public static string ToSvg(Dependencies graph, string direction = "TB")
     {
         ArgumentNullException.ThrowIfNull(graph);
         var (nodes, edges) = Build(graph);
-        var parents = nodes.ToDictionary(n => n.Id, _ => new List<string>());
-        foreach (var e in edges) parents[e.To].Add(e.From);
-        var layer = new Dictionary<string, int>();
-        int Layer(string id, HashSet<string> stack)
-        {
-            if (layer.TryGetValue(id, out var l)) return l;
-            if (!stack.Add(id)) return 0;
-            l = parents[id].Count == 0 ? 0 : parents[id].Max(p => Layer(p, stack)) + 1;
-            stack.Remove(id);
-            return layer[id] = l;
-        }
-        foreach (var n in nodes) Layer(n.Id, []);
-        var layers = nodes.GroupBy(n => layer[n.Id]).OrderBy(g => g.Key).Select(g => g.ToList()).ToList();
-        var order = new Dictionary<string, double>();
-        foreach (var row in layers)
-        {
-            var sorted = row.Select((n, i) => (n, key: parents[n.Id].Count == 0 ? i : parents[n.Id].Average(p => order.GetValueOrDefault(p))))
-                .OrderBy(x => x.key).ThenBy(x => x.n.Label, StringComparer.Ordinal).Select(x => x.n).ToList();
-            row.Clear();
-            row.AddRange(sorted);
-            for (var i = 0; i < row.Count; i++) order[row[i].Id] = i;
-        }
-
         const double charWidth = 7.2, boxHeight = 30, gapMain = 60, gapCross = 24, margin = 20;
         var horizontal = direction == "LR";
-        double Width(Node n) => Math.Max(60, n.Label.Length * charWidth + 20);
-        var pos = new Dictionary<string, (double X, double Y, double W)>();
-        double extentMain = margin, extentCross = 0;
-        foreach (var row in layers)
-        {
-            var cross = margin;
-            var rowMain = 0.0;
-            foreach (var n in row)
+        static double Width(Node n) => Math.Max(60, n.Label.Length * charWidth + 20);
+
+        var layoutGraph = new BidirectionalGraph<string, Edge<string>>(allowParallelEdges: false);
+        foreach (var n in nodes) layoutGraph.AddVertex(n.Id);
+        foreach (var e in edges)
+            if (e.From != e.To && !layoutGraph.ContainsEdge(e.From, e.To)) layoutGraph.AddEdge(new Edge<string>(e.From, e.To));
+        var sizes = nodes.ToDictionary(n => n.Id, n => new GraphShape.Size(Width(n), boxHeight));
+        var layout = new SugiyamaLayoutAlgorithm<string, Edge<string>, BidirectionalGraph<string, Edge<string>>>(layoutGraph, sizes,
+            new SugiyamaLayoutParameters
             {
-                var w = Width(n);
-                if (horizontal)
-                {
-                    pos[n.Id] = (extentMain, cross, w);
-                    cross += boxHeight + gapCross;
-                    rowMain = Math.Max(rowMain, w);
-                }
-                else
-                {
-                    pos[n.Id] = (cross, extentMain, w);
-                    cross += w + gapCross;
-                    rowMain = boxHeight;
-                }
-            }
-            extentCross = Math.Max(extentCross, cross);
-            extentMain += rowMain + gapMain;
-        }
-        var width = horizontal ? extentMain - gapMain + margin : extentCross - gapCross + margin;
-        var height = horizontal ? extentCross - gapCross + margin : extentMain - gapMain + margin;
+                Direction = horizontal ? LayoutDirection.LeftToRight : LayoutDirection.TopToBottom,
+                LayerGap = gapMain, SliceGap = gapCross, EdgeRouting = SugiyamaEdgeRouting.Traditional,
+            })
+        { Rand = new Random(0) };
+        layout.Compute();
+
+        // GraphShape gives box centres around the origin: shift everything to a margin from the top-left corner.
+        var centres = layout.VerticesPositions;
+        var minX = nodes.Min(n => centres[n.Id].X - Width(n) / 2);
+        var minY = nodes.Min(n => centres[n.Id].Y - boxHeight / 2);
+        (double X, double Y) At(GraphShape.Point p) => (p.X - minX + margin, p.Y - minY + margin);
+        var pos = nodes.ToDictionary(n => n.Id, n =>
+        {
+            var (cx, cy) = At(centres[n.Id]);
+            var w = Width(n);
+            return (X: cx - w / 2, Y: cy - boxHeight / 2, W: w);
+        });
+        var routes = new Dictionary<(string, string), GraphShape.Point[]>();
+        foreach (var (edge, points) in layout.EdgeRoutes)
+            if (points is { Length: > 0 }) routes[(edge.Source, edge.Target)] = points;
+        var width = pos.Values.Max(p => p.X + p.W) + margin;
+        var height = pos.Values.Max(p => p.Y + boxHeight) + margin;
 
         static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
         var sb = new StringBuilder();
@@ -169,12 +152,32 @@ public static class SchemaDiagram
         {
             var (fx, fy, fw) = pos[e.From];
             var (tx, ty, tw) = pos[e.To];
-            (double X, double Y) a = horizontal ? (fx + fw, fy + boxHeight / 2) : (fx + fw / 2, fy + boxHeight);
-            (double X, double Y) b = horizontal ? (tx, ty + boxHeight / 2) : (tx + tw / 2, ty);
-            var mid = horizontal ? (a.X + b.X) / 2 : (a.Y + b.Y) / 2;
-            var path = horizontal
-                ? $"M {F(a.X)} {F(a.Y)} C {F(mid)} {F(a.Y)}, {F(mid)} {F(b.Y)}, {F(b.X)} {F(b.Y)}"
-                : $"M {F(a.X)} {F(a.Y)} C {F(a.X)} {F(mid)}, {F(b.X)} {F(mid)}, {F(b.X)} {F(b.Y)}";
+            string path;
+            (double X, double Y) a, b;
+            if (e.From == e.To)
+            {
+                // A table referencing itself: a loop on its right side.
+                a = (fx + fw, fy + 8);
+                b = (fx + fw, fy + boxHeight - 8);
+                path = $"M {F(a.X)} {F(a.Y)} C {F(a.X + 30)} {F(a.Y - 10)}, {F(b.X + 30)} {F(b.Y + 10)}, {F(b.X)} {F(b.Y)}";
+            }
+            else
+            {
+                a = horizontal ? (fx + fw, fy + boxHeight / 2) : (fx + fw / 2, fy + boxHeight);
+                b = horizontal ? (tx, ty + boxHeight / 2) : (tx + tw / 2, ty);
+                if (routes.TryGetValue((e.From, e.To), out var bends))
+                {
+                    // A key that skips layers: straight segments through the gaps the layout left for it.
+                    path = $"M {F(a.X)} {F(a.Y)}" + string.Concat(bends.Select(p => At(p)).Select(p => $" L {F(p.X)} {F(p.Y)}")) + $" L {F(b.X)} {F(b.Y)}";
+                }
+                else
+                {
+                    var mid = horizontal ? (a.X + b.X) / 2 : (a.Y + b.Y) / 2;
+                    path = horizontal
+                        ? $"M {F(a.X)} {F(a.Y)} C {F(mid)} {F(a.Y)}, {F(mid)} {F(b.Y)}, {F(b.X)} {F(b.Y)}"
+                        : $"M {F(a.X)} {F(a.Y)} C {F(a.X)} {F(mid)}, {F(b.X)} {F(mid)}, {F(b.X)} {F(b.Y)}";
+                }
+            }
             sb.Append("  <path class=\"fk\" d=\"").Append(path).Append("\" fill=\"none\" stroke=\"#555\" marker-end=\"url(#arrow)\"")
               .Append(e.Primary ? "" : " stroke-dasharray=\"5 4\"").Append("/>\n");
             if (e.Label is not null)

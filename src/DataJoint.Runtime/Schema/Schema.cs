@@ -109,16 +109,23 @@ public sealed class Schema
     {
         ArgumentNullException.ThrowIfNull(connection);
         SchemaNames.Check(database);
-        await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
-        if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
+        try
         {
-            if (!createIfMissing)
-                throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false");
-            await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
-            DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
+            await using var conn = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var dialect = MySqlDialect.ForServerVersion(conn.ServerVersion);
+            if (!await dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
+            {
+                if (!createIfMissing)
+                    throw new DataJointException($"Schema `{database}` does not exist and createIfMissing is false") { Schema = database };
+                await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
+                DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
+            }
+            return new Schema(connection, database, dialect, stores);
         }
-        return new Schema(connection, database, dialect, stores);
+        catch (Exception ex) when (MySqlDialect.Instance.TranslateError(ex, $"activate schema `{database}`", database) is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>The user tables of the database (SQL names, without DataJoint's internal <c>~</c> tables).</summary>
@@ -131,16 +138,30 @@ public sealed class Schema
     /// </summary>
     public async Task<IReadOnlyList<string>> ListTablesAsync(bool includeInternal, CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
-        return includeInternal ? all : all.Where(t => !t.StartsWith('~')).ToList();
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var all = await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false);
+            return includeInternal ? all : all.Where(t => !t.StartsWith('~')).ToList();
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"list the tables of `{Database}`", Database) is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>Drops the database and everything in it.</summary>
     public async Task DropAsync(CancellationToken cancellationToken = default)
     {
-        await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecAsync(conn, Dialect.DropDatabase(Database), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecAsync(conn, Dialect.DropDatabase(Database), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop schema `{Database}`", Database) is { } dj)
+        {
+            throw dj;
+        }
         lock (_byClass) _byClass.Clear();
     }
 
@@ -151,10 +172,15 @@ public sealed class Schema
     public async Task<Table> OpenTableAsync(string tableName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tableName);
-        await using (var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var table = await OpenAsync(conn, tableName, cancellationToken).ConfigureAwait(false);
             if (table is not null) return table;
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"open `{Database}`.`{tableName}`", Database, tableName) is { } dj)
+        {
+            throw dj;
         }
         // Not a SQL name: a class name (Session, Session.Trial, or a part's unambiguous short name).
         var catalog = await ReadCatalogAsync(cancellationToken).ConfigureAwait(false);
@@ -208,6 +234,10 @@ public sealed class Schema
         {
             return await DeclareCoreAsync(className, tier, definition, masterClassName, null, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"declare {className} in `{Database}`", Database) is { } dj)
+        {
+            throw dj;
+        }
         finally
         {
             _declareLock.Release();
@@ -244,14 +274,17 @@ public sealed class Schema
             parents[fk.TableName] = await ToParentAsync(conn, parent, cancellationToken).ConfigureAwait(false);
         }
 
+        var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         var jobs = Connection.AllSettings.Jobs;
         var options = new DeclareOptions
         {
-            AddJobMetadata = jobs.AddJobMetadata, AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables,
+            AddJobMetadata = jobs.AddJobMetadata,
+            // Python applies the rule when it creates a table; an existing table (a legacy pipeline's, or one made with the
+            // setting on) is only compared with the definition.
+            AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables || existing is not null,
         };
         var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
 
-        var existing = await Dialect.ReadHeadingAsync(conn, Database, tableName, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             await CheckSameAsync(conn, tableName, existing, result.Sql!, cancellationToken).ConfigureAwait(false);
@@ -327,7 +360,7 @@ public sealed class Schema
     /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>
     internal async Task<Table> TableAsync(TableMetadata info, CancellationToken cancellationToken)
     {
-        if (info.Schema is { } bound && bound != Database)
+        if (BoundDatabase(info) is { } bound && bound != Database)
         {
             var other = await OtherSchemaAsync(bound, cancellationToken).ConfigureAwait(false);
             return await other.TableAsync(info, cancellationToken).ConfigureAwait(false);
@@ -358,6 +391,10 @@ public sealed class Schema
         }
     }
 
+    /// <summary>The database a class is bound to: its own <c>[Table(Schema = ...)]</c>, else (for a part) its master's.</summary>
+    private static string? BoundDatabase(TableMetadata info) =>
+        info.Schema ?? (info.Master is { } master ? BoundDatabase(master) : null);
+
     /// <summary>
     /// Before a CREATE TABLE: refuses when this schema only opens tables, and when a table of the same name but another
     /// tier exists (class <c>Species</c> declared Manual next to a colleague's Lookup <c>#species</c>), which would
@@ -383,41 +420,62 @@ public sealed class Schema
                 "(create_tables is false): it is not created.", null);
     }
 
-    /// <summary>Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>).</summary>
+    /// <summary>
+    /// Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>), opened
+    /// the way this one is: open-only when this schema only opens tables.
+    /// </summary>
     private Task<Schema> OtherSchemaAsync(string database, CancellationToken cancellationToken)
     {
         lock (_others)
         {
             if (!_others.TryGetValue(database, out var task) || task.IsFaulted || task.IsCanceled)
-                _others[database] = task = ActivateAsync(Connection, database, createIfMissing: true, Stores, cancellationToken);
+                _others[database] = task = CreateTables
+                    ? ActivateAsync(Connection, database, createIfMissing: true, Stores, cancellationToken)
+                    : OpenAsync(Connection, database, Stores, cancellationToken); // an open-only schema changes no other schema either
             return task;
         }
     }
 
     /// <summary>
-    /// A parent named by class (<c>Subject</c> → <c>subject</c>, <c>#subject</c>, <c>_subject</c>, <c>__subject</c>) in this
-    /// database, or as DataJoint Python writes a table of another schema, <c>otherdb.Subject</c>.
+    /// A parent named by class in this database — <c>Subject</c> (→ <c>subject</c>, <c>#subject</c>, <c>_subject</c>,
+    /// <c>__subject</c>), a part as <c>Session.Trial</c> (→ <c>session__trial</c>…) or by its short name <c>Trial</c> when
+    /// only one master has such a part — or, as DataJoint Python writes a table of another schema, <c>otherdb.Subject</c>
+    /// and <c>otherdb.Session.Trial</c>.
     /// </summary>
     private async Task<Table?> FindByClassNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)
     {
-        var database = Database;
-        var name = reference;
-        var dot = reference.IndexOf('.', StringComparison.Ordinal);
-        if (dot >= 0)
+        var segments = reference.Split('.');
+        if (segments.Length <= 2 && await FindInDatabaseAsync(conn, Database, segments, cancellationToken).ConfigureAwait(false) is { } here)
+            return here;
+        if (segments.Length is 2 or 3 && segments[0].Length > 0
+            && await Dialect.DatabaseExistsAsync(conn, segments[0], cancellationToken).ConfigureAwait(false))
+            return await FindInDatabaseAsync(conn, segments[0], segments[1..], cancellationToken).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary><c>Class</c>, or <c>Master.Part</c>, in <paramref name="database"/> under any tier prefix; a lone name may be a part's short name.</summary>
+    private async Task<Table?> FindInDatabaseAsync(DbConnection conn, string database, string[] classNames, CancellationToken cancellationToken)
+    {
+        var snake = new string[classNames.Length];
+        for (var i = 0; i < classNames.Length; i++)
         {
-            database = reference[..dot];
-            name = reference[(dot + 1)..];
-            if (name.Contains('.', StringComparison.Ordinal) || database.Length == 0) return null;
-            if (!await Dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false)) return null;
+            if (TableNaming.ValidateClassName(classNames[i], out _, out _) is not { } normalized) return null;
+            snake[i] = TableNaming.ToSnakeCase(normalized);
         }
-        if (TableNaming.ValidateClassName(name, out _, out _) is not { } normalized) return null;
-        var snake = TableNaming.ToSnakeCase(normalized);
+        var bare = string.Join("__", snake);
         foreach (var prefix in new[] { "", "#", "_", "__" })
         {
-            var heading = await Dialect.ReadHeadingAsync(conn, database, prefix + snake, cancellationToken).ConfigureAwait(false);
-            if (heading is not null) return new Table(Connection, Dialect, database, prefix + snake, heading, stores: Stores);
+            var heading = await Dialect.ReadHeadingAsync(conn, database, prefix + bare, cancellationToken).ConfigureAwait(false);
+            if (heading is not null) return new Table(Connection, Dialect, database, prefix + bare, heading, stores: Stores);
         }
-        return null;
+        if (classNames.Length != 1) return null;
+        // A part's short name, when exactly one master has a part of that name.
+        var parts = (await Dialect.ListTablesAsync(conn, database, cancellationToken).ConfigureAwait(false))
+            .Where(t => DataJoint.Introspection.TableInfo.Classify(t) is { Tier: TableTier.Part } c && c.ClassName.EndsWith("." + classNames[0], StringComparison.Ordinal))
+            .ToList();
+        if (parts.Count != 1) return null;
+        var partHeading = await Dialect.ReadHeadingAsync(conn, database, parts[0], cancellationToken).ConfigureAwait(false);
+        return partHeading is null ? null : new Table(Connection, Dialect, database, parts[0], partHeading, stores: Stores);
     }
 
     private async Task<ForeignKeyParent> ToParentAsync(DbConnection conn, Table parent, CancellationToken cancellationToken)

@@ -19,8 +19,30 @@ public sealed class LocalObjectStore : IObjectStore
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Protocol != "file")
             throw new DataJointException($"Store '{spec.Name}' has protocol \"{spec.Protocol}\"; a local folder store needs protocol \"file\".");
-        if (string.IsNullOrWhiteSpace(spec.Location) || !Directory.Exists(spec.Location))
-            throw new DataJointException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': location must be an existing folder).");
+        if (string.IsNullOrWhiteSpace(spec.Location))
+            throw new DataJointException($"Inaccessible local directory (store '{spec.Name}': location is empty; it must name a folder).");
+        if (!Directory.Exists(spec.Location))
+        {
+            if (spec.CreateLocation && !File.Exists(spec.Location))
+            {
+                try
+                {
+                    Directory.CreateDirectory(spec.Location);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new DataJointException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': could not create it: {ex.Message}).", ex);
+                }
+            }
+            else
+            {
+                throw new DataJointException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': " + (File.Exists(spec.Location)
+                    ? "location is a file, not a folder)."
+                    : "the folder does not exist. It is not created, as DataJoint Python does not create it, so that a drive that is not " +
+                      "mounted or a mistyped path never silently becomes an empty local folder. Create the folder, or allow creating it: " +
+                      "\"create_location\": true in the store's configuration (a .NET-only key), or StoresConfigurationBuilder.AddFolder(name, location, createLocation: true))."));
+            }
+        }
         Spec = spec;
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(spec.Location));
     }
@@ -84,28 +106,20 @@ public sealed class LocalObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default)
-    {
-        var file = FilePath(path);
-        try
-        {
-            var info = new FileInfo(file);
-            return Task.FromResult(info.Exists ? info.Length : (long?)null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Failed("check", path, ex);
-        }
-    }
+    public Task<long?> GetSizeAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Stat(path, info => (long?)info.Length));
 
     /// <inheritdoc />
-    public Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default)
+    public Task<DateTimeOffset?> GetLastModifiedAsync(string path, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Stat(path, info => (DateTimeOffset?)new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero)));
+
+    /// <summary>A fact about the file at <paramref name="path"/>, or default when there is none.</summary>
+    private T? Stat<T>(string path, Func<FileInfo, T> read)
     {
-        var file = FilePath(path);
         try
         {
-            var info = new FileInfo(file);
-            return Task.FromResult(info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero) : (DateTimeOffset?)null);
+            var info = new FileInfo(FilePath(path));
+            return info.Exists ? read(info) : default;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -27,7 +28,7 @@ public sealed record NpyDtype
     public string Name { get; }
     /// <summary>Bytes per element.</summary>
     public int ItemSize { get; }
-    /// <summary>The .NET element type (complex64 has none: its elements read as pairs of <see cref="float"/>).</summary>
+    /// <summary>The .NET element type (complex64 has no float-pair type in .NET: it is <see cref="float"/>, and its arrays read widened to <see cref="Complex"/> or as float pairs).</summary>
     public Type ClrType { get; }
 
     public static readonly NpyDtype Bool = new("|b1", "bool", 1, typeof(bool));
@@ -117,14 +118,52 @@ public sealed class NpyArray
     /// <summary>Raw little-endian element bytes.</summary>
     public byte[] Data { get; }
 
-    /// <summary>An array of <paramref name="shape"/> (C order) from flat <paramref name="values"/>.</summary>
+    /// <summary>A 1-D array (numpy shape <c>(n,)</c>) of <paramref name="values"/>.</summary>
+    public static NpyArray Create<T>(ReadOnlySpan<T> values) where T : unmanaged => Create(values, [values.Length]);
+
+    /// <summary>
+    /// An array of <paramref name="shape"/> from flat <paramref name="values"/> in C (row-major) order. An empty shape is a
+    /// 0-d array (numpy's <c>np.float64(x)</c> saved with <c>np.save</c>) and needs exactly one value.
+    /// </summary>
     public static NpyArray Create<T>(ReadOnlySpan<T> values, params long[] shape) where T : unmanaged
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var dtype = NpyDtype.For<T>();
-        if (shape.Length == 0 && values.Length != 1) shape = [values.Length];
-        var bytes = MemoryMarshal.AsBytes(values).ToArray();
+        CheckExplicitShape(values.Length, shape);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException(".npy writing assumes a little-endian machine.");
-        return new NpyArray(dtype, shape, bytes);
+        return new NpyArray(dtype, shape, MemoryMarshal.AsBytes(values).ToArray());
+    }
+
+    /// <summary>A 0-d array holding <paramref name="value"/> (numpy's <c>np.array(x)</c>, shape <c>()</c>).</summary>
+    public static NpyArray Scalar<T>(T value) where T : unmanaged => Create([value], []);
+
+    /// <summary>
+    /// A complex array of <paramref name="dtype"/> <see cref="NpyDtype.Complex64"/> (each part narrowed to float32, as
+    /// numpy's <c>astype(np.complex64)</c> rounds) or <see cref="NpyDtype.Complex128"/>, from flat C-order
+    /// <paramref name="values"/>; an empty shape is 0-d.
+    /// </summary>
+    public static NpyArray CreateComplex(ReadOnlySpan<Complex> values, NpyDtype dtype, params long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(dtype);
+        ArgumentNullException.ThrowIfNull(shape);
+        if (dtype == NpyDtype.Complex128) return Create(values, shape);
+        if (dtype != NpyDtype.Complex64)
+            throw new DataJointException($"CreateComplex makes complex64 or complex128 arrays, not {dtype.Name}.");
+        CheckExplicitShape(values.Length, shape);
+        var bytes = new byte[values.Length * 8];
+        for (var i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(8 * i), (float)values[i].Real);
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(8 * i + 4), (float)values[i].Imaginary);
+        }
+        return new NpyArray(NpyDtype.Complex64, shape, bytes);
+    }
+
+    private static void CheckExplicitShape(int count, long[] shape)
+    {
+        if (shape.Length == 0 && count != 1)
+            throw new DataJointException(
+                $"An empty .npy shape is a 0-d array of one value, but {count} values were given. Leave the shape out for a 1-D array.");
     }
 
     /// <summary>A .NET array (<c>double[]</c>, <c>int[,]</c>, <c>float[,,]</c>...) as an .npy array of the same shape (C order).</summary>
@@ -150,29 +189,77 @@ public sealed class NpyArray
         return new NpyArray(dtype, shape, bytes);
     }
 
-    /// <summary>The elements flat in C (row-major) order; <typeparamref name="T"/> must be the dtype's .NET type.</summary>
+    /// <summary>
+    /// A .NET array as an .npy array of <paramref name="dtype"/>: the array's own dtype, or <see cref="NpyDtype.Complex64"/>
+    /// for a <see cref="Complex"/> array (each part narrowed to float32).
+    /// </summary>
+    public static NpyArray FromArray(Array array, NpyDtype dtype)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        ArgumentNullException.ThrowIfNull(dtype);
+        var type = array.GetType().GetElementType()!;
+        if (dtype == NpyDtype.Complex64 && type == typeof(Complex))
+        {
+            var shape = new long[array.Rank];
+            for (var i = 0; i < shape.Length; i++) shape[i] = array.GetLongLength(i);
+            var values = MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, Complex>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
+            return CreateComplex(values, dtype, shape);
+        }
+        var natural = FromArray(array);
+        if (natural.Dtype != dtype)
+            throw new DataJointException($"A .NET {type.Name} array is written as {natural.Dtype.Name}, not {dtype.Name} (only Complex arrays can be written as complex64).");
+        return natural;
+    }
+
+    /// <summary>
+    /// The elements flat in C (row-major) order. <typeparamref name="T"/> is the dtype's .NET type; a complex64 array
+    /// reads as <see cref="Complex"/> (widened, exact) or as <see cref="float"/> real/imaginary pairs.
+    /// </summary>
     public T[] ToArray<T>() where T : unmanaged
     {
+        if (Dtype == NpyDtype.Complex64 && typeof(T) == typeof(Complex))
+            return (T[])(object)WidenComplex64(CBytes());
         var expected = Dtype == NpyDtype.Complex64 ? typeof(float) : Dtype.ClrType;
         if (typeof(T) != expected)
             throw new DataJointException($"The .npy array holds {Dtype.Name} ({expected.Name}); it cannot be read as {typeof(T).Name}.");
         var bytes = CBytes();
-        var result = new T[bytes.Length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>()];
+        var result = new T[bytes.Length / Unsafe.SizeOf<T>()];
         bytes.AsSpan().CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
     }
 
-    /// <summary>The elements as a .NET array of the same rank (<c>double[,]</c> for a 2-d float64 array); 0-d gives a 1-element 1-d array.</summary>
+    /// <summary>
+    /// The single value of a 0-d array (or of any one-element array), as <typeparamref name="T"/> (the dtype's .NET type;
+    /// <see cref="Complex"/> for complex64 too).
+    /// </summary>
+    public T ToScalar<T>() where T : unmanaged
+    {
+        if (Length != 1)
+            throw new DataJointException($"The .npy array has shape ({string.Join(", ", Shape)}), {Length} values; ToScalar needs a 0-d (or one-element) array.");
+        return ToArray<T>()[0];
+    }
+
+    /// <summary>
+    /// The elements as a .NET array of the same rank (<c>double[,]</c> for a 2-d float64 array, <c>Complex[]</c> for
+    /// complex64 and complex128); 0-d gives a 1-element 1-d array (see <see cref="ToScalar{T}"/>).
+    /// </summary>
     public Array ToMultiDimensionalArray()
     {
-        if (Dtype == NpyDtype.Complex64)
-            throw new DataJointException("complex64 .npy arrays have no .NET element type; use ToArray<float>() (real/imaginary pairs).");
         var lengths = Shape.Count == 0 ? [1] : Shape.Select(d => checked((int)d)).ToArray();
-        var array = Array.CreateInstance(Dtype.ClrType, lengths);
-        var bytes = CBytes();
+        var elementType = Dtype == NpyDtype.Complex64 ? typeof(Complex) : Dtype.ClrType;
+        var array = Array.CreateInstance(elementType, lengths);
+        var bytes = Dtype == NpyDtype.Complex64 ? MemoryMarshal.AsBytes(WidenComplex64(CBytes()).AsSpan()).ToArray() : CBytes();
         var span = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), bytes.Length);
         bytes.AsSpan().CopyTo(span);
         return array;
+    }
+
+    private static Complex[] WidenComplex64(byte[] bytes)
+    {
+        var result = new Complex[bytes.Length / 8];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = new Complex(BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(8 * i)), BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(8 * i + 4)));
+        return result;
     }
 
     /// <summary>The element bytes in C order (transposed from Fortran order if needed).</summary>

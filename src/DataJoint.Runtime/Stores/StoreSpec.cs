@@ -48,6 +48,13 @@ public sealed record StoreSpec
     public string SchemaPrefix { get; init; } = "_schema";
     /// <summary>If set, <c>&lt;filepath@&gt;</c> paths must lie under this prefix.</summary>
     public string? FilepathPrefix { get; init; }
+    /// <summary>
+    /// File stores: create the <see cref="Location"/> folder (and its parents) when it does not exist, instead of refusing
+    /// it (key <c>create_location</c>, default false). DataJoint Python refuses a missing folder, which protects against
+    /// writing into an empty local folder where a network drive should be mounted; set this only where that cannot
+    /// happen. Not a DataJoint Python key (Python refuses it).
+    /// </summary>
+    public bool CreateLocation { get; init; }
     /// <summary>Staging folder (accepted for compatibility; unused here).</summary>
     public string? Stage { get; init; }
 

@@ -23,7 +23,8 @@ public sealed class StoresConfiguration
         ["protocol", "location", "subfolding", "partition_pattern", "token_length", "hash_prefix", "schema_prefix", "filepath_prefix", "stage"];
     private static readonly Dictionary<string, (string[] Required, string[] Extra)> Protocols = new()
     {
-        ["file"] = (["protocol", "location"], []),
+        // "create_location" is ours (DataJoint Python refuses a missing folder and the key).
+        ["file"] = (["protocol", "location"], ["create_location"]),
         // "region", "connect_timeout" and "request_timeout" are ours (DataJoint Python has no such keys and refuses them).
         ["s3"] = (["protocol", "endpoint", "bucket", "location"],
             ["endpoint", "bucket", "access_key", "secret_key", "secure", "proxy_server", "region", "connect_timeout", "request_timeout"]),
@@ -133,6 +134,19 @@ public sealed class StoresConfiguration
     /// <summary>The <c>datajoint.json</c> nearest upward from <paramref name="start"/>, or null.</summary>
     public static string? FindConfigFile(string start) => DataJoint.Settings.SettingsSources.FindConfigFile(start);
 
+    /// <summary>
+    /// The <c>stores</c> section as JSON, in the shape <c>datajoint.json</c> and <c>DJ_STORES</c> hold (for configuration
+    /// made with <see cref="StoresConfigurationBuilder"/>, the entries DataJoint Python reads).
+    /// </summary>
+    public string ToJson(bool indented = true)
+    {
+        var o = new JsonObject();
+        if (DefaultStore is not null) o["default"] = DefaultStore;
+        if (FilepathDefault is not null) o["filepath_default"] = FilepathDefault;
+        foreach (var (name, store) in _raw) o[name] = store.DeepClone();
+        return o.ToJsonString(new JsonSerializerOptions { WriteIndented = indented });
+    }
+
     /// <summary>The concrete store name for <paramref name="name"/>: null/empty → <c>default</c> (or <c>filepath_default</c>).</summary>
     public string ResolveName(string? name, bool forFilepath = false)
     {
@@ -195,6 +209,7 @@ public sealed class StoresConfiguration
             SchemaPrefix = GetString(raw, "schema_prefix", where) ?? "_schema",
             FilepathPrefix = GetString(raw, "filepath_prefix", where),
             Stage = GetString(raw, "stage", where),
+            CreateLocation = GetBool(raw, "create_location", where) ?? false,
         };
         if (GetSeconds(raw, "connect_timeout", where) is { } connect) spec = spec with { ConnectTimeout = connect };
         if (GetSeconds(raw, "request_timeout", where) is { } request) spec = spec with { RequestTimeout = request };

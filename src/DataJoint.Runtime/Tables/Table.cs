@@ -136,24 +136,32 @@ public partial class Table : QueryExpression
                 throw;
             }
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"insert into {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (WriteError(ex, $"insert into {FullName}", committing,
+                   "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).") is { } dj)
         {
-            if (committing && dj is LostConnectionException)
-                throw new LostConnectionException(
-                    $"The connection to the database server was lost while committing the insert into {FullName}: the rows may or may not " +
-                    "have been written. Check before inserting them again (or insert with SkipDuplicates).", ex)
-                {
-                    CommitOutcomeUnknown = true,
-                    Schema = Database,
-                    Table = Name,
-                };
             throw dj;
         }
-        catch (DataJointException ex)
+    }
+
+    /// <summary>
+    /// The error a write operation throws: the driver's exception translated (a connection lost during COMMIT becomes a
+    /// <see cref="LostConnectionException"/> with <see cref="LostConnectionException.CommitOutcomeUnknown"/>, explained by
+    /// <paramref name="unknownOutcome"/>); a <see cref="DataJointException"/> is located at this table and rethrown as it is (null).
+    /// </summary>
+    private DataJointException? WriteError(Exception ex, string action, bool committing, string unknownOutcome)
+    {
+        if (Dialect.TranslateError(ex, action, Database, Name) is not { } dj)
         {
-            ex.Locate(Database, Name);
-            throw;
+            (ex as DataJointException)?.Locate(Database, Name);
+            return null;
         }
+        if (!committing || dj is not LostConnectionException) return dj;
+        return new LostConnectionException($"The connection to the database server was lost while committing ({action}): {unknownOutcome}", ex)
+        {
+            CommitOutcomeUnknown = true,
+            Schema = Database,
+            Table = Name,
+        };
     }
 
     // ------------------------------------------------------------------ delete / drop
@@ -214,23 +222,10 @@ public partial class Table : QueryExpression
                 throw;
             }
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (WriteError(ex, $"delete from {FullName}", committing,
+                   "the rows may or may not have been deleted. Running the delete again is safe.") is { } dj)
         {
-            if (committing && dj is LostConnectionException)
-                throw new LostConnectionException(
-                    $"The connection to the database server was lost while committing the delete from {FullName}: the rows may or may " +
-                    "not have been deleted. Running the delete again is safe.", ex)
-                {
-                    CommitOutcomeUnknown = true,
-                    Schema = Database,
-                    Table = Name,
-                };
             throw dj;
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Database, Name);
-            throw;
         }
     }
 
@@ -238,15 +233,19 @@ public partial class Table : QueryExpression
     /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now: every table the cascade reaches
     /// (in this schema and in others) with its row count, read in one consistent snapshot. Nothing is changed.
     /// </summary>
-    public async Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default)
+    public Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default) =>
+        PreviewAsync("delete", cancellationToken);
+
+    /// <summary>The cascade of a delete (rows it would remove) or a drop (tables with all their rows), computed without changes.</summary>
+    private async Task<CascadePreview> PreviewAsync(string operation, CancellationToken cancellationToken)
     {
         try
         {
             await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview("delete", plan, await CountAsync(conn, plan, restricted: true, cancellationToken).ConfigureAwait(false));
+            return Preview(operation, plan, await CountAsync(conn, plan, restricted: operation == "delete", cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete preview of {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"{operation} preview of {FullName}", Database, Name) is { } dj)
         {
             throw dj;
         }
@@ -345,17 +344,6 @@ public partial class Table : QueryExpression
     /// What <see cref="DropAsync(DropOptions, CancellationToken)"/> would drop: this table and every table that depends on
     /// it (in any schema), with their row counts. Nothing is changed.
     /// </summary>
-    public async Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview("drop", plan, await CountAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop preview of {FullName}", Database, Name) is { } dj)
-        {
-            throw dj;
-        }
-    }
+    public Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default) =>
+        PreviewAsync("drop", cancellationToken);
 }

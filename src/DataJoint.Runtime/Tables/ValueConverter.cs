@@ -107,12 +107,12 @@ internal static class ValueConverter
     {
         if (!a.HasDefault)
             throw new DataJointException(
-                $"Attribute `{a.Name}` of table {table} cannot be null: it is NOT NULL and has no default (got {(value is null ? "null" : "DBNull")}).");
+                $"Attribute `{a.Name}` of table {table} cannot be null: it is NOT NULL and has no default (got {(value is null ? "null" : "DBNull")}).") { Attribute = a.Name };
         return SqlDefault.Instance;
     }
 
     public static DataJointException Bad(HeadingAttribute a, object? value, string table, string what) =>
-        new($"Attribute `{a.Name}` ({a.Type}) of table {table} {what}; got {Describe(value)}.");
+        new($"Attribute `{a.Name}` ({a.Type}) of table {table} {what}; got {Describe(value)}.") { Attribute = a.Name };
 
     public static string Describe(object? value) => value switch
     {

@@ -114,4 +114,67 @@ public class ParentResolutionTests
         Assert.That(r.Generated("Lab.Other.A.DataJointTable.g.cs"), Does.Contain("public required int SubjectId { get; init; }"));
         Assert.That(r.Generated("Lab.Other.B.DataJointTable.g.cs"), Does.Contain("public required int SubjectId { get; init; }"));
     }
+
+    [Test]
+    public void SchemaQualifiedPartReference_ResolvesToThePartOfTheMasterBoundToThatSchema()
+    {
+        var r = TestHarness.Run(""""
+            namespace Lab.Sessions
+            {
+                [DataJoint.Table(Schema = "sessions")]
+                public partial class Session : DataJoint.Manual
+                {
+                    public const string Definition = "session_id : int32";
+
+                    [DataJoint.Table]
+                    public partial class Trial : DataJoint.Part<Session>
+                    {
+                        public const string Definition = "-> master\ntrial : int16";
+                    }
+                }
+            }
+            namespace Lab.Recordings
+            {
+                [DataJoint.Table(Schema = "recordings")]
+                public partial class Lick : DataJoint.Manual
+                {
+                    public const string Definition = """
+                        -> sessions.Session.Trial
+                        lick : int32
+                        """;
+                }
+            }
+            """");
+        Assert.That(r.Analyzer, Is.Empty, string.Join("\n", r.Analyzer));
+        Assert.That(r.CompilerErrors, Is.Empty, string.Join("\n", r.CompilerErrors));
+        var code = r.Generated("Lab.Recordings.Lick.DataJointTable.g.cs");
+        Assert.That(code, Does.Contain("public required short Trial { get; init; }"));
+        Assert.That(code, Does.Contain("TableParent(\"sessions.Session.Trial\", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Sessions.Session.Trial>())"));
+    }
+
+    [Test]
+    public void AnAutoPopulatedClassNamingItsExistingTable_MayHaveKeyAttributesOfItsOwn()
+    {
+        const string Tables = """"
+            namespace Lab
+            {
+                [DataJoint.Table]
+                public partial class Session : DataJoint.Manual { public const string Definition = "session_id : int32"; }
+
+                [DataJoint.Table(Name = "_recording")]
+                public partial class Recording : DataJoint.Imported
+                {
+                    public const string Definition = """
+                        -> Session
+                        rec_id : int32
+                        """;
+                }
+            }
+            """";
+        var r = TestHarness.Run(Tables);
+        Assert.That(r.Analyzer.Where(d => d.Id == "DJ1018"), Is.Empty, string.Join("\n", r.Analyzer));
+        Assert.That(r.Generated("Lab.Recording.DataJointTable.g.cs"), Does.Contain("public required int RecId { get; init; }"));
+        var declared = TestHarness.Run(Tables.Replace("[DataJoint.Table(Name = \"_recording\")]", "[DataJoint.Table]"));
+        Assert.That(declared.Analyzer.Select(d => d.Id), Does.Contain("DJ1018"), "a class the schema creates keeps Python's rule");
+    }
 }

@@ -132,8 +132,10 @@ public class IntrospectionTests : SchemaFixture
             CREATE TABLE `{other.Database}`.`__imaging` (
             `subject_id` int NOT NULL COMMENT "lab animal number",
             `session_idx` smallint NOT NULL COMMENT "",
+            `reviewer_id` int NOT NULL COMMENT "lab animal number",
             PRIMARY KEY (`subject_id`,`session_idx`),
-            FOREIGN KEY (`subject_id`,`session_idx`) REFERENCES `{Schema.Database}`.`session` (`subject_id`,`session_idx`) ON UPDATE CASCADE ON DELETE RESTRICT
+            FOREIGN KEY (`subject_id`,`session_idx`) REFERENCES `{Schema.Database}`.`session` (`subject_id`,`session_idx`) ON UPDATE CASCADE ON DELETE RESTRICT,
+            FOREIGN KEY (`reviewer_id`) REFERENCES `{Schema.Database}`.`subject` (`subject_id`) ON UPDATE CASCADE ON DELETE RESTRICT
             ) ENGINE=InnoDB, COMMENT ""
             """);
         deps = await Schema.ReadDependenciesAsync();
@@ -150,6 +152,33 @@ public class IntrospectionTests : SchemaFixture
         var doc = System.Xml.Linq.XDocument.Parse(svg); // well-formed XML
         Assert.That(doc.Root!.Name.LocalName, Is.EqualTo("svg"));
         Assert.That(doc.Descendants().Count(e => e.Name.LocalName == "rect"), Is.EqualTo(6));
-        Assert.That(doc.Descendants().Count(e => e.Name.LocalName == "path" && (string?)e.Attribute("class") == "fk"), Is.EqualTo(6));
+        Assert.That(doc.Descendants().Count(e => e.Name.LocalName == "path" && (string?)e.Attribute("class") == "fk"), Is.EqualTo(7));
+        Assert.That(SchemaDiagram.ToSvg(deps, "LR"), Is.EqualTo(svg), "the same schema gives the same picture");
+        AssertLayered(svg, horizontal: true);
+        AssertLayered(SchemaDiagram.ToSvg(deps, "TB"), horizontal: false);
+    }
+
+    /// <summary>
+    /// The layout of a diagram: no two tables overlap, and every foreign key points from a parent to a child in a later
+    /// layer (right of it for LR, below it for TB) — also subject → imaging, which skips two layers and is routed.
+    /// </summary>
+    private static void AssertLayered(string svg, bool horizontal)
+    {
+        var doc = System.Xml.Linq.XDocument.Parse(svg);
+        double Num(System.Xml.Linq.XElement e, string a) => double.Parse((string)e.Attribute(a)!, System.Globalization.CultureInfo.InvariantCulture);
+        var boxes = doc.Descendants().Where(e => e.Name.LocalName == "g").ToDictionary(
+            g => g.Elements().Single(e => e.Name.LocalName == "text").Value,
+            g => g.Elements().Single(e => e.Name.LocalName == "rect") is var r ? (X: Num(r, "x"), Y: Num(r, "y"), W: Num(r, "width"), H: Num(r, "height")) : default);
+        Assert.That(boxes.Values.All(b => b.X >= 0 && b.Y >= 0), Is.True, "inside the picture");
+        foreach (var (a, ba) in boxes)
+            foreach (var (b, bb) in boxes)
+                if (string.CompareOrdinal(a, b) < 0)
+                    Assert.That(ba.X + ba.W <= bb.X || bb.X + bb.W <= ba.X || ba.Y + ba.H <= bb.Y || bb.Y + bb.H <= ba.Y, Is.True, $"{a} and {b} overlap");
+        var imaging = boxes.Keys.Single(k => k.EndsWith(".Imaging", StringComparison.Ordinal));
+        foreach (var (parent, child) in new[] { ("Species", "Subject"), ("Subject", "Session"), ("Session", "Session.Trial"), ("Session", "Summary"), ("Session", imaging), ("Subject", imaging) })
+        {
+            var (p, c) = (boxes[parent], boxes[child]);
+            Assert.That(horizontal ? c.X >= p.X + p.W : c.Y >= p.Y + p.H, Is.True, $"{parent} → {child}");
+        }
     }
 }

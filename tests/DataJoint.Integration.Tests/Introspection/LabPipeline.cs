@@ -89,4 +89,49 @@ internal static class LabPipeline
     {
         foreach (var sql in CreateStatements(db)) await exec(sql);
     }
+
+    /// <summary>
+    /// A second schema <paramref name="rec"/> referencing <paramref name="lab"/>'s tables, as DataJoint Python declares a
+    /// pipeline split over two modules: an Imported table whose parent is <c>lab.Session</c>, and its part, whose
+    /// second parent is the part <c>lab.Session.Trial</c>.
+    /// </summary>
+    public static string[] RecordingStatements(string rec, string lab) =>
+    [
+        $"""
+        CREATE TABLE IF NOT EXISTS `{rec}`.`~lineage` (
+        `table_name` VARCHAR(64) NOT NULL COMMENT "table name within the schema",
+        `attribute_name` VARCHAR(64) NOT NULL COMMENT "attribute name",
+        `lineage` VARCHAR(255) NOT NULL COMMENT "origin: schema.table.attribute",
+        PRIMARY KEY (`table_name`, `attribute_name`)
+        ) ENGINE=InnoDB
+        """,
+        $"""
+        CREATE TABLE IF NOT EXISTS `{rec}`.`_recording` (
+        `subject_id` int NOT NULL COMMENT "lab animal number",
+        `session_idx` smallint NOT NULL COMMENT "",
+        `rec_id` int NOT NULL COMMENT ":int32:",
+        `rig` varchar(16) NOT NULL COMMENT ":varchar(16):",
+        PRIMARY KEY (`subject_id`,`session_idx`,`rec_id`),
+        FOREIGN KEY (`subject_id`,`session_idx`) REFERENCES `{lab}`.`session` (`subject_id`,`session_idx`) ON UPDATE CASCADE ON DELETE RESTRICT
+        ) ENGINE=InnoDB, COMMENT "recordings of a session"
+        """,
+        $"""
+        CREATE TABLE IF NOT EXISTS `{rec}`.`_recording__lick` (
+        `subject_id` int NOT NULL COMMENT "lab animal number",
+        `session_idx` smallint NOT NULL COMMENT "",
+        `rec_id` int NOT NULL COMMENT "",
+        `trial` int NOT NULL COMMENT "",
+        `lick_count` int NOT NULL COMMENT ":int32:",
+        PRIMARY KEY (`subject_id`,`session_idx`,`rec_id`,`trial`),
+        FOREIGN KEY (`subject_id`,`session_idx`,`rec_id`) REFERENCES `{rec}`.`_recording` (`subject_id`,`session_idx`,`rec_id`) ON UPDATE CASCADE ON DELETE RESTRICT,
+        FOREIGN KEY (`subject_id`,`session_idx`,`trial`) REFERENCES `{lab}`.`session__trial` (`subject_id`,`session_idx`,`trial`) ON UPDATE CASCADE ON DELETE RESTRICT
+        ) ENGINE=InnoDB, COMMENT ""
+        """,
+        $"INSERT INTO `{rec}`.`~lineage` VALUES ('_recording','subject_id','{lab}.subject.subject_id'), ('_recording','session_idx','{lab}.session.session_idx'), " +
+        $"('_recording','rec_id','{rec}._recording.rec_id'), ('_recording__lick','subject_id','{lab}.subject.subject_id'), " +
+        $"('_recording__lick','session_idx','{lab}.session.session_idx'), ('_recording__lick','rec_id','{rec}._recording.rec_id'), " +
+        $"('_recording__lick','trial','{lab}.session__trial.trial')",
+        $"INSERT INTO `{rec}`.`_recording` VALUES (1, 1, 7, 'rig-2')",
+        $"INSERT INTO `{rec}`.`_recording__lick` VALUES (1, 1, 7, 1, 12), (1, 1, 7, 2, 0)",
+    ];
 }

@@ -64,6 +64,7 @@ public class TableSafetyTests : SchemaFixture
         var lone = "ab\uD800cd";
         var ex = await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = lone }));
         Assert.That(ex!.Message, Does.Contain("`name`").And.Contain("unpaired UTF-16 surrogate at index 2"));
+        Assert.That((ex.Schema, ex.Table, ex.Attribute), Is.EqualTo((Schema.Database, "text", "name")));
         await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = "ok", meta = new { label = lone } }));
         await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = "ok", meta = lone }));
         await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = "ok", v = lone }));

@@ -141,4 +141,55 @@ public class NpyTests
         var wrongType = Assert.Throws<DataJointException>(() => NpyFormat.Read(full).ToArray<float>());
         Assert.That(wrongType!.Message, Does.Contain("float64"));
     }
+
+    // Files written by np.save (numpy 1.24.2), byte for byte.
+    private const string NumpyComplex64Scalar =
+        "934e554d5059010076007b276465736372273a20273c6338272c2027666f727472616e5f6f72646572273a2046616c73652c20277368617065273a2028292c207d20202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020200a0000c03f000000c0";
+    private const string NumpyComplex64Matrix = // np.array([[1+2j, 3-4j, 0.5j], [-1, 2.25+1j, -0j]], dtype=np.complex64)
+        "934e554d5059010076007b276465736372273a20273c6338272c2027666f727472616e5f6f72646572273a2046616c73652c20277368617065273a2028322c2033292c207d202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020200a0000803f0000004000004040000080c0000000000000003f000080bf00000000000010400000803f0000008000000080";
+    private const string NumpyFloat64Scalar = // np.array(2.5)
+        "934e554d5059010076007b276465736372273a20273c6638272c2027666f727472616e5f6f72646572273a2046616c73652c20277368617065273a2028292c207d20202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020202020200a0000000000000440";
+
+    [Test]
+    public void ZeroDimensionalArrays_HaveAScalarForm_ReadAndWrittenAsNumpyDoes()
+    {
+        var file = Convert.FromHexString(NumpyFloat64Scalar);
+        var read = NpyFormat.Read(file);
+        Assert.That(read.Shape, Is.Empty);
+        Assert.That(read.ToScalar<double>(), Is.EqualTo(2.5));
+        Assert.That(NpyFormat.ToBytes(NpyArray.Scalar(2.5)), Is.EqualTo(file));
+        Assert.That(NpyFormat.ToBytes(NpyArray.Create<double>([2.5], [])), Is.EqualTo(file));
+        Assert.That(NpyArray.Create<double>([2.5]).Shape, Is.EqualTo(new long[] { 1 }), "no shape: 1-D");
+        var many = Assert.Throws<DataJointException>(() => NpyArray.Create<double>([1.0, 2.0], []));
+        Assert.That(many!.Message, Does.Contain("0-d").And.Contain("2 values"));
+        var notScalar = Assert.Throws<DataJointException>(() => NpyArray.Create<double>([1.0, 2.0]).ToScalar<double>());
+        Assert.That(notScalar!.Message, Does.Contain("(2)"));
+    }
+
+    [Test]
+    public void Complex64_ReadsAsComplex_AndIsWrittenByteIdenticalToNumpy()
+    {
+        var file = Convert.FromHexString(NumpyComplex64Matrix);
+        var read = NpyFormat.Read(file);
+        Assert.That(read.Dtype, Is.EqualTo(NpyDtype.Complex64));
+        var expected = new Complex[,] { { new(1, 2), new(3, -4), new(0, 0.5) }, { new(-1, 0), new(2.25, 1), new(-0.0, -0.0) } };
+        var matrix = (Complex[,])read.ToMultiDimensionalArray();
+        Assert.That(matrix, Is.EqualTo(expected));
+        Assert.That(double.IsNegative(matrix[1, 2].Real) && double.IsNegative(matrix[1, 2].Imaginary), Is.True, "-0.0 survives");
+        Assert.That(read.ToArray<Complex>(), Has.Length.EqualTo(6));
+        Assert.That(read.ToArray<float>(), Has.Length.EqualTo(12), "real/imaginary pairs");
+        Assert.That(NpyFormat.ToBytes(NpyArray.FromArray(expected, NpyDtype.Complex64)), Is.EqualTo(file));
+        Assert.That(NpyFormat.ToBytes(NpyArray.CreateComplex(read.ToArray<Complex>(), NpyDtype.Complex64, 2, 3)), Is.EqualTo(file));
+        Assert.That(NpyArray.FromArray(expected).Dtype, Is.EqualTo(NpyDtype.Complex128), "Complex is complex128 unless asked");
+
+        var scalarFile = Convert.FromHexString(NumpyComplex64Scalar);
+        Assert.That(NpyFormat.Read(scalarFile).ToScalar<Complex>(), Is.EqualTo(new Complex(1.5, -2)));
+        Assert.That(NpyFormat.ToBytes(NpyArray.CreateComplex([new Complex(1.5, -2)], NpyDtype.Complex64)), Is.EqualTo(scalarFile));
+
+        // Fortran order (np.asfortranarray) reads in C order.
+        var fortran = NpyArray.CreateComplex([new(1, 1), new(3, 3), new(2, 2), new(4, 4)], NpyDtype.Complex64, 2, 2);
+        var f = NpyFormat.Read([.. NpyFormat.BuildHeader(NpyDtype.Complex64, true, [2, 2]), .. fortran.Data]);
+        Assert.That((Complex[,])f.ToMultiDimensionalArray(), Is.EqualTo(new Complex[,] { { new(1, 1), new(2, 2) }, { new(3, 3), new(4, 4) } }));
+        Assert.Throws<DataJointException>(() => NpyArray.FromArray(new double[] { 1 }, NpyDtype.Complex64));
+    }
 }

@@ -227,4 +227,106 @@ public class StoresConfigurationTests
         var ex = Assert.Throws<DataJointException>(() => provider.GetStore("x"));
         Assert.That(ex!.Message, Does.StartWith("Inaccessible local directory /definitely/not/here"));
     }
+
+    [Test]
+    public void MissingFolder_IsRefusedAsPythonDoes_WithAnErrorSayingWhyAndWhatToDo()
+    {
+        using var provider = new StoreProvider(new StoresConfigurationBuilder().AddFolder("x", "/definitely/not/here").Build());
+        var ex = Assert.Throws<DataJointException>(() => provider.GetStore("x"));
+        Assert.That(ex!.Message, Does.StartWith("Inaccessible local directory /definitely/not/here (store 'x': the folder does not exist."));
+        Assert.That(ex.Message, Does.Contain("Create the folder").And.Contain("create_location").And.Contain("createLocation: true"));
+        Assert.That(Directory.Exists("/definitely/not/here"), Is.False);
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            using var onFile = new StoreProvider(new StoresConfigurationBuilder().AddFolder("f", file, createLocation: true).Build());
+            Assert.That(Assert.Throws<DataJointException>(() => onFile.GetStore("f"))!.Message, Does.Contain("location is a file, not a folder"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public async Task CreateLocation_MakesTheFolderAndItsParents_OnFirstUse()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "djnet-create-" + Guid.NewGuid().ToString("N"));
+        var location = Path.Combine(root, "a", "b");
+        try
+        {
+            // From code and from JSON (the .NET-only key).
+            using var provider = new StoreProvider(new StoresConfigurationBuilder().AddFolder("main", location, createLocation: true).Build());
+            Assert.That(Directory.Exists(location), Is.False, "nothing is created before the store is used");
+            var store = provider.GetStore("main");
+            Assert.That(Directory.Exists(location), Is.True);
+            await store.PutAsync("_hash/s/x", new MemoryStream([1, 2, 3]), 3);
+            Assert.That(File.ReadAllBytes(Path.Combine(location, "_hash", "s", "x")), Is.EqualTo(new byte[] { 1, 2, 3 }));
+
+            var other = Path.Combine(root, "json");
+            var json = StoresConfiguration.Parse($$$"""{"j": {"protocol": "file", "location": "{{{other}}}", "create_location": true}}""");
+            Assert.That(json.GetSpec("j").CreateLocation, Is.True);
+            using var fromJson = new StoreProvider(json);
+            _ = fromJson.GetStore("j");
+            Assert.That(Directory.Exists(other), Is.True);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, true);
+        }
+    }
+
+    [Test]
+    public void Builder_MakesTheSameStoresAsPythonsJson_AndWritesThatJson()
+    {
+        var built = new StoresConfigurationBuilder()
+            .Add(new StoreSpec { Name = "main", Protocol = "file", Location = "/data/main", Subfolding = [2, 2], TokenLength = 12 })
+            .Add(new StoreSpec { Name = "raw", Protocol = "file", Location = "/data/raw", FilepathPrefix = "user_files" })
+            .Add(new StoreSpec
+            {
+                Name = "s3store", Protocol = "s3", Endpoint = "minio:9000", Bucket = "b", Location = "proj/data",
+                AccessKey = "ak", SecretKey = "sk", Secure = false, Region = "eu-west-1",
+            })
+            .WithDefault("main")
+            .WithFilepathDefault("raw")
+            .Build();
+        var parsed = StoresConfiguration.Parse(Example);
+        Assert.That((built.DefaultStore, built.FilepathDefault), Is.EqualTo((parsed.DefaultStore, parsed.FilepathDefault)));
+        foreach (var name in parsed.StoreNames)
+            Assert.That(built.GetSpec(name), Is.EqualTo(parsed.GetSpec(name)).Using<StoreSpec>(SameSpec), name);
+
+        // The JSON is Python's stores section: only Python's keys for these stores, defaults left out.
+        var json = System.Text.Json.JsonDocument.Parse(built.ToJson()).RootElement;
+        Assert.That(json.GetProperty("default").GetString(), Is.EqualTo("main"));
+        Assert.That(json.GetProperty("main").EnumerateObject().Select(p => p.Name),
+            Is.EqualTo(new[] { "protocol", "location", "subfolding", "token_length" }));
+        Assert.That(json.GetProperty("s3store").EnumerateObject().Select(p => p.Name),
+            Is.EqualTo(new[] { "protocol", "location", "endpoint", "bucket", "access_key", "secret_key", "secure", "region" }));
+        var again = StoresConfiguration.Parse(built.ToJson());
+        foreach (var name in parsed.StoreNames)
+            Assert.That(again.GetSpec(name), Is.EqualTo(parsed.GetSpec(name)).Using<StoreSpec>(SameSpec), name);
+
+        var s3 = new StoresConfigurationBuilder().AddS3("s", "127.0.0.1:9000", "bucket", "dj", "a", "k", secure: false).Build().GetSpec("s");
+        Assert.That((s3.Endpoint, s3.Bucket, s3.Location, s3.AccessKey, s3.SecretKey, s3.Secure), Is.EqualTo(("127.0.0.1:9000", "bucket", "dj", "a", "k", false)));
+    }
+
+    private static bool SameSpec(StoreSpec a, StoreSpec b) =>
+        a with { Subfolding = null } == b with { Subfolding = null } && (a.Subfolding ?? []).SequenceEqual(b.Subfolding ?? []);
+
+    [Test]
+    public void Builder_ValidatesEveryStoreWhenBuilt()
+    {
+        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder().AddS3("s", "", "b").Build())!.Message,
+            Does.StartWith("Missing S3 configuration in config.stores[\"s\"]"));
+        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder().AddS3("s", "e:1", "b", accessKey: "only").Build())!.Message,
+            Does.StartWith("Incomplete S3 credentials in config.stores[\"s\"]"));
+        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder()
+                .Add(new StoreSpec { Name = "f", Location = "/x", HashPrefix = "data", SchemaPrefix = "data/schema" }).Build())!.Message,
+            Does.Contain("overlap"));
+        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder().AddFolder("main", "/x").WithDefault("mian").Build())!.Message,
+            Is.EqualTo("stores.default is 'mian', but no store of that name was added (added: main)."));
+        Assert.Throws<ArgumentException>(() => new StoresConfigurationBuilder().AddFolder("a", "/x").AddFolder("a", "/y"));
+        Assert.Throws<ArgumentException>(() => new StoresConfigurationBuilder().AddFolder("default", "/x"));
+    }
 }

@@ -1,17 +1,17 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
+using DataJoint.Integration.Tests.Introspection;
 using DataJoint.Integration.Tests.Tables;
 
-namespace DataJoint.Integration.Tests.Introspection;
+namespace DataJoint.Packaging.Tests;
 
-/// <summary>The dj tool packed, installed with dotnet tool install --tool-path and run as a user would, command by command.</summary>
+/// <summary>
+/// The dj tool as a user gets it: packed into the shared feed (with the runtime, one pack), installed with
+/// dotnet tool install --tool-path and run command by command against a Python-made schema.
+/// </summary>
 public class DjToolTests : SchemaFixture
 {
     protected override string Purpose => "djtool";
-
-    private static string RepoRoot =>
-        typeof(DjToolTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
     [Test]
     [CancelAfter(600_000)]
@@ -31,13 +31,9 @@ public class DjToolTests : SchemaFixture
         var work = Directory.CreateTempSubdirectory("djnet-djtool-");
         try
         {
-            var version = $"0.0.1-tooltest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            var feed = Path.Combine(work.FullName, "feed");
-            var (code, output) = await ScaffoldTests.DotnetAsync(RepoRoot, ct, "pack", Path.Combine(RepoRoot, "src", "DataJoint.Tool", "DataJoint.Tool.csproj"),
-                "-c", "Release", "-o", feed, $"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work.FullName, "artifacts")}");
-            Assert.That(code, Is.Zero, output);
+            var (_, feed, version) = await PackageFeed.GetAsync(ct);
             var tools = Path.Combine(work.FullName, "tools");
-            (code, output) = await ScaffoldTests.DotnetAsync(work.FullName, ct, "tool", "install", "DataJoint.Tool", "--tool-path", tools,
+            var (code, output) = await PackageFeed.RunAsync(work.FullName, ct, "tool", "install", "DataJoint.Tool", "--tool-path", tools,
                 "--add-source", feed, "--version", version);
             Assert.That(code, Is.Zero, output);
             var dj = Path.Combine(tools, "dj");
