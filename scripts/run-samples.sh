@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # scripts/run-samples.sh — runs every sample, one after the other, against the services it starts:
 #   GraphPipeline (the main sample, also: scripts/run-sample.sh), CodecCookbook (the recipes of docs/codecs.md),
-#   PluginCodecs (<zarr@> and <hdf5@> from the plugin packages), Quickstart.
+#   PluginCodecs (<zarr@> and <hdf5@> from the plugin packages), Quickstart, ColleagueData (numpy-shaped values, stores in code).
 # Each sample owns its demo schema and starts from an empty one. Exit code: 0 only if every sample succeeded.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 eval "$(bash scripts/services.sh start)"
 failed=0
-for sample in GraphPipeline CodecCookbook PluginCodecs Quickstart; do
+for sample in GraphPipeline CodecCookbook PluginCodecs Quickstart ColleagueData; do
   echo "=== samples/$sample"
   if ! dotnet run -c Release --project "samples/$sample"; then
     echo "=== samples/$sample FAILED" >&2

@@ -16,8 +16,31 @@ internal enum InsertMode
 /// <summary>One column of a SELECT list: its expression and the name it is returned under.</summary>
 internal readonly record struct SelectColumn(string Sql, string Name);
 
-/// <summary>One ORDER BY term: an output column name and its direction.</summary>
-internal readonly record struct OrderTerm(string Name, bool Descending);
+/// <summary>One ORDER BY term: an expression (usually a quoted output column) and its direction.</summary>
+internal readonly record struct OrderTerm(string Sql, bool Descending);
+
+/// <summary>The parts of one SELECT statement, each already written in the statement's FROM namespace.</summary>
+internal sealed record SelectStatement
+{
+    /// <summary>True for <c>SELECT DISTINCT</c>.</summary>
+    public bool Distinct { get; init; }
+    /// <summary>The select list.</summary>
+    public required IReadOnlyList<SelectColumn> Columns { get; init; }
+    /// <summary>The FROM clause (tables, joins, derived tables).</summary>
+    public required SqlFragment From { get; init; }
+    /// <summary>Conditions, all of which hold.</summary>
+    public IReadOnlyList<SqlFragment> Where { get; init; } = [];
+    /// <summary>The grouping expressions (null: no grouping).</summary>
+    public IReadOnlyList<string>? GroupBy { get; init; }
+    /// <summary>Conditions on the groups, all of which hold.</summary>
+    public IReadOnlyList<SqlFragment> Having { get; init; } = [];
+    /// <summary>The order of the rows.</summary>
+    public IReadOnlyList<OrderTerm>? OrderBy { get; init; }
+    /// <summary>At most this many rows.</summary>
+    public long? Limit { get; init; }
+    /// <summary>Rows skipped first.</summary>
+    public long? Offset { get; init; }
+}
 
 /// <summary>
 /// The SQL seam: every statement the runtime sends is written here. The default members are standard SQL (query
@@ -106,11 +129,15 @@ internal interface ISqlDialect
 
     // ------------------------------------------------------------------ queries (standard SQL)
 
-    /// <summary><c>SELECT columns FROM from [WHERE (w1) AND (w2)...] [ORDER BY ...] [paging]</c>; no columns select <c>1</c>.</summary>
-    SqlFragment Select(IReadOnlyList<SelectColumn> columns, SqlFragment from, IReadOnlyList<SqlFragment> where,
-        IReadOnlyList<OrderTerm>? orderBy = null, long? limit = null, long? offset = null)
+    /// <summary>
+    /// <c>SELECT [DISTINCT] columns FROM from [WHERE (w1) AND (w2)...] [GROUP BY ... [HAVING (h1) AND ...]] [ORDER BY ...]
+    /// [paging]</c>; no columns select <c>1</c>. A column whose expression is not its quoted name gets <c>AS `name`</c>.
+    /// </summary>
+    SqlFragment Select(SelectStatement statement)
     {
         var sb = new System.Text.StringBuilder("SELECT ");
+        if (statement.Distinct) sb.Append("DISTINCT ");
+        var columns = statement.Columns;
         if (columns.Count == 0) sb.Append('1');
         for (var i = 0; i < columns.Count; i++)
         {
@@ -119,22 +146,36 @@ internal interface ISqlDialect
             sb.Append(columns[i].Sql);
             if (columns[i].Sql != quoted) sb.Append(" AS ").Append(quoted);
         }
-        sb.Append(" FROM ").Append(from.Sql);
-        var args = new List<object?>(from.Args);
-        AppendWhere(sb, args, where);
-        if (orderBy is { Count: > 0 })
+        sb.Append(" FROM ").Append(statement.From.Sql);
+        var args = new List<object?>(statement.From.Args);
+        AppendWhere(sb, args, statement.Where);
+        if (statement.GroupBy is { } groupBy)
+        {
+            // No grouping expressions: the whole result is one group (an aggregation over every row).
+            if (groupBy.Count > 0) sb.Append(" GROUP BY ").Append(string.Join(",", groupBy));
+            for (var i = 0; i < statement.Having.Count; i++)
+            {
+                sb.Append(i == 0 ? " HAVING (" : " AND (").Append(statement.Having[i].Sql).Append(')');
+                args.AddRange(statement.Having[i].Args);
+            }
+        }
+        if (statement.OrderBy is { Count: > 0 } orderBy)
         {
             sb.Append(" ORDER BY ");
             for (var i = 0; i < orderBy.Count; i++)
             {
                 if (i > 0) sb.Append(',');
-                sb.Append(Quote(orderBy[i].Name));
+                sb.Append(orderBy[i].Sql);
                 if (orderBy[i].Descending) sb.Append(" DESC");
             }
         }
-        sb.Append(LimitClause(limit, offset));
+        sb.Append(LimitClause(statement.Limit, statement.Offset));
         return new SqlFragment(sb.ToString(), args.ToArray());
     }
+
+    /// <summary><c>SELECT columns FROM from [WHERE (w1) AND (w2)...]</c>.</summary>
+    SqlFragment Select(IReadOnlyList<SelectColumn> columns, SqlFragment from, IReadOnlyList<SqlFragment> where) =>
+        Select(new SelectStatement { Columns = columns, From = from, Where = where });
 
     /// <summary><c>SELECT COUNT(*) FROM from [WHERE ...]</c>.</summary>
     SqlFragment Count(SqlFragment from, IReadOnlyList<SqlFragment> where)
@@ -170,6 +211,24 @@ internal interface ISqlDialect
     SqlFragment JoinUsing(SqlFragment left, SqlFragment right, IReadOnlyList<string> columns) =>
         new(left.Sql + " JOIN " + right.Sql + " USING (" + string.Join(",", columns.Select(Quote)) + ")", [.. left.Args, .. right.Args]);
 
+    /// <summary>
+    /// The left join of two FROM items on the named columns (every row of <paramref name="left"/>, NULLs where nothing
+    /// matches); without columns, every row of <paramref name="left"/> with every row of <paramref name="right"/>.
+    /// </summary>
+    SqlFragment LeftJoinUsing(SqlFragment left, SqlFragment right, IReadOnlyList<string> columns) =>
+        new(left.Sql + " LEFT JOIN " + right.Sql + (columns.Count == 0 ? " ON TRUE" : " USING (" + string.Join(",", columns.Select(Quote)) + ")"),
+            [.. left.Args, .. right.Args]);
+
+    /// <summary>The distinct rows of two SELECTs with the same columns, as a derived table named <paramref name="alias"/> (quoted).</summary>
+    SqlFragment Union(SqlFragment first, SqlFragment second, string alias) =>
+        new("((" + first.Sql + ") UNION (" + second.Sql + ")) AS " + alias, [.. first.Args, .. second.Args]);
+
+    /// <summary>True when the SELECT returns a row, as a statement of its own.</summary>
+    SqlFragment SelectExists(SqlFragment select) => SqlFragment.Concat("SELECT EXISTS(", select, ")");
+
+    /// <summary>The SQL literal NULL (a projected column without a value).</summary>
+    string Null => "NULL";
+
     /// <summary>A computed column's expression as written by the user, parenthesized.</summary>
     string Expression(string sql) => sql.Length > 1 && sql[0] == '(' ? sql : "(" + sql + ")";
 
@@ -185,6 +244,21 @@ internal interface ISqlDialect
     /// <summary>True when the (tuple of) columns is among the rows of the SELECT.</summary>
     SqlFragment In(IReadOnlyList<string> columnSql, SqlFragment select) =>
         SqlFragment.Concat((columnSql.Count == 1 ? columnSql[0] : "(" + string.Join(",", columnSql) + ")") + " IN (", select, ")");
+
+    /// <summary>True when the (tuple of) columns equals one of the rows of values: <c>(a,b) IN ((?,?),(?,?))</c>.</summary>
+    SqlFragment InList(IReadOnlyList<string> columnSql, IReadOnlyList<object?[]> rows)
+    {
+        var sb = new System.Text.StringBuilder(columnSql.Count == 1 ? columnSql[0] : "(" + string.Join(",", columnSql) + ")").Append(" IN (");
+        var args = new List<object?>();
+        var tuple = columnSql.Count == 1 ? Parameter : "(" + string.Join(",", Enumerable.Repeat(Parameter, columnSql.Count)) + ")";
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(tuple);
+            args.AddRange(rows[i]);
+        }
+        return new SqlFragment(sb.Append(')').ToString(), args.ToArray());
+    }
 
     /// <summary>The operator joining comparisons into a conjunction (<c>a=? AND b IS NULL</c>).</summary>
     string AndOperator => " AND ";
@@ -209,6 +283,38 @@ internal interface ISqlDialect
     /// <summary><c>DELETE FROM table [WHERE condition]</c>.</summary>
     SqlFragment Delete(string database, string table, SqlFragment? where) =>
         where is null ? new SqlFragment("DELETE FROM " + QualifiedName(database, table), []) : SqlFragment.Concat("DELETE FROM " + QualifiedName(database, table) + " WHERE ", where, "");
+
+    /// <summary>
+    /// <c>INSERT INTO table (columns) SELECT ...</c> (DataJoint's insert from a query, run on the server), with the mode's
+    /// handling of existing keys (<see cref="InsertPrefix"/>, <see cref="InsertSuffix"/>).
+    /// </summary>
+    SqlFragment InsertSelect(string database, string table, IReadOnlyList<string> columns, IReadOnlyList<string> primaryKey,
+        SqlFragment select, InsertMode mode)
+    {
+        var head = (mode == InsertMode.Replace ? "REPLACE" : "INSERT") + " INTO " + QualifiedName(database, table) +
+                   " (" + string.Join(",", columns.Select(Quote)) + ") ";
+        return SqlFragment.Concat(head, select, InsertSuffix(database, table, primaryKey, mode));
+    }
+
+    /// <summary>
+    /// <c>UPDATE table SET a=?, b=DEFAULT WHERE condition</c>: one assignment per attribute, <see cref="DefaultValue"/> where
+    /// <paramref name="values"/> holds <see cref="SqlDefault"/>.
+    /// </summary>
+    SqlFragment Update(string database, string table, IReadOnlyList<string> attributes, IReadOnlyList<object?> values, SqlFragment where)
+    {
+        var sb = new System.Text.StringBuilder("UPDATE ").Append(QualifiedName(database, table)).Append(" SET ");
+        var args = new List<object?>();
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(Quote(attributes[i])).Append('=');
+            if (values[i] is SqlDefault) sb.Append(DefaultValue);
+            else { sb.Append(Parameter); args.Add(values[i]); }
+        }
+        sb.Append(" WHERE ").Append(where.Sql);
+        args.AddRange(where.Args);
+        return new SqlFragment(sb.ToString(), args.ToArray());
+    }
 
     /// <summary>Drops a table if it exists.</summary>
     string DropTable(string database, string table) => "DROP TABLE IF EXISTS " + QualifiedName(database, table);

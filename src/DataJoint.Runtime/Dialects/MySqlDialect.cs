@@ -181,9 +181,12 @@ internal sealed class MySqlDialect : ISqlDialect
             return null;
         }
         if (attrs.Count == 0) return null;
-        // Keep the primary key order of the constraint.
-        var ordered = attrs.ToList();
-        return new Heading(ordered, fks);
+        // The lineage of the attributes (spec §3.4), for semantic joins; none when the schema has no ~lineage table.
+        var lineage = await ReadLineageCoreAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
+        if (lineage is not null)
+            for (var i = 0; i < attrs.Count; i++)
+                if (lineage.TryGetValue(attrs[i].Name, out var l)) attrs[i] = attrs[i] with { Lineage = l };
+        return new Heading(attrs, fks, lineageAvailable: lineage is not null);
     }
 
     /// <inheritdoc />
@@ -330,10 +333,21 @@ internal sealed class MySqlDialect : ISqlDialect
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> ReadLineageAsync(DbConnection connection, string database, string table,
+        CancellationToken cancellationToken) =>
+        await ReadLineageCoreAsync(connection, database, table, cancellationToken).ConfigureAwait(false)
+        ?? new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>A table's lineage rows, or null when the database has no <c>~lineage</c> table.</summary>
+    private async Task<Dictionary<string, string>?> ReadLineageCoreAsync(DbConnection connection, string database, string table,
         CancellationToken cancellationToken)
     {
+        await using (var exists = Command(connection,
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", database, LineageSql.TableName))
+        {
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+                return null;
+        }
         var lineage = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!(await ListTablesAsync(connection, database, cancellationToken).ConfigureAwait(false)).Contains(LineageSql.TableName)) return lineage;
         await using var cmd = Command(connection, LineageSql.SelectForTable(database));
         AddNamed(cmd, "@table_name", table);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -23,8 +23,13 @@ public sealed class Heading
     private readonly Dictionary<string, HeadingAttribute> _byName;
 
     /// <summary>Creates a heading; <paramref name="all"/> may contain hidden columns.</summary>
-    public Heading(IEnumerable<HeadingAttribute> all, IReadOnlyList<ForeignKeyInfo>? foreignKeys = null)
+    /// <param name="all">The columns in order, hidden ones included.</param>
+    /// <param name="foreignKeys">The table's foreign keys (base tables only).</param>
+    /// <param name="lineageAvailable">True when the attributes' <see cref="HeadingAttribute.Lineage"/> was read from a
+    /// <c>~lineage</c> table (for a query: from every table it is built on).</param>
+    public Heading(IEnumerable<HeadingAttribute> all, IReadOnlyList<ForeignKeyInfo>? foreignKeys = null, bool lineageAvailable = false)
     {
+        LineageAvailable = lineageAvailable;
         var list = all.ToList();
         AllAttributes = list;
         Attributes = list.Where(a => !a.IsHidden).ToList();
@@ -43,6 +48,11 @@ public sealed class Heading
     public IReadOnlyList<string> Names { get; }
     /// <summary>Names of the visible primary-key attributes in key order.</summary>
     public IReadOnlyList<string> PrimaryKey { get; }
+    /// <summary>
+    /// True when the lineage of the attributes is known (the schemas involved have a <c>~lineage</c> table); without it
+    /// joins skip the semantic check, as DataJoint Python does.
+    /// </summary>
+    public bool LineageAvailable { get; }
     /// <summary>Foreign keys (only for base tables read from the database).</summary>
     public IReadOnlyList<ForeignKeyInfo> ForeignKeys { get; }
 

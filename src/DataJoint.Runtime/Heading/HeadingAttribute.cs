@@ -48,6 +48,13 @@ public sealed partial record HeadingAttribute
     public IReadOnlyList<string>? EnumValues { get; init; }
     /// <summary>Precision and scale of a <c>decimal(p,s)</c> column.</summary>
     public (int Precision, int Scale)? DecimalSize { get; init; }
+    /// <summary>
+    /// Where the attribute's values originate, <c>schema.table.attribute</c>, as the schema's <c>~lineage</c> table records
+    /// it (spec §3.4): primary-key attributes and attributes inherited through foreign keys have one; other secondary
+    /// attributes and computed ones have none (null). Joins and restrictions by a query compare the lineages of
+    /// namesake attributes (semantic matching).
+    /// </summary>
+    public string? Lineage { get; init; }
 
     [GeneratedRegex(@"^:(?<type>[^:]+):(?<comment>.*)$", RegexOptions.Singleline)]
     private static partial Regex MarkerRegex();

@@ -24,6 +24,10 @@ internal static partial class DataJointLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Created schema `{Database}`")]
     public static partial void CreatedSchema(ILogger logger, string database);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning,
+        Message = "Semantic check disabled: ~lineage table not found. To enable semantic matching, rebuild lineage with: schema.rebuild_lineage()")]
+    public static partial void SemanticCheckSkipped(ILogger logger);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
         Message = "Garbage collection of store '{Store}', schemas {Schemas}: {Referenced} referenced, {Stored} stored, {Orphaned} orphaned ({OrphanedBytes} bytes){Action}")]
     public static partial void GarbageCollected(ILogger logger, string store, string schemas, int referenced, int stored, int orphaned, long orphanedBytes, string action);

@@ -177,8 +177,9 @@ public sealed class JobTable
         await using var conn = await Table.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         int added = 0, removed = 0, orphaned = 0, repended = 0;
 
-        // 1. New jobs: (key_source & restrictions) - target - jobs.
-        var newKeys = await KeysAsync(restricted.Proj().Except(Target).Except(Table), cancellationToken).ConfigureAwait(false);
+        // 1. New jobs: (key_source & restrictions) - target - jobs. The job table's key attributes are copies of the
+        // target's without lineage of their own (no foreign key), so they are matched by name.
+        var newKeys = await KeysAsync(restricted.Proj().Except(Target).Except(Table, semanticCheck: false), cancellationToken).ConfigureAwait(false);
         if (newKeys.Count > 0)
         {
             var micro = (long)Math.Round(options.Delay.TotalMicroseconds);
@@ -206,7 +207,7 @@ public sealed class JobTable
         // 2. keep_completed: success jobs whose key is in the key source but no longer in the target.
         if (Settings.KeepCompleted)
         {
-            var gone = await KeysAsync(Completed.Restrict(restricted.Proj()).Except(Target), cancellationToken).ConfigureAwait(false);
+            var gone = await KeysAsync(Completed.Restrict(restricted.Proj(), semanticCheck: false).Except(Target, semanticCheck: false), cancellationToken).ConfigureAwait(false);
             foreach (var chunk in gone.Chunk(KeysPerStatement))
             {
                 var where = KeyListCondition(chunk);
@@ -220,7 +221,7 @@ public sealed class JobTable
         {
             var age = Micro(stale);
             var old = Table.Restrict(new SqlCondition("`created_time` < CURRENT_TIMESTAMP(3) - INTERVAL ? MICROSECOND AND `status` <> 'ignore'", age))
-                .Except(keySource.Proj());
+                .Except(keySource.Proj(), semanticCheck: false);
             var staleKeys = await KeysAsync(old, cancellationToken).ConfigureAwait(false);
             foreach (var chunk in staleKeys.Chunk(KeysPerStatement))
             {

@@ -10,9 +10,9 @@ public sealed record FetchOptions
     public IReadOnlyList<string>? Attributes { get; init; }
     /// <summary>Ordering terms: <c>"attr"</c>, <c>"attr DESC"</c>, <c>"KEY"</c>, <c>"KEY DESC"</c>.</summary>
     public IReadOnlyList<string>? OrderBy { get; init; }
-    /// <summary>At most this many rows.</summary>
+    /// <summary>At most this many rows; without <see cref="OrderBy"/> the query's own order (a <see cref="Top"/>) or its primary key decides which.</summary>
     public long? Limit { get; init; }
-    /// <summary>Skip this many rows first (ordering should be given).</summary>
+    /// <summary>Skip this many rows first (in the order of <see cref="OrderBy"/>, else the query's own, else the primary key).</summary>
     public long? Offset { get; init; }
     /// <summary>
     /// The folder <c>&lt;attach&gt;</c> values are written to (Python's <c>download_path</c>); null: the connection's
@@ -66,7 +66,13 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// <summary>Fetches exactly one row; anything else is an error (<c>fetch1</c>).</summary>
     public async Task<Row> Fetch1Async(FetchOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var rows = await FetchAsync(options is null ? new FetchOptions { Limit = 2 } : options with { Limit = 2 }, cancellationToken).ConfigureAwait(false);
+        // At most two rows are read (no ORDER BY: which rows come is irrelevant, more than one is an error).
+        var rows = new List<Row>(2);
+        await foreach (var row in StreamAsync(options, cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+            if (rows.Count == 2) break;
+        }
         if (rows.Count != 1)
             throw new DataJointException($"fetch1 requires exactly one tuple in the input set (got {(rows.Count == 0 ? "none" : "more than one")}).");
         return rows[0];
@@ -99,12 +105,20 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         }
     }
 
-    /// <summary>True when the query has at least one row.</summary>
+    /// <summary>True when the query has at least one row (<c>SELECT EXISTS(...)</c>).</summary>
     public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
     {
-        await foreach (var _ in StreamAsync(new FetchOptions { Attributes = [], Limit = 1 }, cancellationToken).ConfigureAwait(false))
-            return true;
-        return false;
+        var sql = SelectSql.Exists(this);
+        await using var lease = await WriteSession.LeaseAsync(Connection, cancellationToken).ConfigureAwait(false);
+        await using var cmd = sql.CreateCommand(lease.Connection, lease.Transaction);
+        try
+        {
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, "fetch") is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>
@@ -113,11 +127,11 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// without codecs (their values need the codec chain).
     /// </summary>
     internal Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
-        ReadEachAsync(SelectSql.Select(this, names, null, null, null, forFetch: true), new MappedRead<TRow>(map), cancellationToken);
+        ReadEachAsync(SelectSql.Select(this, names, forFetch: true), new MappedRead<TRow>(map), cancellationToken);
 
     /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
     internal IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
-        StreamEachAsync<TRow>(() => (SelectSql.Select(this, names, null, null, null, forFetch: true), new MappedRead<TRow>(map)), cancellationToken);
+        StreamEachAsync<TRow>(() => (SelectSql.Select(this, names, forFetch: true), new MappedRead<TRow>(map)), cancellationToken);
 
     /// <summary>Runs a fetch statement and reads every row into a list (a plain loop: no async-iterator step per row).</summary>
     private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, IRowRead<T> read, CancellationToken cancellationToken)

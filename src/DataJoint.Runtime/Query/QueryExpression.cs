@@ -1,11 +1,17 @@
-using System.Text.RegularExpressions;
-
 namespace DataJoint;
 
 /// <summary>
-/// A query over tables: a base table, a restriction, a join or a projection. Immutable; operators return new
-/// expressions, nothing runs until a fetch. Rows come back as read-only dictionaries (<see cref="Row"/>).
+/// A query over tables (DataJoint's <c>QueryExpression</c>): a table, and what restriction, join, projection,
+/// aggregation, union and <see cref="Top"/> make of it. Immutable; operators return new expressions, nothing runs until
+/// a fetch. Rows come back as read-only dictionaries (<see cref="Row"/>) or typed records.
 /// </summary>
+/// <remarks>
+/// A query is one SELECT: a FROM clause (a table, or tables joined on their common attributes, or derived tables), a
+/// select list (each output attribute's expression in the FROM namespace), WHERE conditions, and optionally GROUP BY
+/// with HAVING (an aggregation), DISTINCT (<see cref="U"/>) and ORDER BY/LIMIT (a <see cref="Top"/>). An operator adds to
+/// the SELECT where the result means the same; otherwise it first turns the query into a derived table
+/// (<c>(SELECT ...) AS `$1`</c>), as DataJoint Python does.
+/// </remarks>
 public partial class QueryExpression : IAsyncEnumerable<Row>
 {
     /// <summary>
@@ -14,34 +20,56 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// </summary>
     internal readonly record struct Column(string Name, string Sql, HeadingAttribute Attribute, AttributeCodec? Codec = null);
 
-    private static long _aliasCounter;
+    /// <summary>The parts of the SELECT a query is (immutable; operators copy it with changes).</summary>
+    internal sealed record Parts
+    {
+        /// <summary>The FROM clause.</summary>
+        public required SqlFragment From { get; init; }
+        /// <summary>How many tables or derived tables <see cref="From"/> joins (1: one).</summary>
+        public int SourceCount { get; init; } = 1;
+        /// <summary>True when <see cref="From"/> names one base table.</summary>
+        public bool FromTable { get; init; }
+        /// <summary>Every attribute name visible in the FROM namespace (also those projected away).</summary>
+        public required IReadOnlySet<string> FromNames { get; init; }
+        /// <summary>The output columns, in heading order.</summary>
+        public required IReadOnlyList<Column> Columns { get; init; }
+        /// <summary>The primary-key attribute names.</summary>
+        public required IReadOnlyList<string> PrimaryKey { get; init; }
+        /// <summary>WHERE conditions (in the FROM namespace), all of which hold.</summary>
+        public IReadOnlyList<SqlFragment> Where { get; init; } = [];
+        /// <summary>GROUP BY expressions of an aggregation (null: not an aggregation).</summary>
+        public IReadOnlyList<string>? GroupBy { get; init; }
+        /// <summary>HAVING conditions of an aggregation (on its output names).</summary>
+        public IReadOnlyList<SqlFragment> Having { get; init; } = [];
+        /// <summary>The order and window of a <see cref="DataJoint.Top"/> restriction.</summary>
+        public TopClause? Top { get; init; }
+        /// <summary>True for <c>SELECT DISTINCT</c> (a <see cref="U"/> restriction).</summary>
+        public bool Distinct { get; init; }
+        /// <summary>True when every table the query reads has a <c>~lineage</c> table.</summary>
+        public bool LineageAvailable { get; init; }
+    }
 
-    internal QueryExpression(DataJointConnection connection, ISqlDialect dialect, SqlFragment from,
-        IReadOnlyList<Column> columns, IReadOnlyList<string> primaryKey, IReadOnlyList<SqlFragment> where,
-        DataJoint.Stores.IStoreProvider? stores = null, bool fromTable = false)
+    internal QueryExpression(DataJointConnection connection, ISqlDialect dialect, Parts parts, DataJoint.Stores.IStoreProvider? stores)
     {
         Connection = connection;
-        FromTable = fromTable;
-        Stores = stores;
         Dialect = dialect;
-        From = from;
-        Columns = columns;
-        PrimaryKeyNames = primaryKey;
-        Where = where;
-        var pk = new HashSet<string>(primaryKey, StringComparer.Ordinal);
-        Heading = new Heading(columns.Select(c => c.Attribute with { Name = c.Name, InPrimaryKey = pk.Contains(c.Name) }));
+        Shape = parts;
+        Stores = stores;
+        var pk = new HashSet<string>(parts.PrimaryKey, StringComparer.Ordinal);
+        Heading = new Heading(parts.Columns.Select(c => c.Attribute with { Name = c.Name, InPrimaryKey = pk.Contains(c.Name) }),
+            lineageAvailable: parts.LineageAvailable);
     }
 
     internal DataJointConnection Connection { get; }
     /// <summary>The object stores codec columns read from and write to (null: none configured).</summary>
     internal DataJoint.Stores.IStoreProvider? Stores { get; }
     internal ISqlDialect Dialect { get; }
-    internal SqlFragment From { get; }
-    /// <summary>True when <see cref="From"/> names one base table (not a join or a derived table).</summary>
-    internal bool FromTable { get; }
-    internal IReadOnlyList<Column> Columns { get; }
-    internal IReadOnlyList<string> PrimaryKeyNames { get; }
-    internal IReadOnlyList<SqlFragment> Where { get; }
+    /// <summary>The SELECT this query is.</summary>
+    internal Parts Shape { get; }
+    internal SqlFragment From => Shape.From;
+    internal IReadOnlyList<Column> Columns => Shape.Columns;
+    internal IReadOnlyList<string> PrimaryKeyNames => Shape.PrimaryKey;
+    internal IReadOnlyList<SqlFragment> Where => Shape.Where;
 
     /// <summary>The attributes this query returns.</summary>
     public Heading Heading { get; }
@@ -49,19 +77,24 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// <summary>Primary-key attribute names of the result.</summary>
     public IReadOnlyList<string> PrimaryKey => PrimaryKeyNames;
 
-    /// <summary>Creates a copy with another WHERE list (a restricted table stays a table).</summary>
-    internal virtual QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
-        new(Connection, Dialect, From, Columns, PrimaryKeyNames, where, Stores, FromTable);
+    /// <summary>A query with other parts (a restricted table stays a table).</summary>
+    internal virtual QueryExpression With(Parts parts) => new(Connection, Dialect, parts, Stores);
 
-    /// <summary>True when a column is an expression or renamed (SQL text in attribute names then needs a wrapped query).</summary>
-    internal bool HasRenamedColumns
+    /// <summary>True when the column is its own name in the FROM namespace (not renamed, not computed).</summary>
+    internal bool IsPlain(Column c) => c.Sql == Dialect.Quote(c.Name);
+
+    /// <summary>True when some output column is renamed or computed.</summary>
+    internal bool HasDerivedColumns
     {
         get
         {
-            foreach (var c in Columns) if (c.Sql != Dialect.Quote(c.Name)) return true;
+            foreach (var c in Columns) if (!IsPlain(c)) return true;
             return false;
         }
     }
+
+    /// <summary>True for an aggregation (GROUP BY).</summary>
+    internal bool IsAggregation => Shape.GroupBy is not null;
 
     /// <summary>The SQL expression of an output column.</summary>
     internal string ColumnSql(string name) => ColumnOf(name).Sql;
@@ -73,6 +106,27 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         throw new DataJointException($"`{name}` is not in the table heading");
     }
 
+    /// <summary>What a restriction of this query restricts, for messages.</summary>
+    internal string RestrictionTarget =>
+        Shape.FromTable ? From.Sql : "a query with heading (" + string.Join(", ", Heading.Names) + ")";
+
+    /// <summary>
+    /// This query as a derived table: <c>SELECT ... FROM (this query) AS `$n`</c>, whose columns are this query's output
+    /// names (so further operators see plain columns, and this query's order, grouping and window stay inside).
+    /// </summary>
+    internal QueryExpression Wrap()
+    {
+        var alias = Dialect.Quote(AliasNames.Next());
+        return new QueryExpression(Connection, Dialect, new Parts
+        {
+            From = Dialect.Derived(SelectSql.Select(this, null), alias),
+            FromNames = Heading.Names.ToHashSet(StringComparer.Ordinal),
+            Columns = Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList(),
+            PrimaryKey = PrimaryKeyNames,
+            LineageAvailable = Shape.LineageAvailable,
+        }, Stores);
+    }
+
     // ------------------------------------------------------------------ restriction
 
     /// <summary>
@@ -80,151 +134,68 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// object with properties (AND of equalities on the attributes it shares with the heading; null → IS NULL; a key
     /// <c>attr.path</c> or <c>attr.path:type</c> compares the value at a JSON path of a json attribute; a dictionary or
     /// object sharing no attribute with the heading raises <see cref="RestrictionException"/>),
-    /// an SQL string or <see cref="SqlCondition"/>, another query (semi-join on common attributes), a bool,
-    /// <see cref="Not"/>, or a collection of conditions (OR).
+    /// an SQL string or <see cref="SqlCondition"/>, another query (semi-join on common attributes, whose lineages must
+    /// agree), a bool, <see cref="Not"/>, an <see cref="AndList"/> (AND), a <see cref="Top"/>, a <see cref="U"/> (no
+    /// restriction), or any other collection of conditions (OR).
     /// </summary>
-    public QueryExpression Restrict(object condition)
+    public QueryExpression Restrict(object condition) => Restrict(condition, semanticCheck: true);
+
+    /// <summary>
+    /// Restricts the rows; with <paramref name="semanticCheck"/> false a restriction by another query matches namesake
+    /// attributes without comparing their lineage (DataJoint's <c>restrict(..., semantic_check=False)</c>).
+    /// </summary>
+    public QueryExpression Restrict(object condition, bool semanticCheck)
     {
-        var q = ConditionBuilder.NeedsWrap(this, condition) ? Wrap() : this;
-        var frag = ConditionBuilder.Build(q, condition);
-        return frag is null ? q : q.WithWhere([.. q.Where, frag]);
+        ArgumentNullException.ThrowIfNull(condition);
+        if (condition is Top top) return ApplyTop(top);
+        // A condition applies to the rows before the select list is formed: on a query whose columns are renamed or
+        // computed, or whose rows are windowed or distinct, it applies to a derived table of the result instead.
+        // An aggregation takes it as HAVING, on its output names.
+        var q = Shape.Top is not null || Shape.Distinct || (!IsAggregation && HasDerivedColumns) ? Wrap() : this;
+        var having = q.IsAggregation;
+        var built = ConditionBuilder.Build(q, condition, semanticCheck, having);
+        if (built is null) return q;
+        return having
+            ? q.With(q.Shape with { Having = [.. q.Shape.Having, built] })
+            : q.With(q.Shape with { Where = [.. q.Where, built] });
     }
 
     /// <summary>Anti-restriction (<c>q - c</c>): the rows that do not match the condition.</summary>
     public QueryExpression Except(object condition) => Restrict(new Not(condition));
 
-    /// <summary>Restriction, same as <see cref="Restrict"/>.</summary>
+    /// <summary>Anti-restriction without the lineage check of a restriction by a query (see <see cref="Restrict(object, bool)"/>).</summary>
+    public QueryExpression Except(object condition, bool semanticCheck) => Restrict(new Not(condition), semanticCheck);
+
+    /// <summary>Restriction, same as <see cref="Restrict(object)"/>.</summary>
     public static QueryExpression operator &(QueryExpression query, object condition) => query.Restrict(condition);
 
-    /// <summary>Anti-restriction, same as <see cref="Except"/>.</summary>
+    /// <summary>Anti-restriction, same as <see cref="Except(object)"/>.</summary>
     public static QueryExpression operator -(QueryExpression query, object condition) => query.Except(condition);
 
-    /// <summary>Join, same as <see cref="Join"/>.</summary>
+    /// <summary>Join, same as <see cref="Join(QueryExpression)"/>.</summary>
     public static QueryExpression operator *(QueryExpression left, QueryExpression right) => left.Join(right);
 
-    /// <summary>What a restriction of this query restricts, for messages.</summary>
-    internal string RestrictionTarget =>
-        FromTable ? From.Sql : "a query with heading (" + string.Join(", ", Heading.Names) + ")";
+    /// <summary>Union, same as <see cref="Union"/>.</summary>
+    public static QueryExpression operator +(QueryExpression left, QueryExpression right) => left.Union(right);
 
-    // ------------------------------------------------------------------ join / projection
-
-    /// <summary>Turns this query into a derived table whose columns are its output names.</summary>
-    internal QueryExpression Wrap()
-    {
-        var alias = Dialect.Quote("$q" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var sub = SelectSql.Select(this, null, null, null, null);
-        return new QueryExpression(Connection, Dialect, Dialect.Derived(sub, alias),
-            Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList(), PrimaryKeyNames, [], Stores);
-    }
-
-    /// <summary>True for an unrestricted base table without renamed columns (it can be named directly in FROM).</summary>
-    internal bool IsPlainSource => Where.Count == 0 && !HasRenamedColumns && FromTable;
-
-    /// <summary>
-    /// Joins on all common attribute names (<c>a * b</c>). The result's primary key follows DataJoint's rule: if
-    /// the right's key is within the left's heading, the left's key; else if the left's key is within the right's
-    /// heading, the right's key; else both.
-    /// </summary>
-    public QueryExpression Join(QueryExpression other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        var left = Source(this);
-        var right = Source(other);
-        var common = Heading.Names.Where(other.Heading.Contains).ToList();
-        var from = common.Count == 0 ? Dialect.CrossJoin(left, right) : Dialect.JoinUsing(left, right, common);
-        var cols = Columns.Select(c => c with { Sql = Dialect.Quote(c.Name) }).ToList();
-        cols.AddRange(other.Columns.Where(c => !Heading.Contains(c.Name)).Select(c => c with { Sql = Dialect.Quote(c.Name) }));
-        IReadOnlyList<string> pk;
-        if (other.PrimaryKeyNames.All(Heading.Contains)) pk = PrimaryKeyNames;
-        else if (PrimaryKeyNames.All(other.Heading.Contains)) pk = other.PrimaryKeyNames;
-        else pk = [.. PrimaryKeyNames, .. other.PrimaryKeyNames.Where(n => !PrimaryKeyNames.Contains(n))];
-        return new QueryExpression(Connection, Dialect, from, cols, pk, [], Stores ?? other.Stores);
-
-        SqlFragment Source(QueryExpression q)
-        {
-            var alias = Dialect.Quote("$j" + Interlocked.Increment(ref _aliasCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return q.IsPlainSource ? Dialect.Aliased(q.From, alias) : Dialect.Derived(SelectSql.Select(q, null, null, null, null), alias);
-        }
-    }
-
-    [GeneratedRegex(@"^\s*([a-z_][a-z0-9_]*)\s*=\s*(.+?)\s*$", RegexOptions.Singleline)]
-    private static partial Regex RenameRegex();
-
-    [GeneratedRegex(@"^[a-z_][a-z0-9_]*$")]
-    private static partial Regex NameRegex();
-
-    /// <summary>
-    /// Projection: keeps the primary key plus the listed attributes. Items: <c>"attr"</c>; <c>"..."</c> (all);
-    /// <c>"-attr"</c> (exclude a secondary attribute); <c>"new=old"</c> (rename, also of key attributes);
-    /// <c>"new=(sql expression)"</c> (computed attribute).
-    /// </summary>
-    public QueryExpression Proj(params string[] items)
-    {
-        var q = items.Any(i => RenameRegex().Match(i) is { Success: true } m && !NameRegex().IsMatch(m.Groups[2].Value)) && HasRenamedColumns
-            ? Wrap() : this;
-        return q.ProjCore(items);
-    }
-
-    private QueryExpression ProjCore(string[] items)
-    {
-        var keep = new HashSet<string>(PrimaryKeyNames, StringComparer.Ordinal);
-        var exclude = new HashSet<string>(StringComparer.Ordinal);
-        var renames = new Dictionary<string, string>(StringComparer.Ordinal); // old -> new
-        var computed = new List<Column>();
-        foreach (var raw in items)
-        {
-            var item = raw.Trim();
-            if (item == "...") { foreach (var n in Heading.Names) keep.Add(n); continue; }
-            if (item.StartsWith('-'))
-            {
-                var n = item[1..].Trim();
-                if (!Heading.Contains(n)) throw new DataJointException($"`{n}` is not in the heading");
-                if (PrimaryKeyNames.Contains(n)) throw new DataJointException($"Cannot exclude primary key attribute `{n}`");
-                exclude.Add(n);
-                continue;
-            }
-            var m = RenameRegex().Match(item);
-            if (m.Success)
-            {
-                var newName = m.Groups[1].Value;
-                var source = m.Groups[2].Value;
-                if (NameRegex().IsMatch(source) && Heading.Contains(source))
-                {
-                    renames[source] = newName;
-                    keep.Add(source);
-                }
-                else
-                {
-                    var expr = Dialect.Expression(source);
-                    computed.Add(new Column(newName, expr, new HeadingAttribute
-                    {
-                        Name = newName, SqlType = "expression", Type = "expression", Kind = AttributeKind.Other, IsNullable = true,
-                    }));
-                }
-                continue;
-            }
-            if (!Heading.Contains(item)) throw new DataJointException($"`{item}` is not in the heading");
-            keep.Add(item);
-        }
-        var cols = new List<Column>();
-        foreach (var c in Columns)
-        {
-            if (!keep.Contains(c.Name) || exclude.Contains(c.Name)) continue;
-            var name = renames.TryGetValue(c.Name, out var nn) ? nn : c.Name;
-            cols.Add(c with { Name = name });
-        }
-        cols.AddRange(computed);
-        var dup = cols.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
-        if (dup is not null) throw new DataJointException($"Projection produces attribute `{dup.Key}` twice");
-        var pk = PrimaryKeyNames.Select(n => renames.TryGetValue(n, out var r) ? r : n).ToList();
-        return new QueryExpression(Connection, Dialect, From, cols, pk, Where, Stores, FromTable);
-    }
+    // ------------------------------------------------------------------ SQL text
 
     /// <summary>The SELECT statement for the whole query with <c>?</c> placeholders (for logging and tests).</summary>
-    public string ToSql() => SelectSql.Select(this, null, null, null, null).Sql;
+    public string ToSql() => SelectSql.Select(this, null).Text;
 
-    /// <summary>The parameter values of <see cref="ToSql"/>, in placeholder order.</summary>
-    public IReadOnlyList<object?> SqlArguments => SelectSql.Select(this, null, null, null, null).Args;
+    /// <summary>
+    /// The SELECT statement a fetch with <paramref name="options"/> sends: its attributes, and its order and window
+    /// (a <see cref="Top"/> on this query).
+    /// </summary>
+    public string ToSql(FetchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var q = ForFetch(options);
+        return SelectSql.Select(q, q.ResolveAttributes(options.Attributes), forFetch: true).Text;
+    }
+
+    /// <summary>The parameter values of <see cref="ToSql()"/>, in placeholder order.</summary>
+    public IReadOnlyList<object?> SqlArguments => SelectSql.Select(this, null).Args;
 
     /// <inheritdoc />
     public override string ToString() => ToSql();

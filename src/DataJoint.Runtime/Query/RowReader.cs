@@ -29,9 +29,10 @@ internal sealed class RowReader : IRowRead<Row>
 
     public RowReader(QueryExpression query, FetchOptions? options)
     {
+        query = query.ForFetch(options);
         _downloadPath = options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath;
         var names = query.ResolveAttributes(options?.Attributes);
-        Sql = SelectSql.Select(query, names, options?.OrderBy, options?.Limit, options?.Offset, forFetch: true);
+        Sql = SelectSql.Select(query, names, forFetch: true);
         var columns = names.Select(query.ColumnOf).ToArray();
         _readers = columns.Select(c => ColumnReaders.For(c.Attribute.Kind)).ToArray();
         _codecs = columns.Select(c => c.Codec).ToArray();

@@ -1,17 +1,22 @@
 namespace DataJoint;
 
 /// <summary>
-/// Renders a query as SQL: <c>SELECT ... FROM ... WHERE ... [ORDER BY] [LIMIT]</c> and the row count. Quoting, paging
-/// and lossless fetch expressions come from the query's <see cref="ISqlDialect"/>.
+/// Renders a query as one SELECT statement (through its <see cref="ISqlDialect"/>): the select list, FROM, WHERE,
+/// GROUP BY/HAVING, ORDER BY and the window, and the statements counting its rows and testing for any.
 /// </summary>
 internal static class SelectSql
 {
-    /// <summary>The SELECT statement for <paramref name="attributes"/> (null: the whole heading) of <paramref name="query"/>.</summary>
-    public static SqlFragment Select(QueryExpression query, IReadOnlyList<string>? attributes, IReadOnlyList<string>? orderBy, long? limit, long? offset,
-        bool forFetch = false)
+    /// <summary>
+    /// The SELECT statement for <paramref name="attributes"/> (null: the whole heading) of <paramref name="query"/>.
+    /// <paramref name="forFetch"/> reads each attribute losslessly (<see cref="ISqlDialect.FetchExpression"/>).
+    /// </summary>
+    public static SqlFragment Select(QueryExpression query, IReadOnlyList<string>? attributes, bool forFetch = false)
     {
-        var dialect = query.Dialect;
         var names = attributes ?? query.Heading.Names;
+        // HAVING conditions name the aggregation's output columns, so it selects them all; a subset is read from it.
+        if (query.IsAggregation && query.Shape.Having.Count > 0 && attributes is not null && !names.SequenceEqual(query.Heading.Names))
+            query = query.Wrap();
+        var dialect = query.Dialect;
         var columns = new SelectColumn[names.Count];
         for (var i = 0; i < columns.Length; i++)
         {
@@ -19,34 +24,37 @@ internal static class SelectSql
             if (forFetch) sql = dialect.FetchExpression(query.Heading[names[i]], sql);
             columns[i] = new SelectColumn(sql, names[i]);
         }
-        return dialect.Select(columns, query.From, query.Where, orderBy is { Count: > 0 } ? OrderBy(query, orderBy) : null, limit, offset);
+        var shape = query.Shape;
+        List<OrderTerm>? order = null;
+        if (shape.Top is { Order.Count: > 0 } top)
+        {
+            order = new List<OrderTerm>(top.Order.Count);
+            foreach (var (name, desc) in top.Order)
+                order.Add(new OrderTerm(names.Contains(name) ? dialect.Quote(name) : query.ColumnSql(name), desc));
+        }
+        return dialect.Select(new SelectStatement
+        {
+            Distinct = shape.Distinct,
+            Columns = columns,
+            From = shape.From,
+            Where = shape.Where,
+            GroupBy = shape.GroupBy,
+            Having = shape.Having,
+            OrderBy = order,
+            Limit = shape.Top?.Limit,
+            Offset = shape.Top is { Offset: > 0 } t ? t.Offset : null,
+        });
     }
 
     /// <summary>The statement counting the rows of <paramref name="query"/>.</summary>
     public static SqlFragment Count(QueryExpression query)
     {
-        // A base table's rows are counted in place (a restriction is written in its own column names).
-        if (query.FromTable && (query.Where.Count > 0 || !query.HasRenamedColumns)) return query.Dialect.Count(query.From, query.Where);
-        return query.Dialect.CountRows(Select(query, null, null, null, null));
+        var shape = query.Shape;
+        // Without grouping, distinct rows or a window, the rows are those of FROM ... WHERE.
+        if (shape.GroupBy is null && !shape.Distinct && shape.Top is null) return query.Dialect.Count(shape.From, shape.Where);
+        return query.Dialect.CountRows(Select(query, null));
     }
 
-    /// <summary>Ordering terms (<c>attr</c>, <c>attr DESC</c>, <c>KEY</c>...) checked against the heading.</summary>
-    private static List<OrderTerm> OrderBy(QueryExpression query, IReadOnlyList<string> orderBy)
-    {
-        var parts = new List<OrderTerm>();
-        foreach (var term in orderBy)
-        {
-            var t = term.Trim();
-            var desc = false;
-            if (t.EndsWith(" DESC", StringComparison.OrdinalIgnoreCase)) { desc = true; t = t[..^5].Trim(); }
-            else if (t.EndsWith(" ASC", StringComparison.OrdinalIgnoreCase)) t = t[..^4].Trim();
-            var names = t == "KEY" ? query.PrimaryKeyNames : [t];
-            foreach (var n in names)
-            {
-                if (!query.Heading.Contains(n)) throw new DataJointException($"Cannot order by `{n}`: it is not in the heading");
-                parts.Add(new OrderTerm(n, desc));
-            }
-        }
-        return parts;
-    }
+    /// <summary>The statement testing whether <paramref name="query"/> has a row.</summary>
+    public static SqlFragment Exists(QueryExpression query) => query.Dialect.SelectExists(Select(query, []));
 }

@@ -26,8 +26,17 @@ public sealed record CascadePreview
     /// <summary>The table the operation started from (its SQL name).</summary>
     public required string Table { get; init; }
 
-    /// <summary>Every table reached, the starting table first, then its dependents in dependency order.</summary>
+    /// <summary>
+    /// Every table reached, in dependency order (parents first): the starting table first, unless masters a
+    /// <see cref="PartIntegrity.Cascade"/> delete reaches come before it.
+    /// </summary>
     public required IReadOnlyList<CascadeEntry> Tables { get; init; }
+
+    /// <summary>
+    /// For a delete previewed with <see cref="PartIntegrity.Enforce"/>: the error the delete would raise because a part
+    /// table would lose rows while its master keeps them, or null when it would go ahead.
+    /// </summary>
+    public string? PartIntegrityViolation { get; init; }
 
     /// <summary>Rows in all reached tables.</summary>
     public long TotalRows => Tables.Sum(t => t.Rows);
@@ -50,6 +59,7 @@ public sealed record CascadePreview
             sb.AppendLine();
         }
         if (OtherSchemas.Count > 0) sb.Append("This reaches other schemas: ").AppendJoin(", ", OtherSchemas).AppendLine();
+        if (PartIntegrityViolation is not null) sb.Append("Refused: ").AppendLine(PartIntegrityViolation);
         return sb.ToString();
     }
 }
@@ -77,6 +87,12 @@ public sealed record DeleteOptions
 /// <summary>Options of <see cref="Table.DropAsync(DropOptions, CancellationToken)"/>.</summary>
 public sealed record DropOptions
 {
+    /// <summary>
+    /// <see cref="PartIntegrity.Enforce"/> (default) refuses to drop a part table whose master is not dropped with it;
+    /// <see cref="PartIntegrity.Ignore"/> drops it anyway (Python's <c>drop(part_integrity=...)</c>).
+    /// </summary>
+    public PartIntegrity PartIntegrity { get; init; } = PartIntegrity.Enforce;
+
     /// <summary>Ask for confirmation before dropping; resolved as <see cref="DeleteOptions.Safemode"/>.</summary>
     public bool? Safemode { get; init; }
 

@@ -27,6 +27,7 @@ internal sealed class InsertPlan
     private (string Name, int Field)[] _key = [];
     private List<PendingValue>? _pending;
     private bool _storeBacked;
+    private readonly bool _requireAll;
 
     /// <summary>A codec value waiting to be encoded: its row, its field and the row's primary key (the codec key of spec §4.4).</summary>
     private readonly record struct PendingValue(int Row, int Field, IReadOnlyDictionary<string, object?> Key);
@@ -34,8 +35,10 @@ internal sealed class InsertPlan
     /// <param name="table">The table inserted into.</param>
     /// <param name="options">The insert's options.</param>
     /// <param name="uploads">The insert's upload tracker (when the table has store-backed attributes and stores).</param>
-    public InsertPlan(Table table, InsertOptions options, UploadTracker? uploads)
+    /// <param name="requireAll">Every attribute without a default must have a value (an insert); false for an update of some attributes.</param>
+    public InsertPlan(Table table, InsertOptions options, UploadTracker? uploads, bool requireAll = true)
     {
+        _requireAll = requireAll;
         _table = table;
         _options = options;
         _uploads = uploads;
@@ -43,6 +46,9 @@ internal sealed class InsertPlan
     }
 
     private string Where => _table.FullName;
+
+    /// <summary>The fields the first row set (heading order), or null before any row.</summary>
+    public IReadOnlyList<string>? Fields => _fields;
 
     /// <summary>Reads rows of any shape: dictionaries or objects whose public properties are attributes.</summary>
     public void AddRows<TRow>(IEnumerable<TRow> rows)
@@ -209,7 +215,7 @@ internal sealed class InsertPlan
         _codecs = _fields.Select(_table.CodecPlan.For).ToArray();
         _key = _fields.Select((f, i) => (f, i)).Where(p => _attrs[p.i].InPrimaryKey).ToArray();
         var missing = heading.Attributes.Where(a => !set.Contains(a.Name) && !a.HasDefault).Select(a => a.Name).ToList();
-        if (missing.Count > 0)
+        if (missing.Count > 0 && _requireAll)
             throw new DataJointException($"Cannot insert into {Where}: the following attributes require values: [{string.Join(", ", missing)}]");
     }
 }

@@ -8,15 +8,22 @@ public partial class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
-        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), where ?? [], stores)
+        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), null, stores)
     {
+        if (where is { Count: > 0 }) throw new ArgumentException("Restrict a table with Restrict", nameof(where));
     }
 
     private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading, CodecPlan codecs,
-        IReadOnlyList<SqlFragment> where, DataJoint.Stores.IStoreProvider? stores)
-        : base(connection, dialect, new SqlFragment(dialect.QualifiedName(database, name), []),
-            heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(), heading.PrimaryKey, where, stores,
-            fromTable: true)
+        Parts? parts, DataJoint.Stores.IStoreProvider? stores)
+        : base(connection, dialect, parts ?? new Parts
+        {
+            From = new SqlFragment(dialect.QualifiedName(database, name), []),
+            FromTable = true,
+            FromNames = heading.Names.ToHashSet(StringComparer.Ordinal),
+            Columns = heading.Attributes.Select(a => new Column(a.Name, dialect.Quote(a.Name), a, codecs.For(a.Name))).ToList(),
+            PrimaryKey = heading.PrimaryKey,
+            LineageAvailable = heading.LineageAvailable,
+        }, stores)
     {
         Database = database;
         Name = name;
@@ -52,17 +59,35 @@ public partial class Table : QueryExpression
 
     private protected override (string? Schema, string? Table) Location => (Database, Name);
 
-    internal override QueryExpression WithWhere(IReadOnlyList<SqlFragment> where) =>
-        new Table(Connection, Dialect, Database, Name, TableHeading, CodecPlan, where, Stores);
+    /// <summary>A restriction of the table is still the table (deletable); any other change is a query on it.</summary>
+    internal override QueryExpression With(Parts parts) =>
+        parts == Shape with { Where = parts.Where }
+            ? new Table(Connection, Dialect, Database, Name, TableHeading, CodecPlan, parts, Stores)
+            : base.With(parts);
 
-    /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict"/>. The result is still a table.</summary>
-    public new Table Restrict(object condition) => (Table)base.Restrict(condition);
+    /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict(object)"/>. The result is still a table.</summary>
+    public new Table Restrict(object condition) => Restrict(condition, semanticCheck: true);
+
+    /// <summary>Restricts the table; see <see cref="QueryExpression.Restrict(object, bool)"/>. The result is still a table.</summary>
+    public new Table Restrict(object condition, bool semanticCheck) =>
+        condition is Top
+            ? throw new DataJointException($"A Top of {FullName} is a query, not a table: use Restrict(Top) (or table & top), whose result is a QueryExpression")
+            : (Table)base.Restrict(condition, semanticCheck);
+
+    /// <summary>The first rows of the table in an order (a query, not a table: it cannot be deleted from).</summary>
+    public QueryExpression Restrict(Top top) => ApplyTop(top);
 
     /// <summary>Anti-restriction; the result is still a table.</summary>
     public new Table Except(object condition) => (Table)base.Except(condition);
 
+    /// <summary>Anti-restriction without the lineage check of a restriction by a query; the result is still a table.</summary>
+    public new Table Except(object condition, bool semanticCheck) => (Table)base.Except(condition, semanticCheck);
+
     /// <summary>Restriction.</summary>
     public static Table operator &(Table table, object condition) => table.Restrict(condition);
+
+    /// <summary>The first rows of the table in an order.</summary>
+    public static QueryExpression operator &(Table table, Top top) => table.Restrict(top);
 
     /// <summary>Anti-restriction.</summary>
     public static Table operator -(Table table, object condition) => table.Except(condition);
@@ -195,10 +220,8 @@ public partial class Table : QueryExpression
             await using var operation = WriteSession.Enter(Connection);
             try
             {
-                var conn = await operation.Session.ConnectionAsync(cancellationToken).ConfigureAwait(false);
-                var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-                if (options.PartIntegrity == PartIntegrity.Enforce) Dependencies.CheckPartIntegrity(this, plan);
                 var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
+                var plan = await PlanDeleteAsync(connection, transaction, options.PartIntegrity, cancellationToken).ConfigureAwait(false);
                 var counts = new long[plan.Count];
                 for (var i = plan.Count - 1; i >= 0; i--)
                 {
@@ -206,6 +229,10 @@ public partial class Table : QueryExpression
                     await using var cmd = Dialect.Delete(db, table, condition).CreateCommand(connection, transaction);
                     counts[i] = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
+                // part_integrity="enforce" judges what was actually deleted: a part that lost rows while its master lost
+                // none rolls the whole delete back.
+                if (options.PartIntegrity == PartIntegrity.Enforce && Dependencies.PartIntegrityViolation(Dialect, plan, counts) is { } violation)
+                    throw new DataJointException(violation) { Schema = Database, Table = Name };
                 if (safemode && counts.Any(c => c > 0)
                     && !await DataJoint.Safemode.ConfirmAsync(Preview("delete", plan, counts), options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
                 {
@@ -214,7 +241,7 @@ public partial class Table : QueryExpression
                 }
                 committing = operation.CommitsSession;
                 await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                return counts[0];
+                return counts[plan.FindIndex(p => p.Database == Database && p.Table == Name)];
             }
             catch
             {
@@ -230,24 +257,77 @@ public partial class Table : QueryExpression
     }
 
     /// <summary>
-    /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now: every table the cascade reaches
-    /// (in this schema and in others) with its row count, read in one consistent snapshot. Nothing is changed.
+    /// What <see cref="DeleteAsync(DeleteOptions, CancellationToken)"/> would delete now (a dry run): every table the
+    /// cascade reaches (in this schema and in others) with its row count, read in one consistent snapshot. With
+    /// <see cref="PartIntegrity.Cascade"/> the masters of the parts it reaches (and their dependents) are included; with
+    /// <see cref="PartIntegrity.Enforce"/>, <see cref="CascadePreview.PartIntegrityViolation"/> says whether the delete would
+    /// be refused. Nothing is changed.
     /// </summary>
-    public Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default) =>
-        PreviewAsync("delete", cancellationToken);
-
-    /// <summary>The cascade of a delete (rows it would remove) or a drop (tables with all their rows), computed without changes.</summary>
-    private async Task<CascadePreview> PreviewAsync(string operation, CancellationToken cancellationToken)
+    public async Task<CascadePreview> PreviewDeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default)
     {
         try
         {
             await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
-            return Preview(operation, plan, await CountAsync(conn, plan, restricted: operation == "delete", cancellationToken).ConfigureAwait(false));
+            await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            var plan = await PlanDeleteAsync(conn, tx, partIntegrity, cancellationToken).ConfigureAwait(false);
+            var counts = await CountAsync(conn, tx, plan, restricted: true, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return Preview("delete", plan, counts) with
+            {
+                PartIntegrityViolation = partIntegrity == PartIntegrity.Enforce ? Dependencies.PartIntegrityViolation(Dialect, plan, counts) : null,
+            };
         }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"{operation} preview of {FullName}", Database, Name) is { } dj)
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"delete preview of {FullName}", Database, Name) is { } dj)
         {
             throw dj;
+        }
+    }
+
+    /// <summary>
+    /// The tables a delete of this table's rows reaches, with their conditions. With <see cref="PartIntegrity.Cascade"/>,
+    /// the master rows owning the part rows it reaches are read (in <paramref name="transaction"/>) and deleted from too,
+    /// with everything that depends on them, until no part is reached without its master (Python reads the master keys
+    /// the same way).
+    /// </summary>
+    private async Task<List<CascadeStep>> PlanDeleteAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction transaction,
+        PartIntegrity partIntegrity, CancellationToken cancellationToken)
+    {
+        var roots = new List<CascadeStep> { new(Database, Name, RootCondition()) };
+        while (true)
+        {
+            var plan = await Dependencies.CascadeAsync(Dialect, roots, conn, cancellationToken).ConfigureAwait(false);
+            if (partIntegrity != PartIntegrity.Cascade) return plan;
+            var added = false;
+            foreach (var step in plan)
+            {
+                if (Dependencies.MasterOf(step.Table) is not { } master || plan.Any(p => p.Database == step.Database && p.Table == master)) continue;
+                var link = (await Dialect.ReadChildrenAsync(conn, step.Database, master, cancellationToken).ConfigureAwait(false))
+                    .FirstOrDefault(c => c.Database == step.Database && c.Table == step.Table);
+                if (link.Key is null) continue; // a part without a foreign key to its master: nothing to follow
+                var select = Dialect.Select(new SelectStatement
+                {
+                    Distinct = true,
+                    Columns = link.Key.Columns.Select(c => new SelectColumn(Dialect.Quote(c), c)).ToList(),
+                    From = new SqlFragment(Dialect.QualifiedName(step.Database, step.Table), []),
+                    Where = step.Condition is null ? [] : [step.Condition],
+                });
+                var keys = new List<object?[]>();
+                await using (var cmd = select.CreateCommand(conn, transaction))
+                await using (var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var v = new object?[r.FieldCount];
+                        r.GetValues(v!);
+                        keys.Add(v);
+                    }
+                }
+                // Every master is followed once (its key list cannot grow: the parts' rows are fixed by the first plan).
+                roots.Add(new CascadeStep(step.Database, master,
+                    keys.Count == 0 ? Dialect.AlwaysFalse : Dialect.InList(link.Key.ParentColumns.Select(Dialect.Quote).ToList(), keys)));
+                added = true;
+            }
+            if (!added) return plan;
         }
     }
 
@@ -259,19 +339,18 @@ public partial class Table : QueryExpression
         Tables = plan.Select((p, i) => new CascadeEntry(p.Database, p.Table, counts[i])).ToList(),
     };
 
-    /// <summary>Row counts of the plan's tables (restricted by their cascade conditions, or whole) in one snapshot.</summary>
-    private async Task<long[]> CountAsync(System.Data.Common.DbConnection conn, List<CascadeStep> plan, bool restricted, CancellationToken cancellationToken)
+    /// <summary>Row counts of the plan's tables (restricted by their cascade conditions, or whole), read in <paramref name="transaction"/>.</summary>
+    private async Task<long[]> CountAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction transaction, List<CascadeStep> plan,
+        bool restricted, CancellationToken cancellationToken)
     {
         var counts = new long[plan.Count];
-        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < plan.Count; i++)
         {
             var (db, table, condition) = plan[i];
             var where = restricted && condition is not null ? new[] { condition } : [];
-            await using var cmd = Dialect.Count(new SqlFragment(Dialect.QualifiedName(db, table), []), where).CreateCommand(conn, tx);
+            await using var cmd = Dialect.Count(new SqlFragment(Dialect.QualifiedName(db, table), []), where).CreateCommand(conn, transaction);
             counts[i] = Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return counts;
     }
 
@@ -310,19 +389,29 @@ public partial class Table : QueryExpression
     /// <summary>
     /// Drops this table and, first, every table that depends on it (in any schema); their <c>~lineage</c> rows go too.
     /// With safemode on, the tables and their row counts (<see cref="CascadePreview"/>) go to the confirmation first, and
-    /// nothing is dropped unless it answers yes. Returns true when the tables were dropped.
+    /// nothing is dropped unless it answers yes. Returns true when the tables were dropped. With
+    /// <see cref="DropOptions.PartIntegrity"/> <see cref="PartIntegrity.Enforce"/> (the default), a part table is not
+    /// dropped without its master, as in Python.
     /// </summary>
     public async Task<bool> DropAsync(DropOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (IsRestricted) throw new DataJointException($"A restricted table cannot be dropped ({FullName})") { Schema = Database, Table = Name };
+        if (options.PartIntegrity == PartIntegrity.Cascade)
+            throw new ArgumentException("A drop does not cascade to masters: use PartIntegrity.Enforce or PartIntegrity.Ignore.", nameof(options));
         try
         {
             await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
+            if (options.PartIntegrity == PartIntegrity.Enforce)
+                foreach (var step in plan)
+                    if (Dependencies.MasterOf(step.Table) is { } master && !plan.Any(p => p.Database == step.Database && p.Table == master))
+                        throw new DataJointException(
+                            $"Attempt to drop part table {Dialect.QualifiedName(step.Database, step.Table)} before its master " +
+                            $"{Dialect.QualifiedName(step.Database, master)}. Drop the master first.") { Schema = Database, Table = Name };
             if (DataJoint.Safemode.IsOn(options.Safemode, Connection))
             {
-                var preview = Preview("drop", plan, await CountAsync(conn, plan, restricted: false, cancellationToken).ConfigureAwait(false));
+                var preview = await PreviewDropCoreAsync(conn, plan, cancellationToken).ConfigureAwait(false);
                 if (!await DataJoint.Safemode.ConfirmAsync(preview, options.Confirm, Connection, cancellationToken).ConfigureAwait(false)) return false;
             }
             for (var i = plan.Count - 1; i >= 0; i--)
@@ -341,9 +430,51 @@ public partial class Table : QueryExpression
     }
 
     /// <summary>
+    /// Drops only this table (DataJoint's <c>drop_quick</c>): no cascade, no confirmation; its <c>~lineage</c> rows go
+    /// too. A table that other tables reference cannot be dropped this way (<see cref="IntegrityException"/>: drop them
+    /// first, or use <see cref="DropAsync(DropOptions, CancellationToken)"/>). Returns false when the table did not exist.
+    /// </summary>
+    public async Task<bool> DropQuickAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRestricted) throw new DataJointException($"A restricted table cannot be dropped ({FullName})") { Schema = Database, Table = Name };
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!(await Dialect.ListTablesAsync(conn, Database, cancellationToken).ConfigureAwait(false)).Contains(Name)) return false;
+            await using (var cmd = new SqlFragment(Dialect.DropTable(Database, Name), []).CreateCommand(conn))
+                await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await Dialect.DeleteLineageAsync(conn, Database, Name, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    /// <summary>
     /// What <see cref="DropAsync(DropOptions, CancellationToken)"/> would drop: this table and every table that depends on
     /// it (in any schema), with their row counts. Nothing is changed.
     /// </summary>
-    public Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default) =>
-        PreviewAsync("drop", cancellationToken);
+    public async Task<CascadePreview> PreviewDropAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await Dependencies.CascadeAsync(this, conn, cancellationToken).ConfigureAwait(false);
+            return await PreviewDropCoreAsync(conn, plan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop preview of {FullName}", Database, Name) is { } dj)
+        {
+            throw dj;
+        }
+    }
+
+    private async Task<CascadePreview> PreviewDropCoreAsync(System.Data.Common.DbConnection conn, List<CascadeStep> plan, CancellationToken cancellationToken)
+    {
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var counts = await CountAsync(conn, tx, plan, restricted: false, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return Preview("drop", plan, counts);
+    }
 }

@@ -11,14 +11,7 @@ internal static class LabPipeline
 {
     public static string[] CreateStatements(string db) =>
     [
-        $"""
-        CREATE TABLE IF NOT EXISTS `{db}`.`~lineage` (
-        `table_name` VARCHAR(64) NOT NULL COMMENT "table name within the schema",
-        `attribute_name` VARCHAR(64) NOT NULL COMMENT "attribute name",
-        `lineage` VARCHAR(255) NOT NULL COMMENT "origin: schema.table.attribute",
-        PRIMARY KEY (`table_name`, `attribute_name`)
-        ) ENGINE=InnoDB
-        """,
+        LineageTable(db),
         $"""
         CREATE TABLE IF NOT EXISTS `{db}`.`#species` (
         `species` varchar(32) NOT NULL COMMENT ":varchar(32):common name",
@@ -85,6 +78,16 @@ internal static class LabPipeline
         $"INSERT INTO `{db}`.`__summary` VALUES (1, 1, 0.5, X'00112233445566778899AABBCCDDEEFF', '{{\"bin\": 10}}', NULL)",
     ];
 
+    /// <summary>The schema's <c>~lineage</c> table as DataJoint Python creates it (spec §3.4).</summary>
+    private static string LineageTable(string db) => $"""
+        CREATE TABLE IF NOT EXISTS `{db}`.`~lineage` (
+        `table_name` VARCHAR(64) NOT NULL COMMENT "table name within the schema",
+        `attribute_name` VARCHAR(64) NOT NULL COMMENT "attribute name",
+        `lineage` VARCHAR(255) NOT NULL COMMENT "origin: schema.table.attribute",
+        PRIMARY KEY (`table_name`, `attribute_name`)
+        ) ENGINE=InnoDB
+        """;
+
     public static async Task CreateAsync(Func<string, Task> exec, string db)
     {
         foreach (var sql in CreateStatements(db)) await exec(sql);
@@ -97,14 +100,7 @@ internal static class LabPipeline
     /// </summary>
     public static string[] RecordingStatements(string rec, string lab) =>
     [
-        $"""
-        CREATE TABLE IF NOT EXISTS `{rec}`.`~lineage` (
-        `table_name` VARCHAR(64) NOT NULL COMMENT "table name within the schema",
-        `attribute_name` VARCHAR(64) NOT NULL COMMENT "attribute name",
-        `lineage` VARCHAR(255) NOT NULL COMMENT "origin: schema.table.attribute",
-        PRIMARY KEY (`table_name`, `attribute_name`)
-        ) ENGINE=InnoDB
-        """,
+        LineageTable(rec),
         $"""
         CREATE TABLE IF NOT EXISTS `{rec}`.`_recording` (
         `subject_id` int NOT NULL COMMENT "lab animal number",

@@ -94,7 +94,8 @@ public class SqlTextTests
             Column("id", "int", ":int32:", pk: true), Column("k", "int", ":int32:", pk: true),
         }));
         var j = t * other;
-        Assert.That(j.ToSql(), Does.Match(@"^SELECT `id`,`note`,`k` FROM `db`.`t` AS `\$j\d+` JOIN `db`.`u` AS `\$j\d+` USING \(`id`\)$"));
+        // u determines t (t's key is in u's heading): u's key and attributes come first, as in DataJoint Python's heading.
+        Assert.That(j.ToSql(), Is.EqualTo("SELECT `id`,`k`,`note` FROM `db`.`t` JOIN `db`.`u` USING (`id`)"));
         Assert.That(j.PrimaryKey, Is.EqualTo(new[] { "id", "k" }));
     }
 }

@@ -178,9 +178,60 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public Task<long> DeleteAsync(DeleteOptions options, CancellationToken cancellationToken = default) =>
         Table.DeleteAsync(options, cancellationToken);
 
-    /// <summary>What a delete would remove, per table and schema (<see cref="DataJoint.Table.PreviewDeleteAsync"/>).</summary>
-    public Task<CascadePreview> PreviewDeleteAsync(CancellationToken cancellationToken = default) =>
-        Table.PreviewDeleteAsync(cancellationToken);
+    /// <summary>What a delete would remove, per table and schema (<see cref="DataJoint.Table.PreviewDeleteAsync"/>); nothing changes.</summary>
+    public Task<CascadePreview> PreviewDeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
+        Table.PreviewDeleteAsync(partIntegrity, cancellationToken);
+
+    /// <summary>The first rows in an order (<see cref="Top"/>), as typed rows: <c>typed.Top(new Top(5, "score DESC"))</c>.</summary>
+    public Task<IReadOnlyList<TRow>> FetchAsync(Top top, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(top);
+        return FetchAsync(Table.Restrict(top), cancellationToken);
+    }
+
+    /// <summary>The rows in the order and window of <paramref name="options"/> (its attributes are ignored: whole rows are read).</summary>
+    public Task<IReadOnlyList<TRow>> FetchAsync(FetchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return FetchAsync(Table.ForFetch(options), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<TRow>> FetchAsync(QueryExpression query, CancellationToken cancellationToken)
+    {
+        if (DirectRead) return await query.ReadAllAsync(TTable.RowAttributes, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
+        var rows = await query.FetchAsync(null, cancellationToken).ConfigureAwait(false);
+        var result = new TRow[rows.Count];
+        for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadRow(rows[i]);
+        return result;
+    }
+
+    /// <summary>
+    /// Changes the row with <paramref name="row"/>'s primary key to <paramref name="row"/>'s values (<see cref="DataJoint.Table.Update1Async"/>).
+    /// Every attribute of the record is written; a null nullable property resets its attribute to the default.
+    /// </summary>
+    public Task Update1Async(TRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var values = new object?[RowNames.Length];
+        TTable.WriteRow(row, values);
+        return Table.Update1Async(new MappedValues(RowNames, values), cancellationToken);
+    }
+
+    /// <summary>Inserts the rows of a query on the server (<see cref="DataJoint.Table.InsertAsync(QueryExpression, InsertOptions?, CancellationToken)"/>).</summary>
+    public Task InsertAsync(QueryExpression source, InsertOptions? options = null, CancellationToken cancellationToken = default) =>
+        Table.InsertAsync(source, options, cancellationToken);
+
+    /// <summary>Checks rows as an insert would, without writing (<see cref="DataJoint.Table.Validate{TRow}"/>).</summary>
+    public ValidationResult Validate(IEnumerable<TRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Table.Validate(rows.Select(r =>
+        {
+            var values = new object?[RowNames.Length];
+            TTable.WriteRow(r, values);
+            return new MappedValues(RowNames, values);
+        }));
+    }
 
     /// <inheritdoc />
     public override string ToString() => Table.ToString();
