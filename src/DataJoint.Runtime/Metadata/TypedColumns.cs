@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace DataJoint.Metadata;
 
 /// <summary>
-/// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the conversions of a dynamic fetch
+/// Typed column reads (<see cref="ColumnSource"/> over a data reader, and generated query-row mappers): the conversions of a dynamic fetch
 /// (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its
 /// DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
 /// </summary>
@@ -26,6 +26,16 @@ public static class TypedColumns
         ArgumentNullException.ThrowIfNull(reader);
         return reader.IsDBNull(ordinal) ? default! : Reader<T>.Read(reader, ordinal);
     }
+
+    /// <summary>As <see cref="Read{T}"/> for <see cref="ColumnSource"/>: the attribute's name is looked up only to report a NULL.</summary>
+    internal static T ReadAt<T>(DbDataReader reader, int ordinal, string[] attributes) =>
+        reader.IsDBNull(ordinal)
+            ? throw new DataJointException($"Attribute `{attributes[ordinal]}` is NULL but its typed property is a non-nullable {TypeName(typeof(T))}")
+            : Reader<T>.Read(reader, ordinal);
+
+    /// <summary>As <see cref="ReadOrNull{T}"/> for <see cref="ColumnSource"/>.</summary>
+    internal static T ReadOrNullAt<T>(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? default! : Reader<T>.Read(reader, ordinal);
 
     /// <summary>True when every attribute kind has a typed reader here (else typed fetches take the dynamic path).</summary>
     internal static bool Supports(AttributeKind kind) => kind is AttributeKind.Int8 or AttributeKind.Int16 or AttributeKind.Int32
