@@ -124,7 +124,7 @@ public partial class Table : QueryExpression
         return InsertCoreAsync(plan => plan.AddRows(rows), options, cancellationToken);
     }
 
-    /// <summary>Inserts typed rows (generated mappers): each row's values in the order of <paramref name="names"/>.</summary>
+    /// <summary>Inserts typed rows (generated mappers): each row's values in the order of <paramref name="names"/>, in a new array the insert keeps.</summary>
     internal Task InsertValuesAsync(string[] names, IEnumerable<object?[]> rows, InsertOptions? options, CancellationToken cancellationToken) =>
         InsertCoreAsync(plan => plan.AddRows(names, rows), options, cancellationToken);
 
