@@ -10,11 +10,13 @@ public class DocPagesTests
     /// <summary>Pages other engineers are rewriting in this session; their blocks join the compiled set when they land.</summary>
     private static readonly HashSet<string> NotYetCompiled = ["docs/tables.md", "docs/diagnostics.md", "docs/errors.md"];
 
+    private static IEnumerable<string> CompiledPages => DocPages.Pages.Keys.Where(p => !NotYetCompiled.Contains(p));
+
     private static IEnumerable<TestCaseData> Pages() =>
-        DocPages.Pages.Keys.Select(p => new TestCaseData(p).SetArgDisplayNames(p));
+        CompiledPages.Select(p => new TestCaseData(p).SetArgDisplayNames(p));
 
     private static IEnumerable<TestCaseData> ErrorBlocks() =>
-        DocPages.Pages.Keys.SelectMany(DocCompiler.Blocks).Where(b => b.ExpectedDiagnostic is not null)
+        CompiledPages.SelectMany(DocCompiler.Blocks).Where(b => b.ExpectedDiagnostic is not null)
             .Select(b => new TestCaseData(b).SetArgDisplayNames($"{b.Page} line {b.Line}: {b.ExpectedDiagnostic}"));
 
     private static List<DocBlock> Compiled(string page) =>
