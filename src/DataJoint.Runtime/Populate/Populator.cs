@@ -17,6 +17,7 @@ internal sealed class Populator
     private readonly Func<CancellationToken, Task<QueryExpression>> _keySource;
     private readonly PopulateOptions _options;
     private readonly JobsSettings _settings;
+    private readonly bool _hasJobMetadata;
 
     private Populator(Table target, MakeMethod make, Func<CancellationToken, Task<QueryExpression>> keySource, PopulateOptions options)
     {
@@ -25,6 +26,7 @@ internal sealed class Populator
         _keySource = keySource;
         _options = options;
         _settings = options.Jobs ?? target.Connection.AllSettings.Jobs;
+        _hasJobMetadata = target.TableHeading.AllAttributes.Any(a => a.Name == "_job_start_time");
     }
 
     public static Task<PopulateResult> RunAsync(Table target, MakeMethod make, Func<CancellationToken, Task<QueryExpression>> keySource,
@@ -119,51 +121,48 @@ internal sealed class Populator
         throw new OperationCanceledException(cancellationToken);
     }
 
-    /// <summary>One key, in the order of operations of spec §3.5: true when made, false when skipped, the error when it failed (suppressed).</summary>
+    /// <summary>DataJoint Python's <c>start_transaction()</c>: the snapshot is taken when the transaction starts.</summary>
+    private static readonly SqlFragment StartTransaction = new("START TRANSACTION WITH CONSISTENT SNAPSHOT", []);
+
+    /// <summary>
+    /// One key, in the order of operations of spec §3.5, in three round trips: (1) reserve + (2) START TRANSACTION WITH
+    /// CONSISTENT SNAPSHOT + (3) key check; (4) the make's own statements; (5) COMMIT + hidden job metadata + (6) complete.
+    /// True when made, false when skipped, the error when it failed (suppressed).
+    /// </summary>
     private async Task<object> PopulateOneAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, WorkerSignals signals,
         CancellationToken token, CancellationToken userToken)
     {
-        // (1) reserve with an autocommit UPDATE, visible to every worker at once.
-        if (jobs is not null && !await jobs.ReserveAsync(conn, key, userToken).ConfigureAwait(false)) return false;
+        // (1)-(3) in one round trip. A three-step make checks the key outside any transaction and starts its transaction
+        // after the compute.
+        var start = await StartAsync(conn, jobs, key, beginTransaction: !_make.IsTripartite).ConfigureAwait(false);
+        // The make and every insert, delete and fetch it does on the same DataJoint connection run in this transaction
+        // (the session is ambient for this flow).
+        var tx = start.InTransaction ? WriteSession.InStartedTransaction(_target.Connection, conn) : null;
+        if (!start.Reserved)
+        {
+            // Another worker has the job (or it is not due): end the transaction that began with the reservation.
+            if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
+            return false;
+        }
         var clock = Stopwatch.StartNew();
         var started = DateTime.Now;
         var context = _make.CreateContext(_target, key);
-        WriteSession? tx = null;
+        DbException? afterCommit;
+        TimeSpan duration;
         try
         {
-            object? computed = null;
-            object? fetched = null;
-            if (_make.IsTripartite)
-            {
-                // Fetch and compute outside any transaction; the key may already be made.
-                if (await InTargetAsync(conn, null, key, token).ConfigureAwait(false))
-                {
-                    if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
-                    return false;
-                }
-                using (MakeScope.Enter(_target))
-                {
-                    fetched = await _make.FetchAsync(context, token).ConfigureAwait(false);
-                    computed = await _make.ComputeAsync(key, fetched, token).ConfigureAwait(false);
-                }
-            }
-
-            // (2) START TRANSACTION on this worker's connection; every insert, delete and fetch of the make on the same
-            // DataJoint connection joins it (the write session is ambient for this flow). Python sends START TRANSACTION
-            // WITH CONSISTENT SNAPSHOT; here the snapshot is taken by the transaction's first read, the key check just
-            // below (the tripartite make's re-fetch), which is the same snapshot one statement later and saves a round
-            // trip per key. The session's isolation level is the server's, as in Python.
-            tx = WriteSession.Begin(_target.Connection, conn);
-            var transaction = await tx.TransactionAsync(token).ConfigureAwait(false);
-            if (!_make.IsTripartite && await InTargetAsync(conn, transaction, key, token).ConfigureAwait(false))
+            if (start.Made)
             {
                 // (3) already made (by another worker or by hand): roll back, complete without duration, not counted.
-                await tx.RollbackAsync().ConfigureAwait(false);
-                await tx.DisposeAsync().ConfigureAwait(false);
-                tx = null;
+                if (tx is not null)
+                {
+                    await tx.DisposeAsync().ConfigureAwait(false);
+                    tx = null;
+                }
                 if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
                 return false;
             }
+            token.ThrowIfCancellationRequested();
 
             // (4) make.
             using (MakeScope.Enter(_target))
@@ -174,6 +173,12 @@ internal sealed class Populator
                 }
                 else
                 {
+                    // Fetch and compute outside any transaction; then, in one, fetch again, compare and insert.
+                    var fetched = await _make.FetchAsync(context, token).ConfigureAwait(false);
+                    var computed = await _make.ComputeAsync(key, fetched, token).ConfigureAwait(false);
+                    await using (var cmd = StartTransaction.CreateCommand(conn))
+                        await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    tx = WriteSession.InStartedTransaction(_target.Connection, conn);
                     var again = await _make.FetchAsync(context, token).ConfigureAwait(false);
                     if (!_make.SameFetch(fetched, again))
                         throw new DataJointException("Referential integrity failed! The `make_fetch` data has changed");
@@ -181,16 +186,13 @@ internal sealed class Populator
                 }
             }
 
-            // (5) COMMIT. A cancellation that arrives now no longer undoes the key: it is finished.
-            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            // (5) COMMIT, then the hidden job metadata and (6) the job's completion, in one round trip. A cancellation that
+            // arrives now no longer undoes the key: it is finished. The duration runs from the reservation's round trip
+            // to the commit's.
+            duration = clock.Elapsed;
+            afterCommit = await tx!.CommitThenAsync(AfterCommit(jobs, key, started, duration), CancellationToken.None).ConfigureAwait(false);
             await tx.DisposeAsync().ConfigureAwait(false);
             tx = null;
-            var duration = clock.Elapsed;
-            if (_target.TableHeading.AllAttributes.Any(a => a.Name == "_job_start_time"))
-                await UpdateJobMetadataAsync(conn, key, started, duration, CancellationToken.None).ConfigureAwait(false);
-            // (6) complete with the duration from just after the reserve to just after the commit.
-            if (jobs is not null) await jobs.CompleteAsync(conn, key, duration, CancellationToken.None).ConfigureAwait(false);
-            return true;
         }
         catch (Exception ex)
         {
@@ -218,7 +220,7 @@ internal sealed class Populator
                 {
                     // Neither error may be lost: the populate stops with both.
                     throw new DataJointException(
-                        $"The make of {string.Join(", ", key.Select(k => k.Key + "=" + k.Value))} in {_target.FullName} failed ({message}) " +
+                        $"The make of {Describe(key)} in {_target.FullName} failed ({message}) " +
                         $"and the error could not be recorded in {jobs.Table.FullName}: {recording.Message}", new AggregateException(ex, recording));
                 }
             }
@@ -231,28 +233,110 @@ internal sealed class Populator
             if (!_options.SuppressErrors) throw;
             return new PopulateError(key, message, ex);
         }
+        if (afterCommit is not null) await RetryAfterCommitAsync(conn, jobs, key, started, duration, afterCommit).ConfigureAwait(false);
+        return true;
     }
 
-    /// <summary>True when the target already holds a row of <paramref name="key"/> (read in the current transaction, if any).</summary>
-    private async Task<bool> InTargetAsync(DbConnection conn, DbTransaction? transaction, IReadOnlyDictionary<string, object?> key,
-        CancellationToken cancellationToken)
+    /// <summary>What the first round trip of a key found.</summary>
+    /// <param name="Reserved">The job is this worker's (always, without reserved jobs).</param>
+    /// <param name="Made">The target already holds the key.</param>
+    /// <param name="InTransaction">The round trip began the key's transaction.</param>
+    private readonly record struct KeyStart(bool Reserved, bool Made, bool InTransaction);
+
+    /// <summary>
+    /// Sends, in one round trip, the reservation (with reserved jobs), <c>START TRANSACTION WITH CONSISTENT SNAPSHOT</c>
+    /// (unless <paramref name="beginTransaction"/> is false) and the key check, in this order. Not cancellable: once sent,
+    /// its outcome must be known. A deadlock or lock wait timeout of the reservation (the statement that takes locks; the
+    /// server runs nothing after it) is retried; any other failure rolls back and stops the populate, as a failing
+    /// reservation or key check stops DataJoint Python's.
+    /// </summary>
+    private async Task<KeyStart> StartAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, bool beginTransaction)
+    {
+        var statements = new List<SqlFragment>(3);
+        if (jobs is not null) statements.Add(jobs.ReserveSql(key));
+        if (beginTransaction) statements.Add(StartTransaction);
+        statements.Add(InTargetSql(key));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var batch = SqlFragment.CreateBatch(conn, statements);
+                await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                // The reader stands on the key check's rows; RecordsAffected counts the rows of the statements before it.
+                var reserved = jobs is null || reader.RecordsAffected == 1;
+                var made = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+                return new KeyStart(reserved, made, beginTransaction);
+            }
+            catch (DbException ex)
+            {
+                if (beginTransaction) await RollbackAsync(conn).ConfigureAwait(false); // the START may have run
+                if (Autocommit.IsRetryable(ex) && Autocommit.MayRetry(attempt))
+                {
+                    await Autocommit.BackOffAsync(attempt, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+                var where = (jobs is null ? "" : "reserving in " + jobs.Table.FullName + " and ") + "checking " + _target.FullName;
+                throw _target.Dialect.TranslateError(ex, $"{where} for {Describe(key)}") ?? throw new DataJointException(ex.Message, ex);
+            }
+        }
+    }
+
+    private static async Task RollbackAsync(DbConnection conn)
+    {
+        try
+        {
+            await using var cmd = new SqlFragment("ROLLBACK", []).CreateCommand(conn);
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException) { /* the connection is gone; the server rolls back */ }
+    }
+
+    /// <summary>The autocommit statements that follow a key's COMMIT: the hidden job metadata (§3.3), then the job's completion.</summary>
+    private List<SqlFragment> AfterCommit(JobTable? jobs, IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration)
+    {
+        var statements = new List<SqlFragment>(2);
+        if (_hasJobMetadata) statements.Add(JobMetadataSql(key, started, duration));
+        if (jobs is not null) statements.Add(jobs.CompleteSql(key, duration));
+        return statements;
+    }
+
+    /// <summary>
+    /// The key committed but a statement after the COMMIT failed: each runs again on its own (they are idempotent),
+    /// retrying deadlocks. If that fails too, the populate stops: the key is made, its job could not be recorded.
+    /// </summary>
+    private async Task RetryAfterCommitAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, DateTime started,
+        TimeSpan duration, DbException failure)
+    {
+        try
+        {
+            if (_hasJobMetadata)
+                await Autocommit.ExecAsync(conn, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)
+                    .ConfigureAwait(false);
+            if (jobs is not null) await jobs.CompleteAsync(conn, key, duration, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception again)
+        {
+            throw new DataJointException(
+                $"The key {Describe(key)} of {_target.FullName} was made and committed, but its job metadata or completion could not be " +
+                $"written: {again.Message}", new AggregateException(failure, again));
+        }
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, object?> key) => string.Join(", ", key.Select(k => k.Key + "=" + k.Value));
+
+    /// <summary><c>SELECT 1</c> when the target already holds a row of <paramref name="key"/>.</summary>
+    private SqlFragment InTargetSql(IReadOnlyDictionary<string, object?> key)
     {
         var where = KeyWhere(key);
-        var sql = new SqlFragment("SELECT 1 FROM " + _target.FullName + " WHERE " + where.Sql + " LIMIT 1", where.Args);
-        await using var cmd = sql.CreateCommand(conn, transaction);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new SqlFragment("SELECT 1 FROM " + _target.FullName + " WHERE " + where.Sql + " LIMIT 1", where.Args);
     }
 
     /// <summary>The hidden job metadata of §3.3, written after the commit as Python writes it.</summary>
-    private async Task UpdateJobMetadataAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration,
-        CancellationToken cancellationToken)
+    private SqlFragment JobMetadataSql(IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration)
     {
         var where = KeyWhere(key);
-        var sql = new SqlFragment("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE " + where.Sql,
+        return new SqlFragment("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE " + where.Sql,
             [started, duration.TotalSeconds, WorkerIdentity.Version(_settings), .. where.Args]);
-        await using var cmd = sql.CreateCommand(conn);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private string[]? _keyNames;
