@@ -17,8 +17,8 @@
 // START TRANSACTION WITH CONSISTENT SNAPSHOT, sent in one round trip with the job's reservation and the key check
 // (InStartedTransaction). Such a session has no DbTransaction (commands run on the connection without one: the
 // connection string sets IgnoreCommandTransaction) and commits or rolls back by statement; CommitThenAsync sends the
-// COMMIT together with the statements that follow it (populate: the job's completion). Savepoints are statements in
-// both kinds.
+// COMMIT together with the statements that follow it (populate: the job's completion and the next key's first
+// statements). Savepoints are statements in both kinds.
 //
 // Insert:  op = Enter(conn); uploads = op.TrackUploads(stores, degree, ct); encode (uploads run);
 //          uploads.DrainAsync(); (c, tx) = await op.BeginAsync(ct); write statements; await op.CompleteAsync(ct).
@@ -195,47 +195,31 @@ internal sealed class WriteSession : IAsyncDisposable
 
     /// <summary>
     /// Commits a transaction the caller began by statement (<see cref="InStartedTransaction"/>) and runs
-    /// <paramref name="then"/> — autocommit statements — right after the COMMIT in the same round trip. Returns null when
-    /// all ran, or the error of a following statement when the commit took effect but a statement after it failed (the
-    /// server stops a batch at its first failing statement, so a session no longer in a transaction has committed).
-    /// Throws when the commit itself failed (the session stays active, so rolling back still undoes it) or when its
-    /// outcome cannot be known (the connection is gone).
+    /// <paramref name="then"/> right after the COMMIT, in the same round trip; <paramref name="read"/> receives the reader
+    /// standing on the batch's first result set (a SELECT among <paramref name="then"/>). When the round trip fails, the
+    /// server ran its statements up to the failing one — the COMMIT may or may not be among them: the session stays
+    /// active with the outcome unknown until the caller, having found out, calls <see cref="SettleCommit"/>.
     /// </summary>
-    public async Task<DbException?> CommitThenAsync(IReadOnlyList<SqlFragment> then, CancellationToken cancellationToken)
+    public async Task CommitThenAsync(IReadOnlyList<SqlFragment> then, Func<DbDataReader, Task>? read, CancellationToken cancellationToken)
     {
         ThrowIfEnded();
         if (!_startedByCaller) throw new InvalidOperationException("CommitThenAsync needs a transaction begun by statement.");
         var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
         _commitStarted = true;
-        try
-        {
-            await using var batch = SqlFragment.CreateBatch(connection, [new SqlFragment("COMMIT", []), .. then]);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            IsActive = false;
-            return null;
-        }
-        catch (DbException failure) when (then.Count > 0 && connection.State == System.Data.ConnectionState.Open)
-        {
-            long inTransaction;
-            try
-            {
-                await using var cmd = new SqlFragment("SELECT @@in_transaction", []).CreateCommand(connection);
-                inTransaction = Convert.ToInt64(await cmd.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false),
-                    System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (DbException)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure); // the outcome of the COMMIT is unknown
-                throw;
-            }
-            if (inTransaction != 0)
-            {
-                _commitStarted = false; // the COMMIT failed: a rollback still undoes everything, uploads included
-                throw;
-            }
-            IsActive = false;
-            return failure;
-        }
+        await using var batch = SqlFragment.CreateBatch(connection, [new SqlFragment("COMMIT", []), .. then]);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        IsActive = false; // every statement before the first result set ran, the COMMIT first
+        if (read is not null) await read(reader).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a failed <see cref="CommitThenAsync"/>: <paramref name="committed"/> ends the session as committed; otherwise
+    /// the session stays active and <see cref="RollbackAsync"/> undoes it, the <c>_schema/...</c> uploads included.
+    /// </summary>
+    public void SettleCommit(bool committed)
+    {
+        if (committed) IsActive = false;
+        else _commitStarted = false;
     }
 
     /// <summary>

@@ -280,6 +280,10 @@ public sealed class JobTable
         return sql with { Args = [WorkerIdentity.Host, WorkerIdentity.ProcessId, WorkerIdentity.Version(Settings), .. where.Args] };
     }
 
+    /// <summary><c>SELECT 1</c> when this connection holds the reservation of <paramref name="key"/>.</summary>
+    internal SqlFragment HeldSql(object key) =>
+        SqlFragment.Concat("SELECT 1 FROM " + Table.FullName + " WHERE `status`='reserved' AND `connection_id`=CONNECTION_ID() AND ", KeyCondition(key), " LIMIT 1");
+
     /// <summary>
     /// Marks the job of <paramref name="key"/> done: with <see cref="JobsSettings.KeepCompleted"/> its status becomes
     /// <c>success</c> with the server's completion time and <paramref name="duration"/>; otherwise its row is deleted.
