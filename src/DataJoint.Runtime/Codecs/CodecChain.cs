@@ -229,7 +229,7 @@ public sealed class CodecChain
         if (value is JsonElement element) return element.GetRawText();
         try
         {
-            return JsonSerializer.Serialize(value, storedType == typeof(object) ? value.GetType() : storedType);
+            return JsonSerializer.Serialize(value, DataJointJson.TypeInfo(storedType == typeof(object) ? value.GetType() : storedType));
         }
         catch (NotSupportedException e)
         {
@@ -245,13 +245,13 @@ public sealed class CodecChain
         {
             return stored switch
             {
-                string s => JsonSerializer.Deserialize(s, storedType),
-                byte[] b => JsonSerializer.Deserialize(b, storedType),
-                JsonElement e => e.Deserialize(storedType),
+                string s => JsonSerializer.Deserialize(s, DataJointJson.TypeInfo(storedType)),
+                byte[] b => JsonSerializer.Deserialize(b, DataJointJson.TypeInfo(storedType)),
+                JsonElement e => e.Deserialize(DataJointJson.TypeInfo(storedType)),
                 _ => stored,
             };
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             throw CodecFailure.Create(this, Links[^1].Descriptor.Name, CodecOperation.Decode, stored.GetType(), ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store,
                 $"the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
