@@ -107,7 +107,7 @@ gc.SetAction(async (pr, ct) => await Run(pr, async () =>
 {
     var connection = DataJointConnection.FromEnvironment();
     using var stores = new StoreProvider(connection.AllSettings.Stores);
-    var schema = await Schema.OpenAsync(connection, pr.GetValue(schemaArg)!, stores, ct);
+    var schema = await Schema.OpenAsync(connection, pr.GetValue(schemaArg)!, stores, cancellationToken: ct);
     var report = await schema.CollectGarbageAsync(pr.GetValue(store), pr.GetValue(dryRun), ct);
     if (pr.GetValue(json)) WriteJson(report);
     else Render(["", "hash-addressed", "schema-addressed"],
@@ -131,6 +131,12 @@ static async Task<int> Run(ParseResult pr, Func<Task> body)
     }
     catch (DataJointException ex)
     {
+        Console.Error.WriteLine("dj: " + ex.Message);
+        return 1;
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    {
+        // The output file or folder (scaffold, diagram) could not be written: the same one-line error, no stack trace.
         Console.Error.WriteLine("dj: " + ex.Message);
         return 1;
     }
