@@ -1,4 +1,3 @@
-using System.Data;
 using DataJoint.Metadata;
 
 namespace DataJoint.Runtime.Tests.Tables;
@@ -17,9 +16,9 @@ public partial class Mapped : Manual
 }
 
 /// <summary>
-/// The runtime half of the typed mappers (<see cref="TypedMapping{TTable, TRow, TKey}"/> around the generated code): one
-/// generated <c>ReadRow</c> reads a data reader's row and a fetched row by position, names come from the metadata, and a
-/// property maps back to its attribute by the generator's own naming rule.
+/// The runtime half of the typed mappers (<see cref="TypedMapping{TTable, TRow, TKey}"/> around the generated code): the
+/// generated <c>ReadRow</c> reads a fetched row by position, names come from the metadata, and a property maps back to
+/// its attribute by the generator's own naming rule. (The data reader path needs a server: TypedTableTests.)
 /// </summary>
 public class TypedMappingTests
 {
@@ -35,26 +34,6 @@ public class TypedMappingTests
     }
 
     [Test]
-    public void ReadRow_FromADataReader_ReadsByPosition_NullableAttributesGiveNull()
-    {
-        using var table = new DataTable();
-        table.Columns.Add("mapped_id", typeof(int));
-        table.Columns.Add("key", typeof(string));
-        table.Columns.Add("note", typeof(string));
-        table.Columns.Add("score", typeof(double));
-        table.Rows.Add(7, "k7", DBNull.Value, 0.5);
-        table.Rows.Add(8, DBNull.Value, "n", DBNull.Value);
-        using var reader = table.CreateDataReader();
-
-        Assert.That(reader.Read(), Is.True);
-        Assert.That(TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(reader),
-            Is.EqualTo(new Mapped.Row { MappedId = 7, Key_ = "k7", Note = null, Score = 0.5 }));
-        Assert.That(reader.Read(), Is.True);
-        var e = Assert.Throws<DataJointException>(() => TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(reader));
-        Assert.That(e!.Message, Is.EqualTo("Attribute `key` is NULL but its typed property is a non-nullable String"));
-    }
-
-    [Test]
     public void ReadRow_FromFetchedRows_FindsEachAttributeWhereverTheFetchPutIt()
     {
         var first = new Row(Shape, [null, "n", "k1", 1]);
@@ -65,6 +44,9 @@ public class TypedMappingTests
             Is.EqualTo(new Mapped.Row { MappedId = 2, Key_ = "k2", Note = null, Score = 2.5 }));
         Assert.That(TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadKey(second), Is.EqualTo(new Mapped.Key { MappedId = 2 }));
 
+        var nullKey = new Row(Shape, [null, null, null, 4]);
+        Assert.That(Assert.Throws<DataJointException>(() => TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(nullKey))!.Message,
+            Is.EqualTo("Attribute `key` is NULL but its typed property is a non-nullable String"));
         var wrongType = new Row(Shape, [null, null, "k", 3L]);
         Assert.That(Assert.Throws<DataJointException>(() => TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(wrongType))!.Message,
             Is.EqualTo("Attribute `mapped_id` holds a Int64, not the Int32 of its typed property"));

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 
-namespace DataJoint;
+namespace DataJoint.Dialects;
 
 /// <summary>SQL text with its positional arguments, composed without renumbering.</summary>
 internal sealed record SqlFragment(string Sql, object?[] Args)
@@ -40,6 +40,29 @@ internal sealed record SqlFragment(string Sql, object?[] Args)
             cmd.Parameters.Add(p);
         }
         return cmd;
+    }
+
+    /// <summary>
+    /// A batch running <paramref name="statements"/> in order in one round trip (the provider sends them as one
+    /// multi-statement query); the server stops at the first statement that fails.
+    /// </summary>
+    public static DbBatch CreateBatch(DbConnection connection, IReadOnlyList<SqlFragment> statements)
+    {
+        var batch = connection.CreateBatch();
+        foreach (var statement in statements)
+        {
+            var cmd = batch.CreateBatchCommand();
+            cmd.CommandText = statement.Text;
+            SqlLog.Statement(connection, cmd.CommandText);
+            foreach (var a in statement.Args)
+            {
+                var p = cmd.CreateParameter();
+                p.Value = a ?? DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+            batch.BatchCommands.Add(cmd);
+        }
+        return batch;
     }
 }
 
