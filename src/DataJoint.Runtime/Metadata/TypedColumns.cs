@@ -4,12 +4,12 @@ using System.Text.Json;
 namespace DataJoint.Metadata;
 
 /// <summary>
-/// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the conversions of a dynamic fetch
-/// (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its
-/// DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
+/// Typed column reads behind <see cref="ColumnSource"/> when the generated mappers read a data reader's row: the
+/// conversions of a dynamic fetch (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian
+/// binary(16), <c>float32</c> from its DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without
+/// boxing. The reader for a type is chosen once per type.
 /// </summary>
-[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class TypedColumns
+internal static class TypedColumns
 {
     /// <summary>Column <paramref name="ordinal"/> as <typeparamref name="T"/> for a non-nullable property: SQL NULL raises a <see cref="DataJointException"/> naming the attribute.</summary>
     public static T Read<T>(DbDataReader reader, int ordinal, string attribute)
@@ -21,7 +21,7 @@ public static class TypedColumns
     }
 
     /// <summary>As <see cref="Read{T}"/> for a nullable property: SQL NULL gives null.</summary>
-    public static T ReadOrNull<T>(DbDataReader reader, int ordinal, string attribute)
+    public static T ReadOrNull<T>(DbDataReader reader, int ordinal)
     {
         ArgumentNullException.ThrowIfNull(reader);
         return reader.IsDBNull(ordinal) ? default! : Reader<T>.Read(reader, ordinal);
