@@ -63,22 +63,7 @@ internal static class TypedColumns
 
     private static Func<DbDataReader, int, T> Plain<T>() => (Func<DbDataReader, int, T>)Plain(typeof(T));
 
-    private static Delegate Plain(Type t)
-    {
-        if (t == typeof(int)) return (Func<DbDataReader, int, int>)((r, i) => r.GetInt32(i));
-        if (t == typeof(long)) return (Func<DbDataReader, int, long>)((r, i) => r.GetInt64(i));
-        if (t == typeof(short)) return (Func<DbDataReader, int, short>)((r, i) => r.GetInt16(i));
-        if (t == typeof(sbyte)) return (Func<DbDataReader, int, sbyte>)ColumnReaders.ReadInt8;
-        if (t == typeof(double)) return (Func<DbDataReader, int, double>)((r, i) => r.GetDouble(i));
-        if (t == typeof(float)) return (Func<DbDataReader, int, float>)ColumnReaders.ReadFloat32;
-        if (t == typeof(decimal)) return (Func<DbDataReader, int, decimal>)((r, i) => r.GetDecimal(i));
-        if (t == typeof(bool)) return (Func<DbDataReader, int, bool>)ColumnReaders.ReadBool;
-        if (t == typeof(string)) return (Func<DbDataReader, int, string>)((r, i) => r.GetString(i));
-        if (t == typeof(byte[])) return (Func<DbDataReader, int, byte[]>)((r, i) => r.GetFieldValue<byte[]>(i));
-        if (t == typeof(DateOnly)) return (Func<DbDataReader, int, DateOnly>)((r, i) => r.GetFieldValue<DateOnly>(i));
-        if (t == typeof(DateTime)) return (Func<DbDataReader, int, DateTime>)((r, i) => r.GetDateTime(i));
-        if (t == typeof(Guid)) return (Func<DbDataReader, int, Guid>)ColumnReaders.ReadGuid;
-        if (t == typeof(JsonElement)) return (Func<DbDataReader, int, JsonElement>)((r, i) => ColumnReaders.ParseJson(r.GetValue(i)));
-        throw new DataJointException($"No typed column reader for {t.Name}; this table's typed fetch should have taken the dynamic path.");
-    }
+    /// <summary>The reads of the dynamic fetch (<see cref="ColumnReaders"/>), by the property's type.</summary>
+    private static Delegate Plain(Type t) => ColumnReaders.ForType(t)
+        ?? throw new DataJointException($"No typed column reader for {t.Name}; this table's typed fetch should have taken the dynamic path.");
 }
