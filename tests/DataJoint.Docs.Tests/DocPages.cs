@@ -188,6 +188,14 @@ public static class DocPages
             }
             """"),
 
+        ["docs/errors.md"] = Prelude("""
+                public static Table table => throw null!;
+                public static IEnumerable<object> rows => throw null!;
+                public static Table session => throw null!;
+                public static object key => throw null!;
+                public static CancellationToken ct => default;
+            """),
+
         ["docs/diagnostics.md"] = Prelude("") with { Isolated = true },
 
         ["plugins/DataJoint.Codecs.Zarr/README.md"] = Prelude(""""
