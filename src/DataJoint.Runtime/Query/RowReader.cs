@@ -16,80 +16,83 @@ internal interface IRowRead<T>
 }
 
 /// <summary>
-/// What one fetch reads per row: the attributes, their column readers (chosen once per fetch), their codecs (the table's
-/// codec plan) and the row shape all rows share. Rows whose codecs all decode without I/O are read in place.
+/// What one fetch reads per row: the columns (<see cref="FetchColumns"/>: readers chosen once per fetch, codecs from the
+/// table's codec plan) and the row shape all rows share. Rows whose codecs all decode without I/O are read in place.
+/// A fetched list reads its rows into <see cref="RowBlock"/>s (values by column, no box per number); a stream gives
+/// each row its own value array, so a row kept from a stream holds no other row's values.
 /// </summary>
 internal sealed class RowReader : IRowRead<Row>
 {
-    private readonly ColumnReaders.ReadColumn[] _readers;
-    private readonly AttributeCodec?[] _codecs;
-    private readonly bool _hasCodecs;
-    private readonly RowShape _shape;
-    private readonly string? _downloadPath;
+    /// <summary>Rows of the first block of a list; each next block doubles, up to <see cref="MaxBlockRows"/>.</summary>
+    private const int FirstBlockRows = 16;
+    private const int MaxBlockRows = 1024;
 
-    public RowReader(QueryExpression query, FetchOptions? options)
+    private readonly FetchColumns _columns;
+    private readonly RowShape _shape;
+    private readonly ColumnReader[]? _blockReaders;
+    private RowBlock? _block;
+
+    /// <param name="query">The query fetched.</param>
+    /// <param name="options">Attributes, order, paging and download path.</param>
+    /// <param name="intoBlocks">True for a fetched list (rows share blocks), false for a stream.</param>
+    public RowReader(QueryExpression query, FetchOptions? options, bool intoBlocks = false)
     {
         query = query.ForFetch(options);
-        _downloadPath = options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath;
         var names = query.ResolveAttributes(options?.Attributes);
         Sql = SelectSql.Select(query, names, forFetch: true);
-        var columns = names.Select(query.ColumnOf).ToArray();
-        _readers = columns.Select(c => ColumnReaders.For(c.Attribute.Kind)).ToArray();
-        _codecs = columns.Select(c => c.Codec).ToArray();
-        _hasCodecs = _codecs.Any(c => c is not null);
-        _shape = new RowShape(names);
-        // An unknown codec is reported when one of its values is decoded (asynchronous path), not before the fetch.
-        IsSynchronous = _codecs.All(c => c is null || IsSynchronousChain(c));
+        _columns = new FetchColumns(query, names, options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath);
+        _shape = new RowShape(_columns.Names);
+        if (intoBlocks) _blockReaders = _columns.BlockReaders();
     }
 
     /// <summary>The SELECT statement of the fetch.</summary>
     public SqlFragment Sql { get; }
 
     /// <inheritdoc />
-    public bool IsSynchronous { get; }
+    public bool IsSynchronous => _columns.IsSynchronous;
 
     /// <inheritdoc />
     public Row Read(DbDataReader reader)
     {
-        var values = ReadColumns(reader);
-        if (_hasCodecs)
+        if (_blockReaders is not null)
         {
-            for (var i = 0; i < values.Length; i++)
-                if (_codecs[i] is { } codec && values[i] is { } stored) values[i] = codec.Decode(stored, _downloadPath);
+            var block = NextSlot();
+            return new Row(_shape, block, block.Add(reader));
         }
+        var values = new object?[_columns.Names.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = _columns.Read(reader, i);
         return new Row(_shape, values);
     }
 
     /// <inheritdoc />
     public ValueTask<Row> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
-        IsSynchronous ? new ValueTask<Row>(Read(reader)) : DecodeAsync(ReadColumns(reader), cancellationToken);
+        IsSynchronous ? new ValueTask<Row>(Read(reader)) : DecodeAsync(reader, cancellationToken);
 
-    private object?[] ReadColumns(DbDataReader reader)
+    /// <summary>The block the next row goes into (a new one when the current one is full).</summary>
+    private RowBlock NextSlot()
     {
-        var n = _readers.Length;
-        var values = new object?[n];
-        for (var i = 0; i < n; i++)
-            values[i] = reader.IsDBNull(i) ? null : _readers[i](reader, i);
-        return values;
+        if (_block is { } block && block.Count < block.Capacity) return block;
+        var capacity = _block is null ? FirstBlockRows : Math.Min(_block.Capacity * 2, MaxBlockRows);
+        return _block = new RowBlock(_blockReaders!, capacity);
     }
 
-    private async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
+    private async ValueTask<Row> DecodeAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
+        var codecs = _columns.Codecs;
+        if (_blockReaders is not null)
+        {
+            var block = NextSlot();
+            var index = block.Add(reader);
+            for (var i = 0; i < codecs.Length; i++)
+                if (codecs[i] is not null && block.Get(i, index) is { } stored)
+                    block.Set(i, index, await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false));
+            return new Row(_shape, block, index);
+        }
+        var values = new object?[codecs.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = _columns.ReadStored(reader, i);
         for (var i = 0; i < values.Length; i++)
-            if (_codecs[i] is { } codec && values[i] is { } stored)
-                values[i] = await codec.DecodeAsync(stored, cancellationToken, _downloadPath).ConfigureAwait(false);
+            if (codecs[i] is not null && values[i] is { } stored)
+                values[i] = await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false);
         return new Row(_shape, values);
-    }
-
-    private static bool IsSynchronousChain(AttributeCodec codec)
-    {
-        try
-        {
-            return codec.IsSynchronous;
-        }
-        catch (DataJointException)
-        {
-            return false;
-        }
     }
 }
