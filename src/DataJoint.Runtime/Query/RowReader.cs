@@ -16,10 +16,69 @@ internal interface IRowRead<T>
 }
 
 /// <summary>
+/// A row read in two steps, so several rows can decode at once while the next ones are read: the stored values of the
+/// current row (no I/O), then their decoding (object-store reads).
+/// </summary>
+internal interface IStagedRowRead<T> : IRowRead<T>
+{
+    /// <summary>How many rows may decode at once (1: one after the other).</summary>
+    int MaxParallelDecodes { get; }
+
+    /// <summary>The stored values of the current row.</summary>
+    object?[] ReadStored(DbDataReader reader);
+
+    /// <summary>The row of <paramref name="stored"/> values, decoded.</summary>
+    ValueTask<T> DecodeAsync(object?[] stored, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Rows decoding concurrently, at most a fixed number at once, handed back in the order they were started. A failure
+/// cancels the decodes still running when the window is disposed.
+/// </summary>
+internal sealed class DecodeWindow<T> : IAsyncDisposable
+{
+    private readonly Queue<Task<T>> _running = new();
+    private readonly CancellationTokenSource _cancel;
+    private readonly int _degree;
+
+    public DecodeWindow(int degree, CancellationToken cancellationToken)
+    {
+        _degree = degree;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    }
+
+    /// <summary>True when as many decodes run as the window allows (take the oldest before starting another).</summary>
+    public bool IsFull => _running.Count >= _degree;
+
+    /// <summary>True while decodes are running or waiting to be taken.</summary>
+    public bool HasRows => _running.Count > 0;
+
+    /// <summary>Starts decoding one row.</summary>
+    public void Start(Func<CancellationToken, ValueTask<T>> decode) => _running.Enqueue(decode(_cancel.Token).AsTask());
+
+    /// <summary>The oldest row, once decoded.</summary>
+    public Task<T> TakeAsync() => _running.Dequeue();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_running.Count > 0)
+        {
+            await _cancel.CancelAsync().ConfigureAwait(false);
+            while (_running.Count > 0)
+            {
+                try { await _running.Dequeue().ConfigureAwait(false); }
+                catch (Exception) { /* the failure that stopped the fetch is reported; these were cancelled */ }
+            }
+        }
+        _cancel.Dispose();
+    }
+}
+
+/// <summary>
 /// What one fetch reads per row: the attributes, their column readers (chosen once per fetch), their codecs (the table's
 /// codec plan) and the row shape all rows share. Rows whose codecs all decode without I/O are read in place.
 /// </summary>
-internal sealed class RowReader : IRowRead<Row>
+internal sealed class RowReader : IStagedRowRead<Row>
 {
     private readonly ColumnReaders.ReadColumn[] _readers;
     private readonly AttributeCodec?[] _codecs;
@@ -29,6 +88,9 @@ internal sealed class RowReader : IRowRead<Row>
 
     public RowReader(QueryExpression query, FetchOptions? options)
     {
+        MaxParallelDecodes = options?.MaxParallelDownloads ?? DataJoint.Stores.ParallelUploads.DefaultDegree;
+        if (MaxParallelDecodes < 1)
+            throw new DataJointException($"Fetch from {query.RestrictionTarget}: MaxParallelDownloads must be at least 1, got {MaxParallelDecodes}");
         query = query.ForFetch(options);
         _downloadPath = options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath;
         var names = query.ResolveAttributes(options?.Attributes);
@@ -64,6 +126,12 @@ internal sealed class RowReader : IRowRead<Row>
     public ValueTask<Row> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
         IsSynchronous ? new ValueTask<Row>(Read(reader)) : DecodeAsync(ReadColumns(reader), cancellationToken);
 
+    /// <inheritdoc />
+    public int MaxParallelDecodes { get; }
+
+    /// <inheritdoc />
+    public object?[] ReadStored(DbDataReader reader) => ReadColumns(reader);
+
     private object?[] ReadColumns(DbDataReader reader)
     {
         var n = _readers.Length;
@@ -73,7 +141,8 @@ internal sealed class RowReader : IRowRead<Row>
         return values;
     }
 
-    private async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
     {
         for (var i = 0; i < values.Length; i++)
             if (_codecs[i] is { } codec && values[i] is { } stored)
