@@ -93,4 +93,20 @@ public partial class OpeningTests : SchemaFixture
         Assert.That(viaSettings.CreateTables, Is.False);
         await Assert.ThrowsAsync<MissingTableException>(() => viaSettings.DeclareAsync("Surgery", TableTier.Manual, "-> Subject\nsurgery_idx : int16"));
     }
+
+    [Test]
+    public async Task AnOpenOnlySchema_OpensClassesBoundToAnotherDatabase_OpenOnlyToo()
+    {
+        // A class bound to another database by [Table(Schema = ...)] (its metadata as the generator emits it), opened
+        // through an open-only schema: the other database is opened open-only as well, so nothing is created there.
+        var other = await NewSchemaAsync("openonlyother");
+        var bound = new DataJoint.Metadata.TableMetadata("Probe", TableTier.Manual, "probe_id : int32", null, other.Database, null, []);
+        var readOnly = await Schema.OpenAsync(Connection, Schema.Database);
+        var ex = await Assert.ThrowsAsync<MissingTableException>(() => readOnly.TableAsync(bound, CancellationToken.None));
+        Assert.That(ex!.Message, Does.Contain($"`{other.Database}`.`probe`").And.Contain("only opens tables"));
+        Assert.That(await other.ListTablesAsync(), Is.Empty);
+        // Through a schema that creates tables, the bound class is declared in its own database.
+        var table = await Schema.TableAsync(bound, CancellationToken.None);
+        Assert.That((table.Database, table.Name), Is.EqualTo((other.Database, "probe")));
+    }
 }
