@@ -129,6 +129,31 @@ internal sealed class MySqlDialect : ISqlDialect
     /// <inheritdoc />
     public async Task<Heading?> ReadHeadingAsync(DbConnection connection, string database, string table, CancellationToken cancellationToken)
     {
+        // Columns first, keys second: a table another session creates meanwhile is either absent from the column read
+        // (null) or complete in both reads. The other order read the keys of a table not there yet and then its columns,
+        // a heading without a primary key (workers declaring one job table at once reserved with an empty key condition).
+        var columns = new List<(string Name, string Type, bool Nullable, string? Default, string Extra, string Comment)>();
+        try
+        {
+            await using var cmd = Command(connection, $"SHOW FULL COLUMNS FROM {Quote(table)} IN {Quote(database)}");
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            int iField = r.GetOrdinal("Field"), iType = r.GetOrdinal("Type"), iNull = r.GetOrdinal("Null"),
+                iDefault = r.GetOrdinal("Default"), iExtra = r.GetOrdinal("Extra"), iComment = r.GetOrdinal("Comment");
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var nullable = string.Equals(r.GetString(iNull), "YES", StringComparison.OrdinalIgnoreCase);
+                string? def = r.IsDBNull(iDefault) ? null : r.GetString(iDefault);
+                if (def == "NULL" && nullable) def = null; // MariaDB spells a NULL default as the text NULL
+                columns.Add((r.GetString(iField), r.GetString(iType), nullable, def,
+                    r.IsDBNull(iExtra) ? "" : r.GetString(iExtra), r.IsDBNull(iComment) ? "" : r.GetString(iComment)));
+            }
+        }
+        catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.NoSuchTable)
+        {
+            return null;
+        }
+        if (columns.Count == 0) return null;
+
         var pk = new List<string>();
         var fks = new List<ForeignKeyInfo>();
         await using (var cmd = Command(connection,
@@ -157,30 +182,10 @@ internal sealed class MySqlDialect : ISqlDialect
             if (cols is not null) fks.Add(new ForeignKeyInfo(cols, pdb!, ptable!, parentCols!));
         }
 
-        var attrs = new List<HeadingAttribute>();
         var where = Quote(database) + "." + Quote(table);
-        try
-        {
-            await using var cmd = Command(connection, $"SHOW FULL COLUMNS FROM {Quote(table)} IN {Quote(database)}");
-            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            int iField = r.GetOrdinal("Field"), iType = r.GetOrdinal("Type"), iNull = r.GetOrdinal("Null"),
-                iDefault = r.GetOrdinal("Default"), iExtra = r.GetOrdinal("Extra"), iComment = r.GetOrdinal("Comment");
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var name = r.GetString(iField);
-                var nullable = string.Equals(r.GetString(iNull), "YES", StringComparison.OrdinalIgnoreCase);
-                string? def = r.IsDBNull(iDefault) ? null : r.GetString(iDefault);
-                if (def == "NULL" && nullable) def = null; // MariaDB spells a NULL default as the text NULL
-                attrs.Add(HeadingAttribute.FromColumn(where, name, r.GetString(iType), nullable, def,
-                    r.IsDBNull(iExtra) ? "" : r.GetString(iExtra), r.IsDBNull(iComment) ? "" : r.GetString(iComment),
-                    pk.Contains(name)));
-            }
-        }
-        catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.NoSuchTable)
-        {
-            return null;
-        }
-        if (attrs.Count == 0) return null;
+        var attrs = new List<HeadingAttribute>(columns.Count);
+        foreach (var c in columns)
+            attrs.Add(HeadingAttribute.FromColumn(where, c.Name, c.Type, c.Nullable, c.Default, c.Extra, c.Comment, pk.Contains(c.Name)));
         // The lineage of the attributes (spec §3.4), for semantic joins; none when the schema has no ~lineage table.
         var lineage = await ReadLineageCoreAsync(connection, database, table, cancellationToken).ConfigureAwait(false);
         if (lineage is not null)

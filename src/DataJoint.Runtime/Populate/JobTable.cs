@@ -79,6 +79,9 @@ public sealed class JobTable
         _keySource = keySource;
         _key = table.TableHeading.PrimaryKey.ToArray();
         _keyAttributes = _key.Select(n => table.TableHeading[n]).ToArray();
+        // Every job statement names its key; a job table without one would match every job.
+        if (_key.Length == 0)
+            throw new DataJointException($"The job table {table.FullName} has no primary key; it is not a DataJoint job table (spec §3.5).");
     }
 
     /// <summary>The auto-populated table whose jobs these are.</summary>

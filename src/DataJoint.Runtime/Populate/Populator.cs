@@ -209,7 +209,19 @@ internal sealed class Populator
             }
             var message = stopped ? signals.Message : MakeErrors.Message(ex);
             if (jobs is not null)
-                await jobs.ErrorAsync(conn, key, message, MakeErrors.Stack(ex), CancellationToken.None).ConfigureAwait(false);
+            {
+                try
+                {
+                    await jobs.ErrorAsync(conn, key, message, MakeErrors.Stack(ex), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception recording)
+                {
+                    // Neither error may be lost: the populate stops with both.
+                    throw new DataJointException(
+                        $"The make of {string.Join(", ", key.Select(k => k.Key + "=" + k.Value))} in {_target.FullName} failed ({message}) " +
+                        $"and the error could not be recorded in {jobs.Table.FullName}: {recording.Message}", new AggregateException(ex, recording));
+                }
+            }
             if (stopped) Stop(signals, userToken);
             if (signals.Received is not null)
             {

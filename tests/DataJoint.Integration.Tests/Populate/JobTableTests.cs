@@ -197,4 +197,17 @@ public class JobTableTests : SchemaFixture
         var ex = await Assert.ThrowsAsync<DataJointException>(() => subject.KeySourceAsync());
         Assert.That(ex!.Message, Does.Contain("must have dependencies from its primary key"));
     }
+    [Test]
+    public async Task FirstUse_ByManyWorkersAtOnce_DeclaresTheJobTableOnce_AndEveryWorkerReadsItsKey()
+    {
+        // Workers that start together all find no job table and declare it; one whose heading read ran while another's
+        // CREATE TABLE completed must still see the primary key (an empty key made the reserve UPDATE end in "AND ").
+        var subject = await Schema.DeclareAsync("Subject", TableTier.Manual, "subject_id : int32");
+        for (var round = 0; round < 12; round++)
+        {
+            var work = await Schema.DeclareAsync("Work" + round, TableTier.Computed, "-> Subject\n---\nvalue : float64");
+            var opened = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => work.JobsAsync())));
+            Assert.That(opened.Select(j => string.Join(",", j.PrimaryKey)), Is.All.EqualTo("subject_id"), $"round {round}");
+        }
+    }
 }

@@ -258,6 +258,25 @@ namespace DataJoint.Integration.Tests.Populate
         }
 
         [Test]
+        public async Task AnErrorThatCannotBeRecorded_StopsThePopulate_WithBothErrors()
+        {
+            var (_, square) = await DeclareAsync(2);
+            await square.JobsAsync();
+            MakeHandler make = async (context, ct) =>
+            {
+                // Another client breaks the job table while the make runs.
+                await ExecAsync($"ALTER TABLE `{Schema.Database}`.`~~square` CHANGE `error_message` `msg` varchar(2047) NOT NULL DEFAULT ''");
+                throw new InvalidOperationException("boom");
+            };
+            var ex = await Assert.ThrowsAsync<DataJointException>(() =>
+                square.PopulateAsync(make, new PopulateOptions { ReserveJobs = true, SuppressErrors = true, MaxCalls = 1 }));
+            Assert.That(ex!.Message, Does.Contain("failed (InvalidOperationException: boom) and the error could not be recorded"));
+            var both = (AggregateException)ex.InnerException!;
+            Assert.That(both.InnerExceptions[0], Is.InstanceOf<InvalidOperationException>());
+            Assert.That(both.InnerExceptions[1], Is.InstanceOf<DataJointException>());
+        }
+
+        [Test]
         public async Task DirectInsert_IntoComputedTable_IsRefusedOutsideMake_WithPythonsMessage()
         {
             var (_, square) = await DeclareAsync(1);

@@ -14,35 +14,70 @@ public class WorkerProcessTests : SchemaFixture
     protected override string Purpose => "workers";
 
     private string _log = null!;
+    private readonly List<Process> _workers = [];
 
     [SetUp]
     public void CreateLog() => _log = Path.Combine(Path.GetTempPath(), "djnet-workers-" + Guid.NewGuid().ToString("N") + ".log");
 
+    /// <summary>
+    /// Every worker this test started is killed with its process tree, pass or fail, before the schema is dropped (a
+    /// worker hanging in a make holds a transaction on it). Workers also end themselves when this test host is gone.
+    /// </summary>
     [TearDown]
-    public void DeleteLog()
+    public void KillWorkersAndDeleteLog()
     {
+        foreach (var worker in _workers)
+        {
+            try
+            {
+                if (!worker.HasExited)
+                {
+                    worker.Kill(entireProcessTree: true);
+                    worker.WaitForExit(TimeSpan.FromSeconds(30));
+                }
+            }
+            catch (InvalidOperationException) { /* exited meanwhile */ }
+            worker.Dispose();
+        }
+        _workers.Clear();
         foreach (var f in LogFiles()) File.Delete(f);
     }
 
     private string[] LogFiles() => Directory.GetFiles(Path.GetDirectoryName(_log)!, Path.GetFileName(_log) + ".*");
 
-    private async Task<Table> DeclareAsync(int keys)
+    private Task<Table> DeclareAsync(int keys) => DeclareAsync(Schema, keys);
+
+    private static async Task<Table> DeclareAsync(Schema schema, int keys)
     {
-        var subject = await Schema.DeclareAsync("Subject", TableTier.Manual, "subject_id : int32");
-        var work = await Schema.DeclareAsync("Work", TableTier.Computed, "-> Subject\n---\nvalue : float64");
+        var subject = await schema.DeclareAsync("Subject", TableTier.Manual, "subject_id : int32");
+        var work = await schema.DeclareAsync("Work", TableTier.Computed, "-> Subject\n---\nvalue : float64");
         await subject.InsertAsync(Enumerable.Range(1, keys).Select(i => new { subject_id = i }));
         return work;
     }
 
-    private Process StartWorker(params string[] extra)
+    /// <summary>
+    /// Starts a worker through <c>env --default-signal</c>: a test run started in the background by a shell without job
+    /// control ignores SIGINT (and SIGQUIT), its children inherit that, and .NET keeps an inherited ignore — such a worker
+    /// would never see the Ctrl-C the INT test sends and would hang in its make. Standard input stays an open pipe: the
+    /// worker exits when it closes (this test host gone).
+    /// </summary>
+    private Process StartWorker(params string[] extra) => StartWorker(Schema, extra);
+
+    private Process StartWorker(Schema schema, params string[] extra)
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "DataJoint.PopulateWorker.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { worker, "--schema", Schema.Database, "--log", _log }.Concat(extra)) info.ArgumentList.Add(a);
+        var info = new ProcessStartInfo("env")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--default-signal", "dotnet", worker, "--schema", schema.Database, "--log", _log }.Concat(extra))
+            info.ArgumentList.Add(a);
         foreach (var (k, v) in new[] { ("DJ_HOST", TestServices.Database.Host), ("DJ_PORT", TestServices.Database.Port.ToString()),
                      ("DJ_USER", TestServices.Database.User), ("DJ_PASS", TestServices.Database.Password) })
             info.Environment[k] = v;
-        return Process.Start(info)!;
+        var process = Process.Start(info)!;
+        _workers.Add(process);
+        return process;
     }
 
     private static async Task<(int Exit, string Output)> FinishAsync(Process p, TimeSpan timeout)
@@ -86,7 +121,7 @@ public class WorkerProcessTests : SchemaFixture
     {
         var work = await DeclareAsync(3);
         var worker = StartWorker("--hang-key", "2");
-        await WaitForAsync(() => ReadLog().Any(l => l.Kind == "hang"), TimeSpan.FromMinutes(1));
+        await WaitForAsync(worker, () => ReadLog().Any(l => l.Kind == "hang"), TimeSpan.FromMinutes(2));
         worker.Kill(); // SIGKILL: no chance to clean up
         await worker.WaitForExitAsync();
 
@@ -115,7 +150,7 @@ public class WorkerProcessTests : SchemaFixture
     {
         var work = await DeclareAsync(3);
         var worker = StartWorker("--hang-key", "2");
-        await WaitForAsync(() => ReadLog().Any(l => l.Kind == "hang"), TimeSpan.FromMinutes(1));
+        await WaitForAsync(worker, () => ReadLog().Any(l => l.Kind == "hang"), TimeSpan.FromMinutes(2));
         using (var kill = Process.Start("kill", ["-" + signal, worker.Id.ToString()])) await kill.WaitForExitAsync();
         var (exit, output) = await FinishAsync(worker, TimeSpan.FromMinutes(1));
         Assert.That(exit, Is.EqualTo(3), output);
@@ -129,11 +164,36 @@ public class WorkerProcessTests : SchemaFixture
         Assert.That(await jobs.Reserved.CountAsync(), Is.Zero);
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    [Test]
+    public async Task AWorkerNeverOutlivesItsTest_ItEndsWhenItsStandardInputCloses_OrAfterItsLifetime()
+    {
+        await DeclareAsync(1);
+        var other = await NewSchemaAsync("workers");
+        await DeclareAsync(other, 1);
+        var orphan = StartWorker("--hang-key", "1");
+        var bounded = StartWorker(other, "--hang-key", "1", "--max-seconds", "20");
+        await WaitForAsync(orphan, () => ReadLog().Count(l => l.Kind == "hang") == 2, TimeSpan.FromMinutes(2));
+
+        // The test host's end closes the pipe the same way.
+        orphan.StandardInput.Close();
+        var (exit, output) = await FinishAsync(orphan, TimeSpan.FromSeconds(30));
+        Assert.That(exit, Is.EqualTo(4), output);
+        Assert.That(output, Does.Contain("standard input closed"));
+
+        (exit, output) = await FinishAsync(bounded, TimeSpan.FromSeconds(60));
+        Assert.That(exit, Is.EqualTo(5), output);
+        Assert.That(output, Does.Contain("lifetime of 20 s exceeded"));
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails at once, with its output, if the worker ends first.</summary>
+    private static async Task WaitForAsync(Process worker, Func<bool> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
+            if (worker.HasExited)
+                Assert.Fail($"the worker ended (exit code {worker.ExitCode}) before the awaited point: " +
+                            await worker.StandardOutput.ReadToEndAsync() + await worker.StandardError.ReadToEndAsync());
             if (clock.Elapsed > timeout) Assert.Fail("timed out waiting for the worker");
             await Task.Delay(50);
         }

@@ -1,12 +1,31 @@
 // A populate worker for the multi-process tests. It opens `<schema>`.`__work` (declared by the test), populates it with
 // reserved jobs and a make that appends "<subject_id> <pid>" to its own log file (<log>.<pid>) (counted by the test independently of the
-// job table), optionally failing some keys or hanging on one. Prints "made <n> failed <m>" and exits 0, or exits 3 when
+// job table), optionally failing some keys or hanging on one (until stopped). Prints "made <n> failed <m>" and exits 0, or exits 3 when
 // stopped by a signal.
+//
+// A worker never outlives its test: it exits (code 4) as soon as its standard input reaches end of file — the test
+// keeps it open as a pipe, which the system closes when the test host ends for any reason, even a SIGKILL — and (code 5)
+// after --max-seconds (default 240). Run by hand, keep standard input open (a terminal; not </dev/null).
 using DataJoint;
 
 var options = new Dictionary<string, string>();
 for (var i = 0; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
 string Arg(string name, string fallback = "") => options.TryGetValue(name, out var v) ? v : fallback;
+
+const int Orphaned = 4, TimedOut = 5;
+_ = Task.Run(() =>
+{
+    try { Console.In.ReadToEnd(); }
+    catch (IOException) { /* standard input gone: same as end of file */ }
+    Console.Error.WriteLine("standard input closed: the test that started this worker is gone");
+    Environment.Exit(Orphaned);
+});
+var maxSeconds = int.Parse(Arg("max-seconds", "240"));
+_ = Task.Delay(TimeSpan.FromSeconds(maxSeconds)).ContinueWith(_ =>
+{
+    Console.Error.WriteLine($"lifetime of {maxSeconds} s exceeded");
+    Environment.Exit(TimedOut);
+}, TaskScheduler.Default);
 
 var connection = DataJointConnection.FromEnvironment();
 var schema = await Schema.ActivateAsync(connection, Arg("schema"), createIfMissing: false);
@@ -24,7 +43,7 @@ try
         if (id == hangKey)
         {
             File.AppendAllText(log, $"hang {id} {Environment.ProcessId}\n");
-            await Task.Delay(TimeSpan.FromMinutes(10), ct);
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct); // until a signal stops the worker, or the test kills it
         }
         if (sleepMs > 0) await Task.Delay(sleepMs, ct);
         if (failEvery > 0 && id % failEvery == 0) throw new InvalidOperationException($"key {id} fails on purpose");
