@@ -96,10 +96,15 @@ internal static class DocCompiler
         public IEnumerable<Diagnostic> Problems => Compiler.Concat(Analyzer).Where(d => d.Severity >= DiagnosticSeverity.Warning);
     }
 
-    /// <summary>Compiles <paramref name="blocks"/> together with the generator and the analyzer (and <paramref name="extra"/> referenced).</summary>
-    internal static Result Compile(IReadOnlyList<DocBlock> blocks, IEnumerable<Assembly>? extra = null)
+    /// <summary>
+    /// Compiles <paramref name="blocks"/> together with the generator and the analyzer (and <paramref name="extra"/>
+    /// referenced). <paramref name="prelude"/> is one more source file: declarations the page's snippets take as given
+    /// (the tables and values its text introduces in words), so that each snippet compiles as shown.
+    /// </summary>
+    internal static Result Compile(IReadOnlyList<DocBlock> blocks, IEnumerable<Assembly>? extra = null, string? prelude = null)
     {
         var trees = blocks.Select(ToTree).Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, path: "ImplicitUsings.g.cs")).ToList();
+        if (prelude is not null) trees.Add(CSharpSyntaxTree.ParseText(prelude, Parse, path: "Prelude.cs"));
         var compilation = CSharpCompilation.Create("DocsCompile", trees, References(extra),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
