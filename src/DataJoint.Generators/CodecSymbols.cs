@@ -9,7 +9,7 @@ namespace DataJoint.Generators
     internal static class CodecSymbols
     {
         public const string CodecAttribute = "DataJoint.CodecAttribute";
-        public const string CodecManifestAttribute = "DataJoint.CodecManifestAttribute";
+        public const string CodecManifestAttribute = "DataJoint.Metadata.CodecManifestAttribute";
         public const string TableAttribute = "DataJoint.TableAttribute";
         public const string BlobKeyAttribute = "DataJoint.BlobKeyAttribute";
         public const string CodecBase = "DataJoint.CodecBase`2";

@@ -1,6 +1,7 @@
 using DataJoint.TestPlugin;
 using Microsoft.CodeAnalysis;
 
+using DataJoint.Metadata;
 namespace DataJoint.Generators.Tests;
 
 /// <summary>Codecs from a referenced, separately compiled plugin assembly are seen through its manifest at compile time.</summary>

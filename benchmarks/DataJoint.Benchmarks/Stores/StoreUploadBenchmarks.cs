@@ -51,11 +51,11 @@ public class StoreUploadBenchmarks
     }
 
     [Benchmark(Description = "DataJoint batch hash put, sequential")]
-    public Task<HashMetadata[]> HashPutManySequential() => HashStorage.PutManyAsync(_store, _run, _memories, maxDegree: 1);
+    public Task HashPutManySequential() => HashStorage.PutManyAsync(_store, _run, _memories, maxDegree: 1);
 
     [Benchmark(Description = "Raw Minio PutObject, parallel(4)")]
     public Task RawMinioParallel() => _s3.RawParallelAsync(_run, Degree);
 
     [Benchmark(Description = "DataJoint batch hash put, parallel(4)")]
-    public Task<HashMetadata[]> HashPutManyParallel() => HashStorage.PutManyAsync(_store, _run, _memories, Degree);
+    public Task HashPutManyParallel() => HashStorage.PutManyAsync(_store, _run, _memories, Degree);
 }

@@ -42,7 +42,7 @@ namespace DataJoint.Generators.Emit
                 w.Line();
                 w.Line("/// <inheritdoc/>");
                 w.Line(GeneratedCode);
-                w.Line("protected override global::DataJoint.BlobRecordMapper? StoredRecordMapper => __dataJointMapper;");
+                w.Line("protected override global::DataJoint.Metadata.BlobRecordMapper? StoredRecordMapper => __dataJointMapper;");
                 w.Line();
                 EmitMapper(w, mapper);
             }
@@ -56,7 +56,7 @@ namespace DataJoint.Generators.Emit
         {
             w.Line("/// <summary>Maps " + m.RecordType.Replace("global::", string.Empty).Replace("<", "{").Replace(">", "}") + " to and from a blob dict (no reflection).</summary>");
             w.Line(GeneratedCode);
-            w.Line("private sealed class __DataJointRecordMapper : global::DataJoint.BlobRecordMapper<" + m.RecordType + ">");
+            w.Line("private sealed class __DataJointRecordMapper : global::DataJoint.Metadata.BlobRecordMapper<" + m.RecordType + ">");
             w.Open();
             w.Line("public override global::System.Collections.Generic.IReadOnlyDictionary<string, object?> ToDictionary(" + m.RecordType + " record)");
             w.Open();
@@ -106,7 +106,7 @@ namespace DataJoint.Generators.Emit
             foreach (var e in model.Local)
             {
                 var sb = new StringBuilder();
-                sb.Append("[assembly: global::DataJoint.CodecManifestAttribute(").Append(Lit(e.Name))
+                sb.Append("[assembly: global::DataJoint.Metadata.CodecManifestAttribute(").Append(Lit(e.Name))
                     .Append(", typeof(").Append(e.FullyQualifiedType).Append("), typeof(").Append(e.ValueType)
                     .Append("), typeof(").Append(e.StoredType).Append(")");
                 if (e.InTable != null) sb.Append(", InTable = ").Append(Lit(e.InTable));

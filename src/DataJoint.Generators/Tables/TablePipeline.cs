@@ -237,7 +237,7 @@ namespace DataJoint.Generators.Tables
             var attributes = new List<ResolvedAttribute>();
             foreach (var p in key.GetMembers().OfType<IPropertySymbol>())
             {
-                var name = p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "DataJoint.AttributeNameAttribute")
+                var name = p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "DataJoint.Metadata.AttributeNameAttribute")
                     ?.ConstructorArguments.FirstOrDefault().Value as string;
                 if (name == null) continue;
                 var nullable = p.Type.NullableAnnotation == NullableAnnotation.Annotated

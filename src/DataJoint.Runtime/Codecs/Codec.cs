@@ -1,3 +1,5 @@
+using DataJoint.Metadata;
+
 namespace DataJoint;
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace DataJoint;
 /// Declares a codec: a <c>partial</c> class deriving from <see cref="Codec{TValue,TStored}"/> or
 /// <see cref="AsyncCodec{TValue,TStored}"/>, usable as <c>&lt;name&gt;</c> (in-table) and <c>&lt;name@store&gt;</c>
 /// (in-store) in table definitions. The source generator registers it (module initializer), describes it in an
-/// assembly-level <see cref="CodecManifestAttribute"/> so other projects see it at compile time, and checks its chain.
+/// assembly-level <see cref="Metadata.CodecManifestAttribute"/> so other projects see it at compile time, and checks its chain.
 /// </summary>
 /// <example>
 /// <code>
@@ -37,48 +37,6 @@ public sealed class CodecAttribute : Attribute
     public string? InTableError { get; set; }
 
     /// <summary>Optional error text used when the codec is used with <c>@</c> but <see cref="InStore"/> is null.</summary>
-    public string? InStoreError { get; set; }
-}
-
-/// <summary>
-/// Emitted by the source generator, once per codec, on the assembly that declares it. Lets the generator of a project
-/// that references this assembly see its codecs (name, type, dtypes, value and stored types) at compile time
-/// without walking types. Not meant to be written by hand.
-/// </summary>
-[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
-public sealed class CodecManifestAttribute : Attribute
-{
-    /// <summary>Describes one codec of this assembly.</summary>
-    public CodecManifestAttribute(string name, Type codecType, Type valueType, Type storedType)
-    {
-        Name = name;
-        CodecType = codecType;
-        ValueType = valueType;
-        StoredType = storedType;
-    }
-
-    /// <summary>Codec name.</summary>
-    public string Name { get; }
-
-    /// <summary>The codec class.</summary>
-    public Type CodecType { get; }
-
-    /// <summary>Type of values the codec encodes.</summary>
-    public Type ValueType { get; }
-
-    /// <summary>Type its encoder returns.</summary>
-    public Type StoredType { get; }
-
-    /// <summary>In-table dtype, or null if not supported.</summary>
-    public string? InTable { get; set; }
-
-    /// <summary>In-store dtype, or null if not supported.</summary>
-    public string? InStore { get; set; }
-
-    /// <summary>Error text when used in-table without support.</summary>
-    public string? InTableError { get; set; }
-
-    /// <summary>Error text when used with <c>@</c> without support.</summary>
     public string? InStoreError { get; set; }
 }
 

@@ -24,6 +24,24 @@ internal sealed class CodecPlan
     /// <summary>The codec of an attribute, or null for a core or native column.</summary>
     public AttributeCodec? For(string attribute) => _byName.GetValueOrDefault(attribute);
 
+    /// <summary>
+    /// <paramref name="heading"/> with the value kind of each codec column the plan can tell better than the SQL type:
+    /// a registered chain ending in <c>json</c> stores JSON even where the server reports <c>longtext</c> (MariaDB).
+    /// Columns whose codec is unknown keep the kind their SQL type gives.
+    /// </summary>
+    public Heading Refine(Heading heading)
+    {
+        if (_byName.Count == 0) return heading;
+        var changed = false;
+        var attributes = heading.AllAttributes.Select(a =>
+        {
+            if (a.Kind is AttributeKind.Json || !_byName.TryGetValue(a.Name, out var codec) || !codec.TryIsJson(out var json) || !json) return a;
+            changed = true;
+            return a with { Kind = AttributeKind.Json };
+        }).ToList();
+        return changed ? new Heading(attributes, heading.ForeignKeys) : heading;
+    }
+
     /// <summary>True when an attribute keeps its values in an object store (<c>&lt;x@store&gt;</c>).</summary>
     public bool HasStoreBacked { get; }
 }
@@ -59,6 +77,21 @@ internal sealed class AttributeCodec
 
     /// <summary>True when the chain decodes without I/O (<see cref="Decode"/> may be used).</summary>
     public bool IsSynchronous => Resolve().Chain.IsSynchronous;
+
+    /// <summary>Whether the chain ends in <c>json</c>; false when the codec is not registered (or its chain is invalid).</summary>
+    public bool TryIsJson(out bool isJson)
+    {
+        try
+        {
+            isJson = Resolve().Chain.IsJson;
+            return true;
+        }
+        catch (DataJointException)
+        {
+            isJson = false;
+            return false;
+        }
+    }
 
     /// <summary>The message for a codec that is not registered (the attribute and table are appended).</summary>
     public static string NotRegistered(string codecName) =>

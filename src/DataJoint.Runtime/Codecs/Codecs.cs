@@ -96,10 +96,6 @@ public static class Codecs
         }
     }
 
-    /// <summary>Registers a generated record mapper (called by generated code).</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void RegisterRecordMapper(BlobRecordMapper mapper) => BlobRecordMappers.Register(mapper);
-
     /// <summary>
     /// Makes sure the codecs of the assembly defining <paramref name="typeInAssembly"/> are registered (runs its module
     /// initializer). Generated code calls this for plugin codecs of referenced assemblies.
@@ -119,8 +115,11 @@ public static class Codecs
         }
     }
 
-    /// <summary>The registry as the definition compiler's codec seam (§2.6 type substitution at declare time).</summary>
-    internal static DataJoint.Definitions.IDeclareCodecTypeResolver DeclareResolver => new DeclareCodecResolver(TypeResolver);
+    /// <summary>
+    /// The registry as the definition compiler's codec seam (§2.6 type substitution at declare time): the final core
+    /// dtype of <see cref="Resolve"/>, or its error text. The one declare-time resolver of the runtime.
+    /// </summary>
+    internal static DataJoint.Definitions.IDeclareCodecTypeResolver DeclareResolver { get; } = new DeclareTimeResolver();
 
     /// <summary>The runtime side of the shared chain resolver: looks codecs up in this registry and compares <see cref="Type"/>s.</summary>
     internal static ICodecTypeResolver TypeResolver { get; } = new RuntimeResolver();
@@ -129,6 +128,21 @@ public static class Codecs
         CodecSpec.TryParse(nameOrSpec, out var spec) ? spec.Name : nameOrSpec.Trim();
 
     private static string Describe(Type t) => $"{CodecTypeNames.Of(t)} (assembly {t.Assembly.GetName().Name})";
+
+    private sealed class DeclareTimeResolver : DataJoint.Definitions.IDeclareCodecTypeResolver
+    {
+        public DataJoint.Definitions.CodecTypeResolution Resolve(string codecSpec)
+        {
+            try
+            {
+                return DataJoint.Definitions.CodecTypeResolution.Success(Codecs.Resolve(codecSpec).FinalType);
+            }
+            catch (DataJointException ex)
+            {
+                return DataJoint.Definitions.CodecTypeResolution.Failure(ex.Message);
+            }
+        }
+    }
 
     private sealed class RuntimeResolver : ICodecTypeResolver
     {

@@ -9,7 +9,7 @@ namespace DataJoint;
 /// A connection to a MySQL/MariaDB server with DataJoint's session settings. Cheap to create; it hands out pooled
 /// <see cref="MySqlConnection"/>s from a <see cref="MySqlDataSource"/> (one per distinct connection string in the
 /// process). Each server session gets DataJoint's <c>sql_mode</c> once, when it is opened; a pooled session is reused
-/// as it is (no reset, no extra statement per open), as DataJoint Python keeps one session for its connection.
+/// as it is (no reset, no <c>SET</c>; a ping makes sure it still answers), as DataJoint Python keeps one session for its connection.
 /// </summary>
 public sealed partial class DataJointConnection
 {
@@ -82,13 +82,24 @@ public sealed partial class DataJointConnection
     public string? DownloadPath { get; init; }
 
     /// <summary>A new server session (or one whose state was reset) gets DataJoint's session settings.</summary>
+    /// <remarks>
+    /// A reused pooled session keeps its settings and is only pinged (one small round trip, the one a reset would
+    /// have cost; no SET): a session the server closed meanwhile (killed, timed out, server restarted) is never handed out.
+    /// </remarks>
     private static async ValueTask SetUpSessionAsync(MySqlConnectionOpenedContext context, CancellationToken cancellationToken)
     {
-        if ((context.Conditions & (MySqlConnectionOpenedConditions.New | MySqlConnectionOpenedConditions.Reset)) == 0) return;
+        if ((context.Conditions & (MySqlConnectionOpenedConditions.New | MySqlConnectionOpenedConditions.Reset)) == 0)
+        {
+            if (!await context.Connection.PingAsync(cancellationToken).ConfigureAwait(false)) throw new StaleSessionException();
+            return;
+        }
         await using var cmd = context.Connection.CreateCommand();
         cmd.CommandText = MySqlDialect.SessionSetup;
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A pooled session that no longer answers.</summary>
+    private sealed class StaleSessionException() : Exception("The pooled database session no longer answers.");
 
     /// <summary>
     /// Opens a pooled session with DataJoint's <c>sql_mode</c> set. The caller disposes it and should leave the session
@@ -99,7 +110,18 @@ public sealed partial class DataJointConnection
         var conn = _dataSource.CreateConnection();
         try
         {
-            await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (StaleSessionException)
+            {
+                // The pool's idle sessions are likely gone too (a server restart): drop them and open a new one.
+                await MySqlConnection.ClearPoolAsync(conn, cancellationToken).ConfigureAwait(false);
+                await conn.DisposeAsync().ConfigureAwait(false);
+                conn = _dataSource.CreateConnection();
+                await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+            }
             if (Loggers.Sql.IsEnabled(LogLevel.Debug)) SqlLog.Attach(conn, Loggers.Sql);
             if (Loggers.Connection.IsEnabled(LogLevel.Debug))
                 DataJointLog.Connected(Loggers.Connection, Settings.ToString(), Settings.Tls.ToString());

@@ -1,6 +1,6 @@
 using System.Data.Common;
 
-namespace DataJoint;
+namespace DataJoint.Dialects;
 
 /// <summary>How rows are written when a key already exists.</summary>
 internal enum InsertMode

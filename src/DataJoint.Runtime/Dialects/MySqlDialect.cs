@@ -4,12 +4,12 @@ using System.Text;
 using DataJoint.Definitions;
 using MySqlConnector;
 
-namespace DataJoint;
+namespace DataJoint.Dialects;
 
 /// <summary>
 /// The MySQL / MariaDB dialect (through MySqlConnector): the SQL DataJoint Python writes, the server's catalogue
 /// (<c>information_schema</c>, <c>SHOW FULL COLUMNS</c>), declaration DDL (<see cref="DataJoint.Definitions.DdlCompiler"/>) and the
-/// <c>~lineage</c> table (<see cref="DataJoint.Definitions.LineageSql"/>).
+/// <c>~lineage</c> table (<see cref="LineageSql"/>).
 /// </summary>
 internal sealed class MySqlDialect : ISqlDialect
 {

@@ -3,8 +3,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using DataJoint.Definitions;
 
-namespace DataJoint.Definitions
+namespace DataJoint.Dialects
 {
     /// <summary>Statements for the schema's <c>~lineage</c> table. Parameters use MySqlConnector's <c>@name</c> form.</summary>
     internal static class LineageSql

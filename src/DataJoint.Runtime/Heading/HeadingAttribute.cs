@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DataJoint.Definitions;
 
 namespace DataJoint;
 
@@ -56,12 +57,6 @@ public sealed partial record HeadingAttribute
     /// </summary>
     public string? Lineage { get; init; }
 
-    [GeneratedRegex(@"^:(?<type>[^:]+):(?<comment>.*)$", RegexOptions.Singleline)]
-    private static partial Regex MarkerRegex();
-
-    [GeneratedRegex(@"^(tinyint|smallint|mediumint|int|integer|bigint|float|double|real)\(\d+\)", RegexOptions.IgnoreCase)]
-    private static partial Regex DisplayWidthRegex();
-
     [GeneratedRegex(@"\((\d+)\)")]
     private static partial Regex LengthRegex();
 
@@ -75,51 +70,22 @@ public sealed partial record HeadingAttribute
     internal static HeadingAttribute FromColumn(string table, string name, string sqlType, bool nullable, string? @default,
         string extra, string comment, bool inPrimaryKey)
     {
-        var sql = sqlType.Trim();
-        var m = DisplayWidthRegex().Match(sql);
-        if (m.Success) sql = m.Groups[1].Value + sql[m.Length..];
+        // One marker parser and one type classifier for compile time and run time (src/DataJoint.Shared/Definitions).
+        var sql = CommentMarker.NormalizeSqlType(sqlType.Trim());
         var sqlLower = sql.ToLowerInvariant();
+        var marker = CommentMarker.Parse(comment);
+        if (marker.LegacyError is { } legacy) throw new DataJointException($"{legacy} (table {table}, attribute `{name}`)");
+        var type = marker.HasMarker ? marker.MarkerType!.Trim() : sql;
+        var userComment = marker.Comment;
+        var codec = marker.IsCodec ? type : null;
+        var codecName = marker.CodecName;
+        var store = marker.CodecStore;
 
-        string type = sql;
-        string userComment = comment;
-        string? codec = null, codecName = null, store = null;
-        var marker = MarkerRegex().Match(comment);
-        string? coreType = null;
-        if (marker.Success)
-        {
-            var markerType = marker.Groups["type"].Value.Trim();
-            userComment = marker.Groups["comment"].Value;
-            if (markerType.StartsWith("external", StringComparison.OrdinalIgnoreCase))
-                throw new DataJointException(
-                    $"Legacy datatype `{markerType}`. See migration guide: https://docs.datajoint.com/how-to/migrate-to-v20/ (table {table}, attribute `{name}`)");
-            type = markerType;
-            if (markerType.StartsWith('<'))
-            {
-                codec = markerType;
-                var inner = markerType.Trim('<', '>').Trim();
-                var at = inner.IndexOf('@');
-                codecName = (at < 0 ? inner : inner[..at]).Trim();
-                store = at < 0 ? null : inner[(at + 1)..].Trim();
-            }
-            else
-            {
-                coreType = markerType;
-            }
-        }
-
-        var kind = coreType is not null ? KindOfCoreType(coreType) ?? KindOfSqlType(sqlLower) : KindOfSqlType(sqlLower);
-        if (codec is not null)
-        {
-            // The stored value of a codec column: JSON for store-backed codecs (MariaDB reports json as longtext,
-            // so the SQL type alone cannot tell), otherwise what the SQL type holds.
-            kind = sqlLower == "json" || (sqlLower.Contains("text", StringComparison.Ordinal) && (store is not null || ChainEndsInJson(codec)))
-                ? AttributeKind.Json
-                : KindOfSqlType(sqlLower);
-        }
-        else if (sqlLower == "json")
-        {
-            kind = AttributeKind.Json;
-        }
+        // A codec column holds what its SQL type holds, JSON for store-backed ones (MariaDB reports json as longtext);
+        // which codecs a chain runs is the table's codec plan's business, not the heading's.
+        var kind = marker.Core is { } core ? KindOf(core)
+            : codec is not null && sqlLower.Contains("text", StringComparison.Ordinal) && store is not null ? AttributeKind.Json
+            : KindOfSqlType(sqlLower);
 
         if (inPrimaryKey && (kind is AttributeKind.Json || (kind is AttributeKind.Bytes && sqlLower.Contains("blob", StringComparison.Ordinal))))
             throw new DataJointException($"Blob or JSON attributes are not allowed in the primary key (table {table}, attribute `{name}`)");
@@ -160,7 +126,7 @@ public sealed partial record HeadingAttribute
             Name = name,
             SqlType = sqlLower.StartsWith("enum", StringComparison.Ordinal) ? sql : sqlLower,
             Type = type,
-            OriginalType = marker.Success ? type : null,
+            OriginalType = marker.HasMarker ? type : null,
             Kind = kind,
             Comment = userComment,
             IsNullable = nullable,
@@ -176,40 +142,25 @@ public sealed partial record HeadingAttribute
         };
     }
 
-    /// <summary>True when the codec is registered and its chain ends in <c>json</c> (unknown codecs: false).</summary>
-    private static bool ChainEndsInJson(string spec)
+    /// <summary>The value kind of a core type (from the shared classifier).</summary>
+    private static AttributeKind KindOf(CoreType core) => core switch
     {
-        try
-        {
-            return Codecs.TryGet(spec, out _) && Codecs.Resolve(spec).IsJson;
-        }
-        catch (DataJointException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Core type (as written in a marker) → kind; null for an unknown alias. Order per spec §1.1.</summary>
-    internal static AttributeKind? KindOfCoreType(string type)
-    {
-        var t = type.Trim().ToLowerInvariant();
-        if (t == "float32") return AttributeKind.Float32;
-        if (t == "float64") return AttributeKind.Float64;
-        if (t == "int64") return AttributeKind.Int64;
-        if (t == "int32") return AttributeKind.Int32;
-        if (t == "int16") return AttributeKind.Int16;
-        if (t == "int8") return AttributeKind.Int8;
-        if (t == "bool") return AttributeKind.Bool;
-        if (t == "uuid") return AttributeKind.Uuid;
-        if (t is "json" or "jsonb") return AttributeKind.Json;
-        if (t == "bytes") return AttributeKind.Bytes;
-        if (t == "date") return AttributeKind.Date;
-        if (t.StartsWith("datetime", StringComparison.Ordinal)) return AttributeKind.DateTime;
-        if (t.StartsWith("char", StringComparison.Ordinal) || t.StartsWith("varchar", StringComparison.Ordinal)) return AttributeKind.String;
-        if (t.StartsWith("enum", StringComparison.Ordinal)) return AttributeKind.Enum;
-        if (t.StartsWith("decimal", StringComparison.Ordinal)) return AttributeKind.Decimal;
-        return null;
-    }
+        CoreType.Float32 => AttributeKind.Float32,
+        CoreType.Float64 => AttributeKind.Float64,
+        CoreType.Int64 => AttributeKind.Int64,
+        CoreType.Int32 => AttributeKind.Int32,
+        CoreType.Int16 => AttributeKind.Int16,
+        CoreType.Int8 => AttributeKind.Int8,
+        CoreType.Bool => AttributeKind.Bool,
+        CoreType.Uuid => AttributeKind.Uuid,
+        CoreType.Json => AttributeKind.Json,
+        CoreType.Bytes => AttributeKind.Bytes,
+        CoreType.Date => AttributeKind.Date,
+        CoreType.Datetime => AttributeKind.DateTime,
+        CoreType.Char or CoreType.Varchar => AttributeKind.String,
+        CoreType.Enum => AttributeKind.Enum,
+        _ => AttributeKind.Decimal,
+    };
 
     /// <summary>Native SQL type (lower case, widths stripped) → kind.</summary>
     internal static AttributeKind KindOfSqlType(string sql)

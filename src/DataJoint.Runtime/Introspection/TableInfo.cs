@@ -1,5 +1,4 @@
 using DataJoint.Definitions;
-using DefTier = DataJoint.Definitions.TableTier;
 
 namespace DataJoint.Introspection;
 
@@ -36,13 +35,6 @@ public sealed record TableInfo
     internal static (string ClassName, TableTier? Tier, string? Master) Classify(string sqlName)
     {
         if (!TableNaming.TryParseTableName(sqlName, out var p)) return (sqlName, null, null);
-        return p!.Tier switch
-        {
-            DefTier.Part => (p.MasterClassName + "." + p.ClassName, TableTier.Part, p.MasterSqlName),
-            DefTier.Lookup => (p.ClassName, TableTier.Lookup, null),
-            DefTier.Imported => (p.ClassName, TableTier.Imported, null),
-            DefTier.Computed => (p.ClassName, TableTier.Computed, null),
-            _ => (p.ClassName, TableTier.Manual, null),
-        };
+        return p!.Tier == TableTier.Part ? (p.MasterClassName + "." + p.ClassName, TableTier.Part, p.MasterSqlName) : (p.ClassName, p.Tier, null);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace DataJoint;
+namespace DataJoint.Logging;
 
 /// <summary>
 /// DataJoint's log messages (source-generated, no allocation when the level is off). Categories are

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
-namespace DataJoint;
+namespace DataJoint.Logging;
 
 /// <summary>
 /// Statement logging at Debug (category <c>DataJoint.Sql</c>). A session opened by a <see cref="DataJointConnection"/>

@@ -36,7 +36,7 @@ public class MakeContext
     public async Task<Table> PartAsync(string partClassName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(partClassName);
-        if (!DataJoint.Definitions.TableNaming.TryGetTableName(partClassName, DataJoint.Definitions.TableTier.Part, Table.Name, out var name, out var error))
+        if (!DataJoint.Definitions.TableNaming.TryGetTableName(partClassName, TableTier.Part, Table.Name, out var name, out var error))
             throw new DataJointException(error!);
         await using var conn = await Table.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         var heading = await Table.Dialect.ReadHeadingAsync(conn, Table.Database, name, cancellationToken).ConfigureAwait(false)

@@ -1,5 +1,7 @@
 using DataJoint.Settings;
 
+using DataJoint.Metadata;
+
 namespace DataJoint;
 
 /// <summary>Populate, progress and jobs of typed auto-populated tables (<c>[Table]</c> classes implementing a typed make).</summary>

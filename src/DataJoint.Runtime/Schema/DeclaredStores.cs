@@ -29,7 +29,7 @@ internal static class DeclaredStores
             try
             {
                 var name = CodecContextHelpers.ResolveStoreName(chain.Store, stores, isFilepath);
-                _ = isFilepath && stores is DataJoint.Stores.StoreProvider provider ? provider.GetFilepathStore(name) : stores.GetStore(name);
+                _ = isFilepath ? stores.GetFilepathStore(name) : stores.GetStore(name);
             }
             catch (DataJointException ex)
             {

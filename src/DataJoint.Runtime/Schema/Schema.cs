@@ -4,7 +4,6 @@ using System.Globalization;
 using DataJoint.Declare;
 using DataJoint.Metadata;
 using DataJoint.Definitions;
-using DefTier = DataJoint.Definitions.TableTier;
 
 namespace DataJoint;
 
@@ -254,7 +253,7 @@ public sealed class Schema
             master = GetTable(masterClassName) ?? throw new DataJointException(
                 $"Declare the master {masterClassName} before its part {className}");
         }
-        if (!TableNaming.TryGetTableName(className, ToDefTier(tier), master?.Name, out var tableName, out var nameError))
+        if (!TableNaming.TryGetTableName(className, tier, master?.Name, out var tableName, out var nameError))
             throw new DataJointException(nameError!);
         if (sqlNameOverride is not null) tableName = sqlNameOverride;
         var registryName = master is null ? className : masterClassName + "." + className;
@@ -283,7 +282,7 @@ public sealed class Schema
             // setting on) is only compared with the definition.
             AllowNewPrimaryKeyFieldsInComputedTables = jobs.AllowNewPrimaryKeyFieldsInComputedTables || existing is not null,
         };
-        var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), DeclareCodecs.Resolver, options).ThrowIfFailed();
+        var result = Dialect.CompileTable(Database, tableName, parsed, new Resolver(parents), Codecs.DeclareResolver, options).ThrowIfFailed();
 
         if (existing is not null)
         {
@@ -513,15 +512,6 @@ public sealed class Schema
         SqlLog.Statement(conn, sql);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    private static DefTier ToDefTier(TableTier tier) => tier switch
-    {
-        TableTier.Lookup => DefTier.Lookup,
-        TableTier.Imported => DefTier.Imported,
-        TableTier.Computed => DefTier.Computed,
-        TableTier.Part => DefTier.Part,
-        _ => DefTier.Manual,
-    };
 
     private sealed class Resolver(Dictionary<string, ForeignKeyParent> parents) : IForeignKeyResolver
     {

@@ -7,7 +7,7 @@ namespace DataJoint.Stores;
 /// (<c>notes.txt</c> with <c>hello</c> → <c>6e6f7465732e7478740068656c6c6f</c>). In-table these bytes fill the longblob;
 /// with <c>@store</c> they are the content of a hash-addressed object.
 /// </summary>
-public static class AttachEncoding
+internal static class AttachEncoding
 {
     /// <summary>Reads <paramref name="filePath"/> into the attach layout.</summary>
     public static async Task<byte[]> EncodeFileAsync(string filePath, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ namespace DataJoint.Stores;
 /// DataJoint's content hash: MD5 of the bytes, RFC 4648 base32, padding removed, lower-cased — always 26 characters
 /// of <c>[a-z2-7]</c> (e.g. <c>""</c> → <c>2qoyzwmpaczaj2mabgmoz6ccpy</c>).
 /// </summary>
-public static class ContentHash
+internal static class ContentHash
 {
     /// <summary>Length of a content hash.</summary>
     public const int Length = 26;

@@ -4,7 +4,7 @@ namespace DataJoint.Stores;
 /// <c>&lt;filepath@store&gt;</c>: a reference to a file or folder the user manages in a store. DataJoint never copies or
 /// deletes it; it only checks the path and records <c>{"path", "store", "size", "is_dir", "timestamp"}</c>.
 /// </summary>
-public static class FilepathReference
+internal static class FilepathReference
 {
     /// <summary>
     /// Rejects paths inside DataJoint's managed sections (<c>hash_prefix</c>, <c>schema_prefix</c>) and paths outside

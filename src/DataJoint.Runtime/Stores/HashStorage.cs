@@ -8,7 +8,7 @@ namespace DataJoint.Stores;
 /// hash. An existing object is not rewritten when its size matches the content (and, when verification is asked for,
 /// its bytes hash to the same value); a damaged object (other size, or other hash) is replaced by the new upload.
 /// </summary>
-public static class HashStorage
+internal static class HashStorage
 {
     /// <summary>Stores <paramref name="content"/> for <paramref name="schema"/> (dedup: skipped if an intact object exists) and returns its column metadata.</summary>
     public static Task<HashMetadata> PutAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>

@@ -56,4 +56,7 @@ public interface IStoreProvider
 
     /// <summary>The store with this name (null/empty: the default). Throws <see cref="DataJointException"/> if not configured.</summary>
     IObjectStore GetStore(string? name);
+
+    /// <summary>The store of a <c>&lt;filepath@name&gt;</c> column: a null/empty name is <c>stores.filepath_default</c>.</summary>
+    IObjectStore GetFilepathStore(string? name) => GetStore(string.IsNullOrEmpty(name) ? FilepathDefaultStoreName : name);
 }

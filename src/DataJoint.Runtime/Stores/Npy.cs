@@ -289,7 +289,7 @@ public sealed class NpyArray
 }
 
 /// <summary>Reads and writes NumPy <c>.npy</c> files (format 1.0, or 2.0 for huge headers), byte-identical to what NumPy writes.</summary>
-public static partial class NpyFormat
+internal static partial class NpyFormat
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int ArrayAlign = 64;

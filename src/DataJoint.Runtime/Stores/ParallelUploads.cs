@@ -15,8 +15,7 @@ public static class ParallelUploads
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(action);
-        if (maxDegree < 1) throw new DataJointException($"The degree of parallel uploads must be at least 1, got {maxDegree}.");
-        return Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = cancellationToken }, action);
+        return Parallel.ForEachAsync(items, Options(maxDegree, cancellationToken), action);
     }
 
     /// <summary>Runs <paramref name="action"/> for every item of an async stream (e.g. a producer/consumer queue) with at most <paramref name="maxDegree"/> at once.</summary>
@@ -25,9 +24,12 @@ public static class ParallelUploads
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(action);
-        if (maxDegree < 1) throw new DataJointException($"The degree of parallel uploads must be at least 1, got {maxDegree}.");
-        return Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = cancellationToken }, action);
+        return Parallel.ForEachAsync(items, Options(maxDegree, cancellationToken), action);
     }
+
+    private static ParallelOptions Options(int maxDegree, CancellationToken cancellationToken) => maxDegree < 1
+        ? throw new DataJointException($"The degree of parallel uploads must be at least 1, got {maxDegree}.")
+        : new ParallelOptions { MaxDegreeOfParallelism = maxDegree, CancellationToken = cancellationToken };
 
     /// <summary>Like <see cref="ForEachAsync{T}(IEnumerable{T}, int, Func{T, CancellationToken, ValueTask}, CancellationToken)"/> but collects one result per item, in the items' order (e.g. the column metadata of each row).</summary>
     public static async Task<TResult[]> SelectAsync<T, TResult>(IReadOnlyList<T> items, int maxDegree, Func<T, CancellationToken, ValueTask<TResult>> func,

@@ -35,7 +35,7 @@ public sealed record GcReport
 /// that chain to <c>&lt;hash@&gt;</c> are counted). A schema-addressed file is kept if it, or the folder it lies in, is
 /// referenced; <c>X.manifest.json</c> is kept if <c>X</c> is. Dry run by default.
 /// </summary>
-public static class StoreGarbageCollector
+internal static class StoreGarbageCollector
 {
     /// <summary>Scans <paramref name="store"/> for <paramref name="schemas"/> and reports (or with <paramref name="dryRun"/> false, deletes) orphans.</summary>
     public static async Task<GcReport> CollectAsync(IObjectStore store, IEnumerable<string> schemas, IEnumerable<string> referencedPaths,

@@ -78,7 +78,7 @@ public abstract record StoreMetadata
 }
 
 /// <summary>Column JSON of a hash-addressed object (<c>&lt;hash@&gt;</c>, <c>&lt;blob@&gt;</c>, <c>&lt;attach@&gt;</c>).</summary>
-public sealed record HashMetadata(string Hash, string HashPath, string Schema, string? StoreName, long Size) : StoreMetadata
+internal sealed record HashMetadata(string Hash, string HashPath, string Schema, string? StoreName, long Size) : StoreMetadata
 {
     /// <inheritdoc />
     public override string Path => HashPath;

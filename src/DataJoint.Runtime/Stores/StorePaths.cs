@@ -10,7 +10,7 @@ namespace DataJoint.Stores;
 /// hash-addressed <c>{hash_prefix}/{schema}/[{h[0:2]}/{h[2:4]}/]{hash}</c> and schema-addressed
 /// <c>{schema_prefix}/[{part}={v}/]{schema}/{table}/[{pk}={v}/...]{field}_{token}[{ext}]</c>.
 /// </summary>
-public static partial class StorePaths
+internal static partial class StorePaths
 {
     /// <summary>The alphabet of schema-addressed path tokens (URL-safe base64 letters).</summary>
     public const string TokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

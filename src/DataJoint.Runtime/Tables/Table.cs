@@ -8,9 +8,16 @@ public partial class Table : QueryExpression
 {
     internal Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading,
         IReadOnlyList<SqlFragment>? where = null, DataJoint.Stores.IStoreProvider? stores = null)
-        : this(connection, dialect, database, name, heading, new CodecPlan(database, name, heading.Attributes, stores), null, stores)
+        : this(connection, dialect, database, name, new CodecPlan(database, name, heading.Attributes, stores), heading, stores)
     {
         if (where is { Count: > 0 }) throw new ArgumentException("Restrict a table with Restrict", nameof(where));
+    }
+
+    /// <summary>A table whose heading is the one read from the database refined by its codec plan (json chains).</summary>
+    private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, CodecPlan codecs, Heading heading,
+        DataJoint.Stores.IStoreProvider? stores)
+        : this(connection, dialect, database, name, codecs.Refine(heading), codecs, null, stores)
+    {
     }
 
     private Table(DataJointConnection connection, ISqlDialect dialect, string database, string name, Heading heading, CodecPlan codecs,

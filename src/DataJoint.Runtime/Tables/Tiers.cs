@@ -1,19 +1,5 @@
 namespace DataJoint;
 
-/// <summary>The tier of a table, recognisable from its SQL name prefix.</summary>
-public enum TableTier
-{
-    /// <summary>Entered by hand (no prefix).</summary>
-    Manual,
-    /// <summary>Small reference contents (<c>#</c> prefix).</summary>
-    Lookup,
-    /// <summary>Filled by populate from outside data (<c>_</c> prefix).</summary>
-    Imported,
-    /// <summary>Filled by populate from other tables (<c>__</c> prefix).</summary>
-    Computed,
-    /// <summary>Part of a master table (<c>master__part</c>).</summary>
-    Part,
-}
 
 /// <summary>
 /// Base of the tier classes. A table class is a <c>[Table]</c> partial class deriving from one tier and declaring
@@ -22,37 +8,20 @@ public enum TableTier
 public abstract class UserTable
 {
     private protected UserTable() { }
-
-    internal abstract TableTier TierValue { get; }
 }
 
 /// <summary>Manually entered data (no name prefix).</summary>
-public abstract class Manual : UserTable
-{
-    internal sealed override TableTier TierValue => TableTier.Manual;
-}
+public abstract class Manual : UserTable;
 
 /// <summary>Reference contents (<c>#</c> prefix).</summary>
-public abstract class Lookup : UserTable
-{
-    internal sealed override TableTier TierValue => TableTier.Lookup;
-}
+public abstract class Lookup : UserTable;
 
 /// <summary>Data imported by populate (<c>_</c> prefix).</summary>
-public abstract class Imported : UserTable
-{
-    internal sealed override TableTier TierValue => TableTier.Imported;
-}
+public abstract class Imported : UserTable;
 
 /// <summary>Data computed by populate (<c>__</c> prefix).</summary>
-public abstract class Computed : UserTable
-{
-    internal sealed override TableTier TierValue => TableTier.Computed;
-}
+public abstract class Computed : UserTable;
 
 /// <summary>A part of <typeparamref name="TMaster"/> (<c>master__part</c>); its definition may use <c>-&gt; master</c>.</summary>
 /// <typeparam name="TMaster">The master table class.</typeparam>
-public abstract class Part<TMaster> : UserTable where TMaster : UserTable
-{
-    internal sealed override TableTier TierValue => TableTier.Part;
-}
+public abstract class Part<TMaster> : UserTable where TMaster : UserTable;

@@ -6,21 +6,6 @@ using System.Text.RegularExpressions;
 
 namespace DataJoint.Definitions
 {
-    /// <summary>DataJoint table tiers. The tier decides the SQL name prefix.</summary>
-    internal enum TableTier
-    {
-        /// <summary>No prefix.</summary>
-        Manual,
-        /// <summary>Prefix <c>#</c>.</summary>
-        Lookup,
-        /// <summary>Prefix <c>_</c>.</summary>
-        Imported,
-        /// <summary>Prefix <c>__</c>.</summary>
-        Computed,
-        /// <summary><c>&lt;master table name&gt;__&lt;snake(part)&gt;</c>.</summary>
-        Part,
-    }
-
     /// <summary>What a SQL table name says about its table (reverse of <see cref="TableNaming.TryGetTableName"/>).</summary>
     internal sealed class ParsedTableName
     {

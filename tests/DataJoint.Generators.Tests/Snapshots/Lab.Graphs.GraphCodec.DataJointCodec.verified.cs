@@ -17,11 +17,11 @@ namespace Lab.Graphs
 
         /// <inheritdoc/>
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
-        protected override global::DataJoint.BlobRecordMapper? StoredRecordMapper => __dataJointMapper;
+        protected override global::DataJoint.Metadata.BlobRecordMapper? StoredRecordMapper => __dataJointMapper;
 
         /// <summary>Maps Lab.Graphs.GraphData to and from a blob dict (no reflection).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
-        private sealed class __DataJointRecordMapper : global::DataJoint.BlobRecordMapper<global::Lab.Graphs.GraphData>
+        private sealed class __DataJointRecordMapper : global::DataJoint.Metadata.BlobRecordMapper<global::Lab.Graphs.GraphData>
         {
             public override global::System.Collections.Generic.IReadOnlyDictionary<string, object?> ToDictionary(global::Lab.Graphs.GraphData record)
             {

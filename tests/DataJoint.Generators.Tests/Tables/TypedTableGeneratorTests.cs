@@ -90,7 +90,7 @@ public class TypedTableGeneratorTests
         var result = TestHarness.Run(Sample);
         Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
         var neurons = result.Generated("Lab.Typed.Neurons.DataJointTable.g.cs");
-        Assert.That(neurons, Does.Contain("[global::DataJoint.AttributeName(\"owner_id\")]\n            public int? OwnerId { get; init; }"));
+        Assert.That(neurons, Does.Contain("[global::DataJoint.Metadata.AttributeName(\"owner_id\")]\n            public int? OwnerId { get; init; }"));
         var conn = result.Generated("Lab.Typed.Connectivity.DataJointTable.g.cs");
         Assert.That(conn, Does.Contain("public required int NeuronId { get; init; }"));
         Assert.That(conn, Does.Contain("public required global::Lab.Typed.Graph Network { get; init; }"));
@@ -181,7 +181,7 @@ public class TypedTableGeneratorTests
             """);
         Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
         var trial = result.Generated("Lab.Typed.Session.Trial.DataJointTable.g.cs");
-        Assert.That(trial, Does.Contain("partial class Session\n    {\n        partial class Trial : global::DataJoint.ITypedTable<Trial, Trial.Row, Trial.Key>"));
+        Assert.That(trial, Does.Contain("partial class Session\n    {\n        partial class Trial : global::DataJoint.Metadata.ITypedTable<Trial, Trial.Row, Trial.Key>"));
         Assert.That(trial, Does.Contain("__djKeyAttributes = new string[] { \"user_id\", \"session_idx\", \"trial_idx\" };"));
         var note = result.Generated("Lab.Typed.TrialNote.DataJointTable.g.cs");
         Assert.That(note, Does.Contain("__djRowAttributes = new string[] { \"user_id\", \"session_idx\", \"trial_idx\", \"text\" };"));

@@ -4,8 +4,8 @@ namespace DataJoint.Integration.Tests.Connection;
 
 /// <summary>
 /// Connections come from a MySqlDataSource: a server session gets DataJoint's sql_mode once, when it is opened; reopening
-/// a pooled session sends no further statement and finds no state left by the previous user (an abandoned transaction
-/// is rolled back when the connection is closed).
+/// a pooled session sends no SET (only a ping), finds no transaction left by the previous user (an abandoned transaction
+/// is rolled back when the connection is closed), and a session the server killed is replaced, not handed out.
 /// </summary>
 public class SessionSetupTests
 {
@@ -73,6 +73,24 @@ public class SessionSetupTests
         finally
         {
             await TestServices.DropSchemaAsync(connection, schema);
+        }
+    }
+
+    [Test]
+    public async Task APooledSessionTheServerKilled_IsNotHandedOutAgain()
+    {
+        var connection = await OwnPoolAsync();
+        long id;
+        await using (var conn = await connection.OpenAsync())
+            id = Convert.ToInt64(await ScalarAsync(conn, "SELECT CONNECTION_ID()"));
+        await using (var killer = await (await TestServices.RequireDatabaseAsync()).OpenAsync())
+            await ScalarAsync(killer, $"KILL {id}");
+        await Task.Delay(100);
+        await using (var conn = await connection.OpenAsync())
+        {
+            Assert.That(Convert.ToInt64(await ScalarAsync(conn, "SELECT 1")), Is.EqualTo(1), "the next open works");
+            Assert.That(Convert.ToInt64(await ScalarAsync(conn, "SELECT CONNECTION_ID()")), Is.Not.EqualTo(id));
+            Assert.That(await ScalarAsync(conn, "SELECT @@SESSION.sql_mode"), Does.Contain("STRICT_ALL_TABLES"));
         }
     }
 }

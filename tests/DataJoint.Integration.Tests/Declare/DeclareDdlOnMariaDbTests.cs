@@ -1,6 +1,7 @@
 using DataJoint.Definitions;
 using MySqlConnector;
 
+using DataJoint.Dialects;
 namespace DataJoint.Integration.Tests.Declare;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DataJoint.Integration.Tests.Tables;
 
+using DataJoint.Metadata;
 namespace DataJoint.Integration.Tests.Typed.Model
 {
     public sealed record Graph(bool Directed, string[] Nodes)

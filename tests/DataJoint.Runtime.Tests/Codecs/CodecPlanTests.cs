@@ -1,5 +1,6 @@
 using System.Data.Common;
 
+using DataJoint.Dialects;
 namespace DataJoint.Runtime.Tests.CodecTests;
 
 /// <summary>
@@ -97,6 +98,21 @@ public class CodecPlanTests
             "Codec <plan_missing> is not registered. Define a Codec subclass with name='{type_name}'. (attribute `x` of table `lab`.`__scan`)"));
         var decode = await Assert.ThrowsAsync<DataJointException>(async () => await codec.DecodeAsync("v", CancellationToken.None));
         Assert.That(decode!.Message, Does.Contain("(attribute `x` of table `lab`.`__scan`)"));
+    }
+
+    [Test]
+    public void TheHeadingReadsTheSqlType_TheCodecPlanKnowsAJsonChainStoresJson()
+    {
+        // MariaDB reports a json column as longtext: the heading alone (no registry) says string, the table's plan json.
+        var raw = HeadingAttribute.FromColumn("`lab`.`t`", "p", "longtext", false, null, "", ":<testpoint>:", false);
+        Assert.That(raw.Kind, Is.EqualTo(AttributeKind.String));
+        var table = new Table(Connection, MySqlDialect.Instance, "lab", "t", new Heading(new[]
+        {
+            HeadingAttribute.FromColumn("`lab`.`t`", "id", "int", false, null, "", ":int32:", true), raw,
+            HeadingAttribute.FromColumn("`lab`.`t`", "q", "longtext", false, null, "", ":<plan_unknown>:", false),
+        }));
+        Assert.That(table.Heading["p"].Kind, Is.EqualTo(AttributeKind.Json));
+        Assert.That(table.Heading["q"].Kind, Is.EqualTo(AttributeKind.String), "an unknown codec keeps the SQL type's kind");
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using DataJoint.Declare;
 using DataJoint.Definitions;
 
+using DataJoint.Dialects;
 namespace DataJoint.Runtime.Tests.Declare;
 
 /// <summary>Golden DDL strings of spec §9 (cases 1-9, 23, 24), produced by DataJoint Python at 8e6ef316.</summary>

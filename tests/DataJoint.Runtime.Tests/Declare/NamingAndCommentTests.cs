@@ -2,7 +2,6 @@ using DataJoint.Definitions;
 
 namespace DataJoint.Runtime.Tests.Declare;
 
-using TableTier = DataJoint.Definitions.TableTier; // the runtime also has a public DataJoint.TableTier
 
 /// <summary>Spec §3.1 / §9 case 8 (naming) and §2.7 / §9 case 10 (reading comment markers back).</summary>
 public class NamingAndCommentTests

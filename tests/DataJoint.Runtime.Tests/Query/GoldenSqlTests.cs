@@ -1,3 +1,5 @@
+using DataJoint.Dialects;
+
 namespace DataJoint.Runtime.Tests.Query;
 
 /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MySqlConnector;
 
+using DataJoint.Logging;
 namespace DataJoint.Runtime.Tests.Settings;
 
 /// <summary>Settings read as DataJoint Python 2.x reads them (peers-and-plugins.md §5.2, spec §6.1).</summary>

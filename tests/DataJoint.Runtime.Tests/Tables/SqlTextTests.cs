@@ -1,3 +1,5 @@
+using DataJoint.Dialects;
+
 namespace DataJoint.Runtime.Tests.Tables;
 
 /// <summary>The SQL the tables write where it is deterministic (spec §9 cases 21 and 22), without a server.</summary>

@@ -3,26 +3,26 @@
 #pragma warning disable CS1591
 namespace Lab.Typed
 {
-    partial class Connectivity : global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>
+    partial class Connectivity : global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>
     {
         /// <summary>One row of <c>Connectivity</c>: every attribute of the heading, in heading order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
         public sealed partial record Row
         {
             /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.AttributeName("neuron_id")]
+            [global::DataJoint.Metadata.AttributeName("neuron_id")]
             public required int NeuronId { get; init; }
 
             /// <summary>Attribute <c>network</c>.</summary>
-            [global::DataJoint.AttributeName("network")]
+            [global::DataJoint.Metadata.AttributeName("network")]
             public required global::Lab.Typed.Graph Network { get; init; }
 
             /// <summary>Attribute <c>full_network</c>.</summary>
-            [global::DataJoint.AttributeName("full_network")]
+            [global::DataJoint.Metadata.AttributeName("full_network")]
             public global::Lab.Typed.Graph? FullNetwork { get; init; }
 
             /// <summary>Attribute <c>payload</c>.</summary>
-            [global::DataJoint.AttributeName("payload")]
+            [global::DataJoint.Metadata.AttributeName("payload")]
             public required object Payload { get; init; }
 
             /// <summary>The primary key of this row.</summary>
@@ -37,18 +37,18 @@ namespace Lab.Typed
         public sealed partial record Key
         {
             /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.AttributeName("neuron_id")]
+            [global::DataJoint.Metadata.AttributeName("neuron_id")]
             public required int NeuronId { get; init; }
         }
 
         private static readonly string[] __djRowAttributes = new string[] { "neuron_id", "network", "full_network", "payload" };
         private static readonly string[] __djKeyAttributes = new string[] { "neuron_id" };
 
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.RowAttributes => __djRowAttributes;
+        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.RowAttributes => __djRowAttributes;
 
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.KeyAttributes => __djKeyAttributes;
+        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.KeyAttributes => __djKeyAttributes;
 
-        static void global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteRow(Row row, object?[] values)
+        static void global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteRow(Row row, object?[] values)
         {
             values[0] = row.NeuronId;
             values[1] = row.Network;
@@ -56,33 +56,33 @@ namespace Lab.Typed
             values[3] = row.Payload;
         }
 
-        static void global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteKey(Key key, object?[] values)
+        static void global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.WriteKey(Key key, object?[] values)
         {
             values[0] = key.NeuronId;
         }
 
-        static Row global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::DataJoint.Row row) => new Row
+        static Row global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::DataJoint.Row row) => new Row
         {
-            NeuronId = global::DataJoint.TypedValues.Read<int>(row, "neuron_id"),
-            Network = global::DataJoint.TypedValues.Read<global::Lab.Typed.Graph>(row, "network"),
-            FullNetwork = global::DataJoint.TypedValues.ReadOrNull<global::Lab.Typed.Graph?>(row, "full_network"),
-            Payload = global::DataJoint.TypedValues.Read<object>(row, "payload"),
+            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
+            Network = global::DataJoint.Metadata.TypedValues.Read<global::Lab.Typed.Graph>(row, "network"),
+            FullNetwork = global::DataJoint.Metadata.TypedValues.ReadOrNull<global::Lab.Typed.Graph?>(row, "full_network"),
+            Payload = global::DataJoint.Metadata.TypedValues.Read<object>(row, "payload"),
         };
 
-        static Row global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
+        static Row global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
         {
-            NeuronId = global::DataJoint.TypedColumns.Read<int>(reader, 0, "neuron_id"),
-            Network = global::DataJoint.TypedColumns.Read<global::Lab.Typed.Graph>(reader, 1, "network"),
-            FullNetwork = global::DataJoint.TypedColumns.ReadOrNull<global::Lab.Typed.Graph?>(reader, 2, "full_network"),
-            Payload = global::DataJoint.TypedColumns.Read<object>(reader, 3, "payload"),
+            NeuronId = global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "neuron_id"),
+            Network = global::DataJoint.Metadata.TypedColumns.Read<global::Lab.Typed.Graph>(reader, 1, "network"),
+            FullNetwork = global::DataJoint.Metadata.TypedColumns.ReadOrNull<global::Lab.Typed.Graph?>(reader, 2, "full_network"),
+            Payload = global::DataJoint.Metadata.TypedColumns.Read<object>(reader, 3, "payload"),
         };
 
-        static Key global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadKey(global::DataJoint.Row row) => new Key
+        static Key global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.ReadKey(global::DataJoint.Row row) => new Key
         {
-            NeuronId = global::DataJoint.TypedValues.Read<int>(row, "neuron_id"),
+            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
         };
 
-        static string? global::DataJoint.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.AttributeOf(string propertyName) => propertyName switch
+        static string? global::DataJoint.Metadata.ITypedTable<Connectivity, Connectivity.Row, Connectivity.Key>.AttributeOf(string propertyName) => propertyName switch
         {
             "NeuronId" => "neuron_id",
             "Network" => "network",

@@ -3,86 +3,86 @@
 #pragma warning disable CS1591
 namespace Lab.Typed
 {
-    partial class Neurons : global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>
+    partial class Neurons : global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>
     {
         /// <summary>One row of <c>Neurons</c>: every attribute of the heading, in heading order.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("DataJoint.Generators", "0.1.0")]
         public sealed partial record Row
         {
             /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.AttributeName("neuron_id")]
+            [global::DataJoint.Metadata.AttributeName("neuron_id")]
             public required int NeuronId { get; init; }
 
             /// <summary>Attribute <c>tiny</c>.</summary>
-            [global::DataJoint.AttributeName("tiny")]
+            [global::DataJoint.Metadata.AttributeName("tiny")]
             public required sbyte Tiny { get; init; }
 
             /// <summary>Attribute <c>small</c>.</summary>
-            [global::DataJoint.AttributeName("small")]
+            [global::DataJoint.Metadata.AttributeName("small")]
             public required short Small { get; init; }
 
             /// <summary>Attribute <c>big</c>.</summary>
-            [global::DataJoint.AttributeName("big")]
+            [global::DataJoint.Metadata.AttributeName("big")]
             public required long Big { get; init; }
 
             /// <summary>Attribute <c>f32</c>.</summary>
-            [global::DataJoint.AttributeName("f32")]
+            [global::DataJoint.Metadata.AttributeName("f32")]
             public required float F32 { get; init; }
 
             /// <summary>Attribute <c>f64</c>.</summary>
-            [global::DataJoint.AttributeName("f64")]
+            [global::DataJoint.Metadata.AttributeName("f64")]
             public required double F64 { get; init; }
 
             /// <summary>Attribute <c>flag</c>.</summary>
-            [global::DataJoint.AttributeName("flag")]
+            [global::DataJoint.Metadata.AttributeName("flag")]
             public required bool Flag { get; init; }
 
             /// <summary>Attribute <c>uid</c>.</summary>
-            [global::DataJoint.AttributeName("uid")]
+            [global::DataJoint.Metadata.AttributeName("uid")]
             public required global::System.Guid Uid { get; init; }
 
             /// <summary>Attribute <c>meta</c>.</summary>
-            [global::DataJoint.AttributeName("meta")]
+            [global::DataJoint.Metadata.AttributeName("meta")]
             public required global::System.Text.Json.JsonElement Meta { get; init; }
 
             /// <summary>Attribute <c>raw</c>.</summary>
-            [global::DataJoint.AttributeName("raw")]
+            [global::DataJoint.Metadata.AttributeName("raw")]
             public required byte[] Raw { get; init; }
 
             /// <summary>Attribute <c>day</c>.</summary>
-            [global::DataJoint.AttributeName("day")]
+            [global::DataJoint.Metadata.AttributeName("day")]
             public required global::System.DateOnly Day { get; init; }
 
             /// <summary>Attribute <c>stamp</c>.</summary>
-            [global::DataJoint.AttributeName("stamp")]
+            [global::DataJoint.Metadata.AttributeName("stamp")]
             public required global::System.DateTime Stamp { get; init; }
 
             /// <summary>Attribute <c>code</c>.</summary>
-            [global::DataJoint.AttributeName("code")]
+            [global::DataJoint.Metadata.AttributeName("code")]
             public required string Code { get; init; }
 
             /// <summary>Attribute <c>label</c>.</summary>
-            [global::DataJoint.AttributeName("label")]
+            [global::DataJoint.Metadata.AttributeName("label")]
             public required string Label { get; init; }
 
             /// <summary>Attribute <c>kind</c>.</summary>
-            [global::DataJoint.AttributeName("kind")]
+            [global::DataJoint.Metadata.AttributeName("kind")]
             public required string Kind { get; init; }
 
             /// <summary>Attribute <c>amount</c>.</summary>
-            [global::DataJoint.AttributeName("amount")]
+            [global::DataJoint.Metadata.AttributeName("amount")]
             public required decimal Amount { get; init; }
 
             /// <summary>Attribute <c>note</c>.</summary>
-            [global::DataJoint.AttributeName("note")]
+            [global::DataJoint.Metadata.AttributeName("note")]
             public string? Note { get; init; }
 
             /// <summary>Attribute <c>score</c>.</summary>
-            [global::DataJoint.AttributeName("score")]
+            [global::DataJoint.Metadata.AttributeName("score")]
             public double? Score { get; init; }
 
             /// <summary>Attribute <c>owner_id</c>.</summary>
-            [global::DataJoint.AttributeName("owner_id")]
+            [global::DataJoint.Metadata.AttributeName("owner_id")]
             public int? OwnerId { get; init; }
 
             /// <summary>The primary key of this row.</summary>
@@ -97,18 +97,18 @@ namespace Lab.Typed
         public sealed partial record Key
         {
             /// <summary>Attribute <c>neuron_id</c>.</summary>
-            [global::DataJoint.AttributeName("neuron_id")]
+            [global::DataJoint.Metadata.AttributeName("neuron_id")]
             public required int NeuronId { get; init; }
         }
 
         private static readonly string[] __djRowAttributes = new string[] { "neuron_id", "tiny", "small", "big", "f32", "f64", "flag", "uid", "meta", "raw", "day", "stamp", "code", "label", "kind", "amount", "note", "score", "owner_id" };
         private static readonly string[] __djKeyAttributes = new string[] { "neuron_id" };
 
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.RowAttributes => __djRowAttributes;
+        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.RowAttributes => __djRowAttributes;
 
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.KeyAttributes => __djKeyAttributes;
+        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.KeyAttributes => __djKeyAttributes;
 
-        static void global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteRow(Row row, object?[] values)
+        static void global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteRow(Row row, object?[] values)
         {
             values[0] = row.NeuronId;
             values[1] = row.Tiny;
@@ -131,63 +131,63 @@ namespace Lab.Typed
             values[18] = row.OwnerId;
         }
 
-        static void global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteKey(Key key, object?[] values)
+        static void global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.WriteKey(Key key, object?[] values)
         {
             values[0] = key.NeuronId;
         }
 
-        static Row global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::DataJoint.Row row) => new Row
+        static Row global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::DataJoint.Row row) => new Row
         {
-            NeuronId = global::DataJoint.TypedValues.Read<int>(row, "neuron_id"),
-            Tiny = global::DataJoint.TypedValues.Read<sbyte>(row, "tiny"),
-            Small = global::DataJoint.TypedValues.Read<short>(row, "small"),
-            Big = global::DataJoint.TypedValues.Read<long>(row, "big"),
-            F32 = global::DataJoint.TypedValues.Read<float>(row, "f32"),
-            F64 = global::DataJoint.TypedValues.Read<double>(row, "f64"),
-            Flag = global::DataJoint.TypedValues.Read<bool>(row, "flag"),
-            Uid = global::DataJoint.TypedValues.Read<global::System.Guid>(row, "uid"),
-            Meta = global::DataJoint.TypedValues.Read<global::System.Text.Json.JsonElement>(row, "meta"),
-            Raw = global::DataJoint.TypedValues.Read<byte[]>(row, "raw"),
-            Day = global::DataJoint.TypedValues.Read<global::System.DateOnly>(row, "day"),
-            Stamp = global::DataJoint.TypedValues.Read<global::System.DateTime>(row, "stamp"),
-            Code = global::DataJoint.TypedValues.Read<string>(row, "code"),
-            Label = global::DataJoint.TypedValues.Read<string>(row, "label"),
-            Kind = global::DataJoint.TypedValues.Read<string>(row, "kind"),
-            Amount = global::DataJoint.TypedValues.Read<decimal>(row, "amount"),
-            Note = global::DataJoint.TypedValues.ReadOrNull<string?>(row, "note"),
-            Score = global::DataJoint.TypedValues.ReadOrNull<double?>(row, "score"),
-            OwnerId = global::DataJoint.TypedValues.ReadOrNull<int?>(row, "owner_id"),
+            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
+            Tiny = global::DataJoint.Metadata.TypedValues.Read<sbyte>(row, "tiny"),
+            Small = global::DataJoint.Metadata.TypedValues.Read<short>(row, "small"),
+            Big = global::DataJoint.Metadata.TypedValues.Read<long>(row, "big"),
+            F32 = global::DataJoint.Metadata.TypedValues.Read<float>(row, "f32"),
+            F64 = global::DataJoint.Metadata.TypedValues.Read<double>(row, "f64"),
+            Flag = global::DataJoint.Metadata.TypedValues.Read<bool>(row, "flag"),
+            Uid = global::DataJoint.Metadata.TypedValues.Read<global::System.Guid>(row, "uid"),
+            Meta = global::DataJoint.Metadata.TypedValues.Read<global::System.Text.Json.JsonElement>(row, "meta"),
+            Raw = global::DataJoint.Metadata.TypedValues.Read<byte[]>(row, "raw"),
+            Day = global::DataJoint.Metadata.TypedValues.Read<global::System.DateOnly>(row, "day"),
+            Stamp = global::DataJoint.Metadata.TypedValues.Read<global::System.DateTime>(row, "stamp"),
+            Code = global::DataJoint.Metadata.TypedValues.Read<string>(row, "code"),
+            Label = global::DataJoint.Metadata.TypedValues.Read<string>(row, "label"),
+            Kind = global::DataJoint.Metadata.TypedValues.Read<string>(row, "kind"),
+            Amount = global::DataJoint.Metadata.TypedValues.Read<decimal>(row, "amount"),
+            Note = global::DataJoint.Metadata.TypedValues.ReadOrNull<string?>(row, "note"),
+            Score = global::DataJoint.Metadata.TypedValues.ReadOrNull<double?>(row, "score"),
+            OwnerId = global::DataJoint.Metadata.TypedValues.ReadOrNull<int?>(row, "owner_id"),
         };
 
-        static Row global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
+        static Row global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadRow(global::System.Data.Common.DbDataReader reader) => new Row
         {
-            NeuronId = global::DataJoint.TypedColumns.Read<int>(reader, 0, "neuron_id"),
-            Tiny = global::DataJoint.TypedColumns.Read<sbyte>(reader, 1, "tiny"),
-            Small = global::DataJoint.TypedColumns.Read<short>(reader, 2, "small"),
-            Big = global::DataJoint.TypedColumns.Read<long>(reader, 3, "big"),
-            F32 = global::DataJoint.TypedColumns.Read<float>(reader, 4, "f32"),
-            F64 = global::DataJoint.TypedColumns.Read<double>(reader, 5, "f64"),
-            Flag = global::DataJoint.TypedColumns.Read<bool>(reader, 6, "flag"),
-            Uid = global::DataJoint.TypedColumns.Read<global::System.Guid>(reader, 7, "uid"),
-            Meta = global::DataJoint.TypedColumns.Read<global::System.Text.Json.JsonElement>(reader, 8, "meta"),
-            Raw = global::DataJoint.TypedColumns.Read<byte[]>(reader, 9, "raw"),
-            Day = global::DataJoint.TypedColumns.Read<global::System.DateOnly>(reader, 10, "day"),
-            Stamp = global::DataJoint.TypedColumns.Read<global::System.DateTime>(reader, 11, "stamp"),
-            Code = global::DataJoint.TypedColumns.Read<string>(reader, 12, "code"),
-            Label = global::DataJoint.TypedColumns.Read<string>(reader, 13, "label"),
-            Kind = global::DataJoint.TypedColumns.Read<string>(reader, 14, "kind"),
-            Amount = global::DataJoint.TypedColumns.Read<decimal>(reader, 15, "amount"),
-            Note = global::DataJoint.TypedColumns.ReadOrNull<string?>(reader, 16, "note"),
-            Score = global::DataJoint.TypedColumns.ReadOrNull<double?>(reader, 17, "score"),
-            OwnerId = global::DataJoint.TypedColumns.ReadOrNull<int?>(reader, 18, "owner_id"),
+            NeuronId = global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "neuron_id"),
+            Tiny = global::DataJoint.Metadata.TypedColumns.Read<sbyte>(reader, 1, "tiny"),
+            Small = global::DataJoint.Metadata.TypedColumns.Read<short>(reader, 2, "small"),
+            Big = global::DataJoint.Metadata.TypedColumns.Read<long>(reader, 3, "big"),
+            F32 = global::DataJoint.Metadata.TypedColumns.Read<float>(reader, 4, "f32"),
+            F64 = global::DataJoint.Metadata.TypedColumns.Read<double>(reader, 5, "f64"),
+            Flag = global::DataJoint.Metadata.TypedColumns.Read<bool>(reader, 6, "flag"),
+            Uid = global::DataJoint.Metadata.TypedColumns.Read<global::System.Guid>(reader, 7, "uid"),
+            Meta = global::DataJoint.Metadata.TypedColumns.Read<global::System.Text.Json.JsonElement>(reader, 8, "meta"),
+            Raw = global::DataJoint.Metadata.TypedColumns.Read<byte[]>(reader, 9, "raw"),
+            Day = global::DataJoint.Metadata.TypedColumns.Read<global::System.DateOnly>(reader, 10, "day"),
+            Stamp = global::DataJoint.Metadata.TypedColumns.Read<global::System.DateTime>(reader, 11, "stamp"),
+            Code = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 12, "code"),
+            Label = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 13, "label"),
+            Kind = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 14, "kind"),
+            Amount = global::DataJoint.Metadata.TypedColumns.Read<decimal>(reader, 15, "amount"),
+            Note = global::DataJoint.Metadata.TypedColumns.ReadOrNull<string?>(reader, 16, "note"),
+            Score = global::DataJoint.Metadata.TypedColumns.ReadOrNull<double?>(reader, 17, "score"),
+            OwnerId = global::DataJoint.Metadata.TypedColumns.ReadOrNull<int?>(reader, 18, "owner_id"),
         };
 
-        static Key global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadKey(global::DataJoint.Row row) => new Key
+        static Key global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.ReadKey(global::DataJoint.Row row) => new Key
         {
-            NeuronId = global::DataJoint.TypedValues.Read<int>(row, "neuron_id"),
+            NeuronId = global::DataJoint.Metadata.TypedValues.Read<int>(row, "neuron_id"),
         };
 
-        static string? global::DataJoint.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.AttributeOf(string propertyName) => propertyName switch
+        static string? global::DataJoint.Metadata.ITypedTable<Neurons, Neurons.Row, Neurons.Key>.AttributeOf(string propertyName) => propertyName switch
         {
             "NeuronId" => "neuron_id",
             "Tiny" => "tiny",

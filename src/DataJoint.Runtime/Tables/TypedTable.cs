@@ -2,6 +2,8 @@ using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
+using DataJoint.Metadata;
+
 namespace DataJoint;
 
 /// <summary>

@@ -2,13 +2,14 @@ using System.Data.Common;
 using System.Reflection;
 using System.Text.Json;
 
-namespace DataJoint;
+namespace DataJoint.Metadata;
 
 /// <summary>
 /// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the conversions of a dynamic fetch
 /// (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its
 /// DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
 /// </summary>
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
 public static class TypedColumns
 {
     /// <summary>Column <paramref name="ordinal"/> as <typeparamref name="T"/> for a non-nullable property: SQL NULL raises a <see cref="DataJointException"/> naming the attribute.</summary>
