@@ -28,7 +28,7 @@ namespace DataJoint.Generators.QueryRows
 
     /// <summary>
     /// The query-row pipeline: <c>[QueryRow]</c> types (FAWMN) → a plain-data model (properties keyed by attribute name:
-    /// <c>[AttributeName]</c> or the snake_case of the property name, as DataJoint names attributes) → one file per type
+    /// <c>[Column("name")]</c> or the snake_case of the property name, as DataJoint names attributes) → one file per type
     /// implementing <c>IQueryRow&lt;T&gt;</c> with reflection-free mappers.
     /// </summary>
     internal static class QueryRowPipeline
@@ -40,7 +40,10 @@ namespace DataJoint.Generators.QueryRows
         }
 
         public const string QueryRowAttribute = "DataJoint.QueryRowAttribute";
-        private const string AttributeNameAttribute = "DataJoint.AttributeNameAttribute";
+        // A property names its attribute with the BCL's [Column("name")] (as Dapper and EF Core read it); the generated
+        // Row/Key records' own [AttributeName] is accepted too.
+        private const string ColumnAttribute = "System.ComponentModel.DataAnnotations.Schema.ColumnAttribute";
+        private const string AttributeNameAttribute = "DataJoint.Metadata.AttributeNameAttribute";
 
         /// <summary>Tracking names of the query-row steps.</summary>
         public static class Steps
@@ -87,7 +90,7 @@ namespace DataJoint.Generators.QueryRows
                     new DiagnosticInfo(DiagnosticDescriptors.QueryRowNotPartial.Id, location, type.Name));
             ct.ThrowIfCancellationRequested();
             var mapper = RecordMappers.TryBuild(type, static p => p.GetAttributes()
-                .Where(a => a.AttributeClass?.ToDisplayString() == AttributeNameAttribute && a.ConstructorArguments.Length == 1)
+                .Where(a => a.AttributeClass?.ToDisplayString() is ColumnAttribute or AttributeNameAttribute && a.ConstructorArguments.Length == 1)
                 .Select(a => a.ConstructorArguments[0].Value as string)
                 .FirstOrDefault(k => !string.IsNullOrEmpty(k)) ?? TableNaming.ToSnakeCase(p.Name), ct);
             // Only what can be filled: constructor parameters and settable properties (computed getters are left alone).

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using DataJoint.Metadata;
 
 namespace DataJoint;
 

@@ -1,86 +1,16 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
+using DataJoint.Metadata;
 
 namespace DataJoint;
 
 /// <summary>
 /// Marks a partial record, class or struct as a row type of queries: the source generator implements
-/// <see cref="IQueryRow{TSelf}"/> for it, so <c>query.FetchAsync&lt;T&gt;()</c> fills it by attribute name without reflection.
-/// A property <c>SubjectId</c> reads the attribute <c>subject_id</c> (or the name given by <see cref="AttributeNameAttribute"/>);
+/// <see cref="IQueryRow{TSelf}"/> (in <c>DataJoint.Metadata</c>) for it, so <c>query.FetchAsync&lt;T&gt;()</c> fills it by attribute name without reflection.
+/// A property <c>SubjectId</c> reads the attribute <c>subject_id</c> (or the name given by the BCL's <c>[Column("name")]</c>, <see cref="System.ComponentModel.DataAnnotations.Schema.ColumnAttribute"/>);
 /// positional records are filled through their constructor, other properties through <c>init</c>/<c>set</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false, AllowMultiple = false)]
 public sealed class QueryRowAttribute : Attribute;
-
-/// <summary>
-/// Implemented by the source generator on every <c>[QueryRow]</c> type: the attributes it reads and its mappers. Not meant
-/// to be implemented by hand.
-/// </summary>
-/// <typeparam name="TSelf">The row type.</typeparam>
-public interface IQueryRow<TSelf> where TSelf : IQueryRow<TSelf>
-{
-    /// <summary>The attribute names the row type reads, in property order.</summary>
-    static abstract IReadOnlyList<string> Attributes { get; }
-
-    /// <summary>The property names, aligned with <see cref="Attributes"/> (for messages).</summary>
-    static abstract IReadOnlyList<string> Properties { get; }
-
-    /// <summary>The property types, aligned with <see cref="Attributes"/> (nullable value types as <see cref="Nullable{T}"/>).</summary>
-    static abstract IReadOnlyList<Type> PropertyTypes { get; }
-
-    /// <summary>Builds a row from a fetched dynamic row (values already decoded by the codec chain).</summary>
-    static abstract TSelf Read(Row row);
-
-    /// <summary>Builds a row from the current row of a reader whose columns are <see cref="Attributes"/> in order.</summary>
-    static abstract TSelf Read(DbDataReader reader);
-}
-
-/// <summary>
-/// Conversions the generated <see cref="IQueryRow{TSelf}"/> mappers call. A computed attribute has the type the server
-/// gives it (<c>count(*)</c> is a 64-bit integer, <c>avg(x)</c> a decimal or double): numbers convert to the property's
-/// numeric type when the value fits (checked), other values must have the property's type.
-/// </summary>
-public static class QueryRowValues
-{
-    /// <summary>The attribute's value for a non-nullable property (SQL NULL raises a <see cref="DataJointException"/> naming it).</summary>
-    public static T Read<T>(Row row, string attribute)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return Convert<T>(row[attribute], attribute, nullable: false);
-    }
-
-    /// <summary>The attribute's value for a nullable property: SQL NULL gives null.</summary>
-    public static T ReadOrNull<T>(Row row, string attribute)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return Convert<T>(row[attribute], attribute, nullable: true);
-    }
-
-    private static T Convert<T>(object? value, string attribute, bool nullable)
-    {
-        if (value is T t) return t;
-        if (value is not null && Nullable.GetUnderlyingType(typeof(T)) is { } u ? IsNumeric(u) : IsNumeric(typeof(T)))
-        {
-            if (value is IConvertible && IsNumeric(value.GetType()))
-            {
-                var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-                try
-                {
-                    return (T)System.Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture);
-                }
-                catch (OverflowException ex)
-                {
-                    throw new DataJointException(
-                        $"Attribute `{attribute}` holds {value}, which does not fit the {target.Name} of its typed property", ex) { Attribute = attribute };
-                }
-            }
-        }
-        return TypedValues.Convert<T>(value, attribute, nullable);
-    }
-
-    private static bool IsNumeric(Type t) => Type.GetTypeCode(t) is TypeCode.SByte or TypeCode.Byte or TypeCode.Int16 or TypeCode.UInt16
-        or TypeCode.Int32 or TypeCode.UInt32 or TypeCode.Int64 or TypeCode.UInt64 or TypeCode.Single or TypeCode.Double or TypeCode.Decimal;
-}
 
 // Typed fetches: a query's rows into a [QueryRow] type, by attribute name.
 public partial class QueryExpression
@@ -132,7 +62,7 @@ public partial class QueryExpression
             if (!Heading.Contains(names[i]))
                 throw new DataJointException(
                     $"{typeof(T).Name}.{T.Properties[i]} reads the attribute `{names[i]}`, which is not in the query's heading " +
-                    $"({string.Join(", ", Heading.Names)}). Rename the property, give it [AttributeName(\"...\")], or project the query.")
+                    $"({string.Join(", ", Heading.Names)}). Rename the property, give it [Column(\"...\")], or project the query.")
                 {
                     Attribute = names[i],
                 };

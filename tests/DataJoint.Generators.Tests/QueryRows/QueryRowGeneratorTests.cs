@@ -6,7 +6,7 @@ namespace DataJoint.Generators.Tests.QueryRows;
 
 /// <summary>
 /// <c>[QueryRow]</c> types get a generated <c>IQueryRow&lt;T&gt;</c>: attribute names (snake_case of the property, or
-/// <c>[AttributeName]</c>), property types, and mappers from a dynamic row and from a data reader, built through the
+/// <c>[Column("name")]</c>), property types, and mappers from a dynamic row and from a data reader, built through the
 /// constructor and init/set properties. Mistakes are diagnostics at the type name; the pipeline caches.
 /// </summary>
 public class QueryRowGeneratorTests
@@ -25,7 +25,7 @@ public class QueryRowGeneratorTests
                 public sealed partial class Handler
                 {
                     public int SubjectId { get; init; }
-                    [AttributeName("name")] public string HandlerName { get; set; } = "";
+                    [System.ComponentModel.DataAnnotations.Schema.Column("name")] public string HandlerName { get; set; } = "";
                     public string? Note { get; init; }
                     public int Ignored => SubjectId * 2;
                 }

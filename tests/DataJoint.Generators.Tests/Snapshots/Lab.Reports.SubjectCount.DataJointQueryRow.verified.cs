@@ -3,20 +3,20 @@
 #pragma warning disable CS1591
 namespace Lab.Reports
 {
-    partial record class SubjectCount : global::DataJoint.IQueryRow<SubjectCount>
+    partial record class SubjectCount : global::DataJoint.Metadata.IQueryRow<SubjectCount>
     {
         private static readonly string[] __djAttributes = new string[] { "subject_id", "n", "best_quality" };
         private static readonly string[] __djProperties = new string[] { "SubjectId", "N", "BestQuality" };
         private static readonly global::System.Type[] __djTypes = new global::System.Type[] { typeof(int), typeof(long), typeof(double?) };
 
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.IQueryRow<SubjectCount>.Attributes => __djAttributes;
+        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.IQueryRow<SubjectCount>.Attributes => __djAttributes;
 
-        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.IQueryRow<SubjectCount>.Properties => __djProperties;
+        static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.IQueryRow<SubjectCount>.Properties => __djProperties;
 
-        static global::System.Collections.Generic.IReadOnlyList<global::System.Type> global::DataJoint.IQueryRow<SubjectCount>.PropertyTypes => __djTypes;
+        static global::System.Collections.Generic.IReadOnlyList<global::System.Type> global::DataJoint.Metadata.IQueryRow<SubjectCount>.PropertyTypes => __djTypes;
 
-        static SubjectCount global::DataJoint.IQueryRow<SubjectCount>.Read(global::DataJoint.Row row) => new SubjectCount(global::DataJoint.QueryRowValues.Read<int>(row, "subject_id"), global::DataJoint.QueryRowValues.Read<long>(row, "n"), global::DataJoint.QueryRowValues.ReadOrNull<double?>(row, "best_quality"));
+        static SubjectCount global::DataJoint.Metadata.IQueryRow<SubjectCount>.Read(global::DataJoint.Row row) => new SubjectCount(global::DataJoint.Metadata.QueryRowValues.Read<int>(row, "subject_id"), global::DataJoint.Metadata.QueryRowValues.Read<long>(row, "n"), global::DataJoint.Metadata.QueryRowValues.ReadOrNull<double?>(row, "best_quality"));
 
-        static SubjectCount global::DataJoint.IQueryRow<SubjectCount>.Read(global::System.Data.Common.DbDataReader reader) => new SubjectCount(global::DataJoint.TypedColumns.Read<int>(reader, 0, "subject_id"), global::DataJoint.TypedColumns.Read<long>(reader, 1, "n"), global::DataJoint.TypedColumns.ReadOrNull<double?>(reader, 2, "best_quality"));
+        static SubjectCount global::DataJoint.Metadata.IQueryRow<SubjectCount>.Read(global::System.Data.Common.DbDataReader reader) => new SubjectCount(global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "subject_id"), global::DataJoint.Metadata.TypedColumns.Read<long>(reader, 1, "n"), global::DataJoint.Metadata.TypedColumns.ReadOrNull<double?>(reader, 2, "best_quality"));
     }
 }

@@ -5,30 +5,30 @@ namespace Lab.Reports
 {
     partial class Views
     {
-        partial class Handler : global::DataJoint.IQueryRow<Handler>
+        partial class Handler : global::DataJoint.Metadata.IQueryRow<Handler>
         {
             private static readonly string[] __djAttributes = new string[] { "subject_id", "name", "note" };
             private static readonly string[] __djProperties = new string[] { "SubjectId", "HandlerName", "Note" };
             private static readonly global::System.Type[] __djTypes = new global::System.Type[] { typeof(int), typeof(string), typeof(string) };
 
-            static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.IQueryRow<Handler>.Attributes => __djAttributes;
+            static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.IQueryRow<Handler>.Attributes => __djAttributes;
 
-            static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.IQueryRow<Handler>.Properties => __djProperties;
+            static global::System.Collections.Generic.IReadOnlyList<string> global::DataJoint.Metadata.IQueryRow<Handler>.Properties => __djProperties;
 
-            static global::System.Collections.Generic.IReadOnlyList<global::System.Type> global::DataJoint.IQueryRow<Handler>.PropertyTypes => __djTypes;
+            static global::System.Collections.Generic.IReadOnlyList<global::System.Type> global::DataJoint.Metadata.IQueryRow<Handler>.PropertyTypes => __djTypes;
 
-            static Handler global::DataJoint.IQueryRow<Handler>.Read(global::DataJoint.Row row) => new Handler()
+            static Handler global::DataJoint.Metadata.IQueryRow<Handler>.Read(global::DataJoint.Row row) => new Handler()
             {
-                SubjectId = global::DataJoint.QueryRowValues.Read<int>(row, "subject_id"),
-                HandlerName = global::DataJoint.QueryRowValues.Read<string>(row, "name"),
-                Note = global::DataJoint.QueryRowValues.ReadOrNull<string?>(row, "note"),
+                SubjectId = global::DataJoint.Metadata.QueryRowValues.Read<int>(row, "subject_id"),
+                HandlerName = global::DataJoint.Metadata.QueryRowValues.Read<string>(row, "name"),
+                Note = global::DataJoint.Metadata.QueryRowValues.ReadOrNull<string?>(row, "note"),
             };
 
-            static Handler global::DataJoint.IQueryRow<Handler>.Read(global::System.Data.Common.DbDataReader reader) => new Handler()
+            static Handler global::DataJoint.Metadata.IQueryRow<Handler>.Read(global::System.Data.Common.DbDataReader reader) => new Handler()
             {
-                SubjectId = global::DataJoint.TypedColumns.Read<int>(reader, 0, "subject_id"),
-                HandlerName = global::DataJoint.TypedColumns.Read<string>(reader, 1, "name"),
-                Note = global::DataJoint.TypedColumns.ReadOrNull<string?>(reader, 2, "note"),
+                SubjectId = global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "subject_id"),
+                HandlerName = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 1, "name"),
+                Note = global::DataJoint.Metadata.TypedColumns.ReadOrNull<string?>(reader, 2, "note"),
             };
         }
     }

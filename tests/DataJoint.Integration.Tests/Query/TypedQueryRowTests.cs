@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations.Schema;
 using DataJoint.Integration.Tests.Tables;
 
 namespace DataJoint.Integration.Tests.Query;
@@ -14,12 +15,15 @@ public partial class TypedQueryRowTests : SchemaFixture
     public sealed partial class SubjectInfo
     {
         public int SubjectId { get; init; }
-        [AttributeName("species")] public string Kind { get; init; } = "";
+        [Column("species")] public string Kind { get; init; } = "";
         public string? Note { get; init; }
     }
 
     [QueryRow]
     public sealed partial record Missing(int SubjectId, string Nope);
+
+    [QueryRow]
+    public sealed partial record Animal(int SubjectId, [property: Column("species")] string Kind);
 
     private Table _subject = null!, _session = null!;
 
@@ -56,6 +60,13 @@ public partial class TypedQueryRowTests : SchemaFixture
         var streamed = new List<int>();
         await foreach (var r in (_subject * _session).StreamAsync<SubjectInfo>(new FetchOptions { OrderBy = ["KEY"] })) streamed.Add(r.SubjectId);
         Assert.That(streamed, Is.EqualTo(new[] { 1, 1 }));
+    }
+
+    [Test]
+    public async Task APositionalRecord_NamesAnAttributeWithColumnOnItsProperty()
+    {
+        var rows = await _subject.FetchAsync<Animal>(new FetchOptions { OrderBy = ["KEY"] });
+        Assert.That(rows, Is.EqualTo(new[] { new Animal(1, "mouse"), new Animal(2, "rat") }));
     }
 
     [Test]
