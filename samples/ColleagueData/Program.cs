@@ -1,6 +1,7 @@
 // ColleagueData: write and read a Python colleague's values exactly as numpy holds them — row-major arrays, 0-d and
 // complex values, MATLAB structs, .npy files in a folder store configured in code — into a schema opened open-only.
 // Run it with `bash scripts/run-samples.sh` (every sample; starts MariaDB and the S3 endpoint first).
+// The sample owns its demo schema (DJ_SAMPLE_SCHEMA, default djnet_colleague_data): it starts from an empty one.
 using System.Numerics;
 using DataJoint;
 using DataJoint.Stores;
@@ -22,6 +23,8 @@ try
 {
     // The colleague's pipeline (declared here so that the sample is self-contained; the DDL is DataJoint Python's).
     var lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
+    await lab.DropAsync();                                   // a fresh demo schema each run (its store is a new temp folder)
+    lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
     await lab.DeclareAsync("Recording", TableTier.Manual, """
         # recordings analysed in numpy
         recording_id : int32

@@ -134,6 +134,12 @@ static async Task<int> Run(ParseResult pr, Func<Task> body)
         Console.Error.WriteLine("dj: " + ex.Message);
         return 1;
     }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    {
+        // The output file or folder (scaffold, diagram) could not be written: the same one-line error, no stack trace.
+        Console.Error.WriteLine("dj: " + ex.Message);
+        return 1;
+    }
 }
 
 static (string Schema, string Table) SplitTable(string text)

@@ -12,8 +12,11 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace DataJoint.Docs.Tests;
 
-/// <summary>One fenced C# block of a Markdown page: its text, the line it starts on, and the diagnostic it must produce (if any).</summary>
-public sealed record DocBlock(string Page, int Line, string Code, string? ExpectedDiagnostic)
+/// <summary>
+/// One fenced C# block of a Markdown page: its text, the line it starts on, the diagnostic it must produce (if any), and
+/// whether it is a fragment (shown, not compiled).
+/// </summary>
+public sealed record DocBlock(string Page, int Line, string Code, string? ExpectedDiagnostic, bool IsFragment = false)
 {
     public override string ToString() => $"{Page}:{Line}";
 }
@@ -23,11 +26,14 @@ public sealed record DocBlock(string Page, int Line, string Code, string? Expect
 /// compilation (so later blocks use the types earlier ones declare), the DataJoint generator runs, then the analyzer.
 /// Top-level statements of a block become the body of an async method of their own, so several blocks may have them.
 /// A block fenced as <c>```csharp error DJ0003</c> shows a mistake: it is compiled with the others and must produce that
-/// diagnostic (and no other error).
+/// diagnostic (and no other error). A block fenced as <c>```csharp fragment</c> is not C# on its own (a listing of
+/// internal members, generated code shown abridged): it is not compiled, so keep such blocks few and short.
+/// A page's prose may assume names a block does not declare (<c>rows</c>, <c>schema</c>, the namespaces the page names):
+/// the page's prelude (<see cref="DocPages"/>) declares them, so every block still compiles against the real API.
 /// </summary>
 internal static class DocCompiler
 {
-    private static readonly Regex Fence = new(@"^```csharp(?:\s+error\s+(?<id>DJ\d{4}))?\s*$", RegexOptions.Multiline);
+    private static readonly Regex Fence = new(@"^```csharp(?:\s+error\s+(?<id>DJ\d{4})|\s+(?<fragment>fragment))?\s*$", RegexOptions.Multiline);
 
     internal static string RepoRoot =>
         typeof(DocCompiler).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
@@ -41,7 +47,8 @@ internal static class DocCompiler
             var start = m.Index + m.Length + 1;
             var end = text.IndexOf("\n```", start - 1, StringComparison.Ordinal);
             var line = text.AsSpan(0, m.Index).Count('\n') + 1;
-            blocks.Add(new DocBlock(page, line, text[start..(end + 1)], m.Groups["id"].Success ? m.Groups["id"].Value : null));
+            blocks.Add(new DocBlock(page, line, text[start..(end + 1)], m.Groups["id"].Success ? m.Groups["id"].Value : null,
+                m.Groups["fragment"].Success));
         }
         return blocks;
     }
@@ -53,7 +60,12 @@ internal static class DocCompiler
         {
             typeof(DataJoint.Codecs).Assembly, typeof(DataJoint.Zarr.ZarrCodec).Assembly, typeof(DataJoint.Hdf5.Hdf5Codec).Assembly,
             typeof(PureHDF.H5File).Assembly, typeof(QuikGraph.AdjacencyGraph<,>).Assembly,
-        }).Select(a => MetadataReference.CreateFromFile(a.Location)));
+            typeof(DataJoint.Arrow.ArrowFetch).Assembly, typeof(Apache.Arrow.RecordBatch).Assembly,
+        }).Select(a => a.Location)
+            // what the runtime's public API exposes (IConfiguration, ILoggerFactory, IServiceCollection, MySqlConnection)
+            .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll"))
+            .Append(Path.Combine(AppContext.BaseDirectory, "MySqlConnector.dll"))
+            .Select(path => MetadataReference.CreateFromFile(path)));
 
     /// <summary>A block as a compilable file: top-level statements wrapped into <c>static async Task Run()</c> of a file-local class.</summary>
     internal static SyntaxTree ToTree(DocBlock block, int index)
@@ -96,15 +108,11 @@ internal static class DocCompiler
         public IEnumerable<Diagnostic> Problems => Compiler.Concat(Analyzer).Where(d => d.Severity >= DiagnosticSeverity.Warning);
     }
 
-    /// <summary>
-    /// Compiles <paramref name="blocks"/> together with the generator and the analyzer (and <paramref name="extra"/>
-    /// referenced). <paramref name="prelude"/> is one more source file: declarations the page's snippets take as given
-    /// (the tables and values its text introduces in words), so that each snippet compiles as shown.
-    /// </summary>
+    /// <summary>Compiles <paramref name="blocks"/> together with the generator and the analyzer (and <paramref name="extra"/> referenced).</summary>
     internal static Result Compile(IReadOnlyList<DocBlock> blocks, IEnumerable<Assembly>? extra = null, string? prelude = null)
     {
         var trees = blocks.Select(ToTree).Append(CSharpSyntaxTree.ParseText(ImplicitUsings, Parse, path: "ImplicitUsings.g.cs")).ToList();
-        if (prelude is not null) trees.Add(CSharpSyntaxTree.ParseText(prelude, Parse, path: "Prelude.cs"));
+        if (prelude is not null) trees.Add(CSharpSyntaxTree.ParseText(prelude, Parse, path: "Prelude.g.cs"));
         var compilation = CSharpCompilation.Create("DocsCompile", trees, References(extra),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>

@@ -118,6 +118,11 @@ public class DjToolTests : SchemaFixture
             r = await Dj("describe", db + ".Nope");
             Assert.That(r.Code, Is.EqualTo(1));
             Assert.That(r.Err, Does.Contain("has no table `Nope`"));
+            // A file that cannot be written is the same one-line error (docs/dj-tool.md), not a stack trace.
+            var blocked = Path.Combine(work.FullName, "no-such-folder", "lab.svg");
+            r = await Dj("diagram", db, "-o", blocked);
+            Assert.That(r.Code, Is.EqualTo(1), r.Err);
+            Assert.That(r.Err, Does.StartWith("dj: ").And.Contain("no-such-folder").And.Not.Contain("   at "));
         }
         finally
         {

@@ -15,8 +15,18 @@ internal static class SampleRunner
     internal static Task<string> RunAsync(Assembly sample, CancellationToken ct, params string[] args) =>
         RunAsync(sample.GetName().Name!, sample.Location, ct, args);
 
+    /// <summary>
+    /// Runs the sample twice over the same schema and store, as a user running it again would (README: every sample runs
+    /// with one command, any number of times); returns the second run's output.
+    /// </summary>
+    internal static Task<string> RunTwiceAsync(Assembly sample, CancellationToken ct) =>
+        RunAsync(sample.GetName().Name!, sample.Location, runs: 2, ct);
+
     /// <summary>Runs the program <paramref name="dll"/> (named <paramref name="name"/> in schema names and messages).</summary>
-    internal static async Task<string> RunAsync(string name, string dll, CancellationToken ct, params string[] args)
+    internal static Task<string> RunAsync(string name, string dll, CancellationToken ct, params string[] args) =>
+        RunAsync(name, dll, runs: 1, ct, args);
+
+    private static async Task<string> RunAsync(string name, string dll, int runs, CancellationToken ct, params string[] args)
     {
         var connection = await TestServices.RequireDatabaseAsync();
         TestServices.RequireS3();
@@ -31,6 +41,21 @@ internal static class SampleRunner
             },
         });
         try
+        {
+            for (var run = 1; run < runs; run++) await RunOnceAsync();
+            return await RunOnceAsync();
+        }
+        finally
+        {
+            await TestServices.DropSchemaAsync(connection, schema);
+            using var provider = new StoreProvider(StoresConfiguration.Parse(stores));
+            var store = provider.GetStore("main");
+            var paths = new List<string>();
+            await foreach (var o in store.ListAsync("", CancellationToken.None)) paths.Add(o.Path);
+            foreach (var path in paths) await store.DeleteAsync(path, CancellationToken.None);
+        }
+
+        async Task<string> RunOnceAsync()
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add(dll);
@@ -47,15 +72,6 @@ internal static class SampleRunner
             Assert.That(p.ExitCode, Is.Zero, $"{name} exited with {p.ExitCode}:\n{output}\n{errors}");
             TestContext.Out.WriteLine(output);
             return output;
-        }
-        finally
-        {
-            await TestServices.DropSchemaAsync(connection, schema);
-            using var provider = new StoreProvider(StoresConfiguration.Parse(stores));
-            var store = provider.GetStore("main");
-            var paths = new List<string>();
-            await foreach (var o in store.ListAsync("", CancellationToken.None)) paths.Add(o.Path);
-            foreach (var path in paths) await store.DeleteAsync(path, CancellationToken.None);
         }
     }
 }
