@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the one command that runs every test project.
 #  1. starts MariaDB and the S3 endpoint (installing them if missing) via scripts/services.sh, and installs the
-#     interop tools the codec tests read files with (scripts/interop-tools.sh)
+#     interop tools the codec tests read files with (scripts/interop-tools.sh), and clang for the NativeAOT consumer test
 #  2. builds the solution once (Release, warnings as errors)
 #  3. runs each test project, writing TRX results to TestResults/
 #  4. sums the TRX counters and prints the closing line: tests: N passed, N failed[, N skipped]
@@ -20,6 +20,17 @@ fi
 
 # Independent readers of the files the codec tests write (zstd, h5dump, nifti_tool).
 bash scripts/interop-tools.sh || echo "[test] WARNING: interop tools missing; the tests that read files with them will fail (CI) or be skipped" >&2
+
+# NativeAOT: the packaging tests publish a native consumer, which links with clang (and zlib). Debian's, installed once.
+if ! command -v clang >/dev/null 2>&1 || [ ! -f /usr/include/zlib.h ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "[test] installing clang and zlib1g-dev for NativeAOT (log: /tmp/datajoint-dotnet-apt-clang.log)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang zlib1g-dev; } \
+      >/tmp/datajoint-dotnet-apt-clang.log 2>&1 || echo "[test] WARNING: clang install failed; the NativeAOT test will fail (CI) or be skipped" >&2
+  else
+    echo "[test] WARNING: clang is missing and this is not root; the NativeAOT test will fail (CI) or be skipped" >&2
+  fi
+fi
 
 results=TestResults
 rm -rf "$results"; mkdir -p "$results"

@@ -3,6 +3,8 @@ using DataJoint.Benchmarks.Stores;
 
 // `interleaved-insert` runs the store insert modes in turn (see InterleavedInsertProbe); anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "interleaved-insert") return await InterleavedInsertProbe.RunAsync(args[1..]);
+// `generator-cost` splits the generator benchmark's time into its parts as CPU time (see GeneratorCostProbe).
+if (args.Length > 0 && args[0] == "generator-cost") return DataJoint.Benchmarks.Generator.GeneratorCostProbe.Run(args[1..]);
 // `zarr-interleaved` runs the <zarr@> write/read benchmark and its raw baselines in turn (see ZarrInterleavedProbe).
 if (args.Length > 0 && args[0] == "zarr-interleaved") return await DataJoint.Benchmarks.Plugins.ZarrInterleavedProbe.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "interleaved-populate") return await DataJoint.Benchmarks.Populate.InterleavedPopulateProbe.RunAsync(args[1..]);

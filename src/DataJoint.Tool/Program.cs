@@ -107,7 +107,7 @@ gc.SetAction(async (pr, ct) => await Run(pr, async () =>
 {
     var connection = DataJointConnection.FromEnvironment();
     using var stores = new StoreProvider(connection.AllSettings.Stores);
-    var schema = await Schema.OpenAsync(connection, pr.GetValue(schemaArg)!, stores, ct);
+    var schema = await Schema.OpenAsync(connection, pr.GetValue(schemaArg)!, stores, cancellationToken: ct);
     var report = await schema.CollectGarbageAsync(pr.GetValue(store), pr.GetValue(dryRun), ct);
     if (pr.GetValue(json)) WriteJson(report);
     else Render(["", "hash-addressed", "schema-addressed"],

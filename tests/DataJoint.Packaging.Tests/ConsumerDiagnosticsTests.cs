@@ -6,7 +6,7 @@ namespace DataJoint.Packaging.Tests;
 /// <summary>
 /// A user's project with a dozen definition and class mistakes in different files, built with <c>dotnet build</c>
 /// against the package: the output lists each one at its file, line and column — even though the compilation also has
-/// the compiler's own errors (CS0534 for the codec without partial).
+/// the compiler's own errors (CS0534 for the codec without partial, which names the member the generator implements).
 /// </summary>
 public class ConsumerDiagnosticsTests
 {
@@ -139,5 +139,8 @@ public class ConsumerDiagnosticsTests
         Assert.That(dj0001, Does.Contain("Unknown codec <tp> in '<tp>'. Did you mean <pt>?"), "a swap of two letters ranks first");
         Assert.That(output, Does.Contain("Declaration error in position 2 in line: x int32: Expected ':'"));
         Assert.That(output, Does.Contain("Codec class 'NotPartialCodec' must be declared partial"));
+        Assert.That(output, Does.Contain("'NotPartialCodec' does not implement inherited abstract member " +
+            "'CodecBase<double[], double[]>.CodecClassMustBePartial_AndItsProjectMustReferenceTheDataJointSourceGenerator()'"),
+            "the compiler's own error names the fix too");
     }
 }

@@ -27,6 +27,12 @@ internal static class PackageFeed
     public static string RepoRoot =>
         typeof(PackageFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
+    /// <summary>The runtime's project file.</summary>
+    public static string RuntimeProject => Path.Combine(RepoRoot, PackedProjects[0]);
+
+    /// <summary>The generator's project file.</summary>
+    public static string GeneratorProject => Path.Combine(RepoRoot, "src", "DataJoint.Generators", "DataJoint.Generators.csproj");
+
     /// <summary>The packed feed (packing on first use).</summary>
     public static async Task<(string Work, string Feed, string Version)> GetAsync(CancellationToken ct)
     {
@@ -74,8 +80,18 @@ internal static class PackageFeed
     /// A consumer folder with nuget.config (the feed first), the project file (DataJoint.Runtime and any
     /// <paramref name="otherPackages"/> of the feed) and the given sources.
     /// </summary>
-    public static async Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
-        IReadOnlyDictionary<string, string> files, CancellationToken ct, IEnumerable<string>? otherPackages = null)
+    public static Task<string> ConsumerAsync(string name, string projectProperties, string packageAttributes,
+        IReadOnlyDictionary<string, string> files, CancellationToken ct, IEnumerable<string>? otherPackages = null) =>
+        ProjectAsync(name, projectProperties, version =>
+            $"<PackageReference Include=\"DataJoint.Runtime\" Version=\"{version}\" {packageAttributes} />" +
+            string.Concat((otherPackages ?? []).Select(id => $"<PackageReference Include=\"{id}\" Version=\"{version}\" />")), files, ct);
+
+    /// <summary>
+    /// A consumer folder with nuget.config (the feed first), an executable project with <paramref name="projectProperties"/>
+    /// and the items <paramref name="items"/> makes from the packed version, and the given sources.
+    /// </summary>
+    public static async Task<string> ProjectAsync(string name, string projectProperties, Func<string, string> items,
+        IReadOnlyDictionary<string, string> files, CancellationToken ct)
     {
         var (work, feed, version) = await GetAsync(ct);
         var dir = Path.Combine(work, name);
@@ -101,13 +117,22 @@ internal static class PackageFeed
                 {projectProperties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="DataJoint.Runtime" Version="{version}" {packageAttributes} />
-                {string.Concat((otherPackages ?? []).Select(id => $"<PackageReference Include=\"{id}\" Version=\"{version}\" />"))}
+                {items(version)}
               </ItemGroup>
             </Project>
             """, ct);
         foreach (var (file, text) in files) await File.WriteAllTextAsync(Path.Combine(dir, file), text, ct);
         return dir;
+    }
+
+    /// <summary>
+    /// The global properties that build the runtime as the pack did (same artifacts folder and version), so a consumer's
+    /// <c>ProjectReference</c> to it finds its outputs there instead of writing into the repository.
+    /// </summary>
+    public static async Task<string[]> RuntimeBuildPropertiesAsync(CancellationToken ct)
+    {
+        var (work, _, version) = await GetAsync(ct);
+        return [$"-p:Version={version}", "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}"];
     }
 
     /// <summary>Runs <c>dotnet</c> with the arguments; returns the exit code and stdout+stderr.</summary>

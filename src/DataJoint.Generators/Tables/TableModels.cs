@@ -62,7 +62,8 @@ namespace DataJoint.Generators.Tables
     /// <param name="Lines">Attribute and foreign-key lines in written order.</param>
     internal sealed record TableClassModel(
         string Namespace, EquatableArray<string> ContainingTypes, string ClassName, string DottedName, string? Tier,
-        string? MasterFullName, string? SqlName, string? Schema, bool CanGenerate, EquatableArray<TableLineModel> Lines)
+        string? MasterFullName, string? SqlName, string? Schema, bool CanGenerate, EquatableArray<TableLineModel> Lines,
+        bool HasContents = false)
     {
         public string FullDottedName => Namespace.Length == 0 ? DottedName : Namespace + "." + DottedName;
 
@@ -86,7 +87,7 @@ namespace DataJoint.Generators.Tables
     internal sealed record ResolvedTableModel(
         string HintName, string Namespace, EquatableArray<string> ContainingTypes, string ClassName, string Tier,
         string? MasterType, string? SqlName, string? Schema, EquatableArray<ParentReference> Parents,
-        EquatableArray<ResolvedAttribute> Attributes);
+        EquatableArray<ResolvedAttribute> Attributes, bool HasContents = false);
 
     /// <summary>The result of resolving one table: what to emit (null when nothing can be) and what to report.</summary>
     internal sealed record TableResult(ResolvedTableModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

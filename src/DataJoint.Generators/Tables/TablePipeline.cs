@@ -187,8 +187,10 @@ namespace DataJoint.Generators.Tables
                 }
             }
 
+            // A Lookup's static Contents (Python's contents): the metadata reads it without reflection.
+            var hasContents = type.GetMembers("Contents").Any(x => x.IsStatic && x is IPropertySymbol { GetMethod: not null } or IFieldSymbol);
             var model = new TableClassModel(ns, new EquatableArray<string>(containing), type.Name, string.Join(".", names), tier, master,
-                sqlName, schema, partial && tier != null, new EquatableArray<TableLineModel>(lines));
+                sqlName, schema, partial && tier != null, new EquatableArray<TableLineModel>(lines), hasContents);
             return new ExtractedTable(model, classLocation, locator, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 

@@ -51,27 +51,20 @@ namespace DataJoint.Generators.Tables
                 if (own.Count > 0)
                 {
                     Report("DJ1018", own[0].NameStart, own[0].NameLength,
-                        new[] { ForeignKeyMapping.NonForeignKeyPrimaryKey(sqlName, own.Select(l => l.Name)) });
+                        new[] { ForeignKeyMapping.NonForeignKeyPrimaryKeyInClass(sqlName, own.Select(l => l.Name)) });
                 }
             }
 
             if (!table.CanGenerate) return new TableResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
 
-            var used = new HashSet<string>(StringComparer.Ordinal) { "Row", "Key", table.ClassName };
-            var resolved = new List<ResolvedAttribute>(attrs.Count);
-            foreach (var a in attrs)
-            {
-                var name = PropertyName(a.SqlName);
-                if (Reserved.Contains(name) || used.Contains(name)) name += "_";
-                var suffix = 2;
-                var baseName = name;
-                while (!used.Add(name)) name = baseName + suffix++;
-                resolved.Add(a with { PropertyName = name });
-            }
+            // Key attributes first (the heading's order: a definition's key lines precede ---), so the key is a prefix of the row.
+            var ordered = attrs.Where(a => a.InPrimaryKey).Concat(attrs.Where(a => !a.InPrimaryKey)).ToList();
+            var names = PropertyNaming.For(table.ClassName, ordered.Select(a => a.SqlName).ToList());
+            var resolved = ordered.Select((a, i) => a with { PropertyName = names[i] }).ToList();
             var hint = table.FullDottedName + ".DataJointTable.g.cs";
             var model = new ResolvedTableModel(hint, table.Namespace, table.ContainingTypes, table.ClassName, table.Tier,
                 table.MasterFullName != null ? "global::" + table.MasterFullName : null, table.SqlName, table.Schema,
-                new EquatableArray<ParentReference>(parents), new EquatableArray<ResolvedAttribute>(resolved));
+                new EquatableArray<ParentReference>(parents), new EquatableArray<ResolvedAttribute>(resolved), table.HasContents);
             return new TableResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 
@@ -266,31 +259,6 @@ namespace DataJoint.Generators.Tables
             public bool IsAssignable(string fromType, string toType) => true;
 
             public bool CanStore(string storedType, string family) => true;
-        }
-
-        private static readonly HashSet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Deconstruct",
-            "PrintMembers", "Finalize", "ToKey", "Clone",
-        };
-
-        /// <summary><c>neuron_id</c> → <c>NeuronId</c>; <c>x2_y</c> → <c>X2Y</c>.</summary>
-        internal static string PropertyName(string sqlName)
-        {
-            var sb = new StringBuilder(sqlName.Length);
-            var upper = true;
-            foreach (var c in sqlName)
-            {
-                if (c == '_')
-                {
-                    upper = true;
-                    continue;
-                }
-                sb.Append(upper ? char.ToUpperInvariant(c) : c);
-                upper = false;
-            }
-            if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, 'A');
-            return sb.ToString();
         }
     }
 }

@@ -299,13 +299,13 @@ internal static class BlobConvert
         {
             var list = new List<object?>();
             foreach (var item in items) list.Add(To(item, element));
-            var result = Array.CreateInstance(element, list.Count);
+            var result = Array.CreateInstanceFromArrayType(target, list.Count); // target is element[] (rank 1)
             for (int i = 0; i < list.Count; i++) result.SetValue(list[i], i);
             return result;
         }
         if (rank == 1 && value is BlobArray<object?> objects)
         {
-            var result = Array.CreateInstance(element, objects.Length);
+            var result = Array.CreateInstanceFromArrayType(target, objects.Length);
             for (int i = 0; i < objects.Length; i++) result.SetValue(To(objects.Data[i], element), i);
             return result;
         }

@@ -362,7 +362,7 @@ public sealed class BlobArray<T> : BlobArray, IEquatable<BlobArray<T>>
     public Array ToMultiDimensionalArray()
     {
         if (Rank <= 1) return ToArray();
-        var result = Array.CreateInstance(typeof(T), ShapeArray);
+        var result = MultiDimensionalArrays.New<T>(ShapeArray);
         FillRowMajor(result, ShapeArray);
         return result;
     }

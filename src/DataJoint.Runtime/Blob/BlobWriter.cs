@@ -672,11 +672,21 @@ public sealed class BlobWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets pack as Python sets (0x03). The set types of .NET are recognised by their generic type definition (no interface
+    /// walk, so trimmed and NativeAOT apps see the same; derived classes count); another class implementing <c>ISet&lt;T&gt;</c>
+    /// packs as a list.
+    /// </summary>
     private static bool ImplementsSet(Type t)
     {
-        foreach (var i in t.GetInterfaces())
-            if (i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(ISet<>) || i.GetGenericTypeDefinition() == typeof(IReadOnlySet<>)))
+        for (var b = t; b is not null; b = b.BaseType)
+        {
+            if (!b.IsGenericType) continue;
+            var d = b.GetGenericTypeDefinition();
+            if (d == typeof(HashSet<>) || d == typeof(SortedSet<>) || d == typeof(System.Collections.Immutable.ImmutableHashSet<>)
+                || d == typeof(System.Collections.Immutable.ImmutableSortedSet<>) || d == typeof(System.Collections.Frozen.FrozenSet<>))
                 return true;
+        }
         return false;
     }
 

@@ -34,7 +34,8 @@ public sealed partial class ObjectCodec : AsyncCodec<object, JsonElement>
         {
             case JsonElement e: return e; // pre-computed metadata (staged insert): passed through unchanged
             case ObjectRef r: return StoreCodecSupport.ToElement(r.ToJson());
-            case IReadOnlyDictionary<string, object?> d: return JsonSerializer.SerializeToElement(d);
+            case IReadOnlyDictionary<string, object?> d:
+                return JsonSerializer.SerializeToElement(d, DataJointJson.TypeInfo(typeof(IReadOnlyDictionary<string, object?>)));
         }
         var store = StoreCodecSupport.WriteStore(context);
         var location = StoreCodecSupport.Location(context);

@@ -13,7 +13,16 @@ public abstract class CodecBase<TValue, TStored> : ICodec, IRecordMapperSource
     BlobRecordMapper? IRecordMapperSource.RecordMapper => StoredRecordMapper;
 
     /// <summary>Name, dtypes per mode and types (generated from <see cref="CodecAttribute"/>).</summary>
-    public abstract CodecDescriptor Descriptor { get; }
+    public CodecDescriptor Descriptor => CodecClassMustBePartial_AndItsProjectMustReferenceTheDataJointSourceGenerator();
+
+    /// <summary>
+    /// Implemented by the DataJoint source generator in the codec's <c>partial</c> class: the descriptor built from its
+    /// <see cref="CodecAttribute"/>. The name is the message: when the class is not <c>partial</c>, or its project
+    /// references the runtime without the generator (a <c>ProjectReference</c> or DLL reference without
+    /// <c>OutputItemType="Analyzer"</c>), the compiler's CS0534 names this member and so says what to fix.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    protected abstract CodecDescriptor CodecClassMustBePartial_AndItsProjectMustReferenceTheDataJointSourceGenerator();
 
     /// <summary>The codec name.</summary>
     public string Name => Descriptor.Name;

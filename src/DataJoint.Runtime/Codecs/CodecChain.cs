@@ -184,7 +184,7 @@ public sealed class CodecChain
     // object-typed consumers (<blob>) get the dict; a consumer typed exactly as the record gets the record.
     private static bool IsRecordAccepted(Type expected, Type record) => expected != typeof(object) && expected.IsAssignableFrom(record);
 
-    private static object? AdaptForDecode(object? value, Type producerStoredType)
+    private static object? AdaptForDecode(object? value, [System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(BlobValueConverter.Constructs)] Type producerStoredType)
     {
         if (value is null || producerStoredType.IsInstanceOfType(value)) return value;
         if (BlobRecordMappers.Find(producerStoredType) is { } mapper && BlobValueConverter.AsDictionary(value) is { } dict)
@@ -208,7 +208,7 @@ public sealed class CodecChain
         if (value is JsonElement element) return element.GetRawText();
         try
         {
-            return JsonSerializer.Serialize(value, storedType == typeof(object) ? value.GetType() : storedType);
+            return JsonSerializer.Serialize(value, DataJointJson.TypeInfo(storedType == typeof(object) ? value.GetType() : storedType));
         }
         catch (NotSupportedException e)
         {
@@ -223,13 +223,13 @@ public sealed class CodecChain
         {
             return stored switch
             {
-                string s => JsonSerializer.Deserialize(s, storedType),
-                byte[] b => JsonSerializer.Deserialize(b, storedType),
-                JsonElement e => e.Deserialize(storedType),
+                string s => JsonSerializer.Deserialize(s, DataJointJson.TypeInfo(storedType)),
+                byte[] b => JsonSerializer.Deserialize(b, DataJointJson.TypeInfo(storedType)),
+                JsonElement e => e.Deserialize(DataJointJson.TypeInfo(storedType)),
                 _ => stored,
             };
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             throw new DataJointException($"Attribute '{ctx.Attribute ?? "?"}' of table `{ctx.Schema ?? "?"}`.`{ctx.Table ?? "?"}`: the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
         }

@@ -148,8 +148,13 @@ internal sealed class AttributeCodec
         }
     }
 
-    private static DecodeContext DecodeContext(Resolved r, string? downloadPath) =>
-        downloadPath is null || downloadPath == r.Decode.DownloadPath ? r.Decode : r.Decode with { DownloadPath = downloadPath };
+    /// <summary>The decode context for <paramref name="downloadPath"/>: made once per path (a fetch passes the same path for every value).</summary>
+    private static DecodeContext DecodeContext(Resolved r, string? downloadPath)
+    {
+        if (downloadPath is null || downloadPath == r.Decode.DownloadPath) return r.Decode;
+        if (r.LastPathDecode is { } last && last.DownloadPath == downloadPath) return last;
+        return r.LastPathDecode = r.Decode with { DownloadPath = downloadPath };
+    }
 
     private Resolved Resolve()
     {
@@ -168,5 +173,9 @@ internal sealed class AttributeCodec
     }
 
     /// <summary>A chain with the contexts its values run with (the encode context gets each row's key and stores).</summary>
-    private sealed record Resolved(CodecChain Chain, int Version, EncodeContext Encode, DecodeContext Decode);
+    private sealed record Resolved(CodecChain Chain, int Version, EncodeContext Encode, DecodeContext Decode)
+    {
+        /// <summary>The decode context of the last download path asked for (contexts are immutable: a race only makes one twice).</summary>
+        public DecodeContext? LastPathDecode { get; set; }
+    }
 }

@@ -36,7 +36,10 @@ public readonly record struct StoredReference(string Path, string? Store);
 /// its class, and the .NET types it encodes from and to. Emitted by the source generator from <see cref="CodecAttribute"/>.
 /// </summary>
 public sealed record CodecDescriptor(
-    string Name, Type CodecType, Type ValueType, Type StoredType,
+    string Name, Type CodecType, Type ValueType,
+    [property: System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(BlobValueConverter.Constructs)]
+    [param: System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(BlobValueConverter.Constructs)]
+    Type StoredType,
     string? InTable, string? InStore, string? InTableError = null, string? InStoreError = null)
 {
     /// <summary>The dtype for a storage mode; throws <see cref="DataJointException"/> with the codec's text if unsupported.</summary>

@@ -34,7 +34,7 @@ public abstract class BlobRecordMapper<T> : BlobRecordMapper where T : notnull
     internal sealed override object FromDictionaryObject(IReadOnlyDictionary<string, object?> dictionary) => FromDictionary(dictionary);
 
     /// <summary>Reads key <paramref name="key"/> as <typeparamref name="TField"/>, converting blob values (e.g. long → int, list → array).</summary>
-    protected static TField Field<TField>(IReadOnlyDictionary<string, object?> dictionary, string key)
+    protected static TField Field<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(BlobValueConverter.Constructs)] TField>(IReadOnlyDictionary<string, object?> dictionary, string key)
     {
         if (!dictionary.TryGetValue(key, out var raw))
         {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using System.Text.Json;
 
 namespace DataJoint.Metadata;
@@ -58,22 +57,33 @@ public static class TypedColumns
 
     private static class Reader<T>
     {
-        public static readonly Func<DbDataReader, int, T> Read = Create();
-
-        private static Func<DbDataReader, int, T> Create()
-        {
-            var underlying = Nullable.GetUnderlyingType(typeof(T));
-            if (underlying is null) return (Func<DbDataReader, int, T>)For(typeof(T));
-            // Nullable<U>: lift the reader of U once (reflection at first use of the type, never per row).
-            var lift = typeof(TypedColumns).GetMethod(nameof(Lift), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(underlying);
-            return (Func<DbDataReader, int, T>)lift.Invoke(null, [For(underlying)])!;
-        }
+        public static readonly Func<DbDataReader, int, T> Read = (Func<DbDataReader, int, T>)For(typeof(T));
     }
 
     private static Func<DbDataReader, int, TValue?> Lift<TValue>(Func<DbDataReader, int, TValue> read) where TValue : struct =>
         (r, i) => read(r, i);
 
+    /// <summary>The reader for a property type; a <c>Nullable&lt;U&gt;</c> gets U's reader lifted (spelled out: no generic instantiation at run time).</summary>
     private static Delegate For(Type t)
+    {
+        if (t == typeof(int?)) return Lift(Plain<int>());
+        if (t == typeof(long?)) return Lift(Plain<long>());
+        if (t == typeof(short?)) return Lift(Plain<short>());
+        if (t == typeof(sbyte?)) return Lift(Plain<sbyte>());
+        if (t == typeof(double?)) return Lift(Plain<double>());
+        if (t == typeof(float?)) return Lift(Plain<float>());
+        if (t == typeof(decimal?)) return Lift(Plain<decimal>());
+        if (t == typeof(bool?)) return Lift(Plain<bool>());
+        if (t == typeof(DateOnly?)) return Lift(Plain<DateOnly>());
+        if (t == typeof(DateTime?)) return Lift(Plain<DateTime>());
+        if (t == typeof(Guid?)) return Lift(Plain<Guid>());
+        if (t == typeof(JsonElement?)) return Lift(Plain<JsonElement>());
+        return Plain(t);
+    }
+
+    private static Func<DbDataReader, int, T> Plain<T>() => (Func<DbDataReader, int, T>)Plain(typeof(T));
+
+    private static Delegate Plain(Type t)
     {
         if (t == typeof(int)) return (Func<DbDataReader, int, int>)((r, i) => r.GetInt32(i));
         if (t == typeof(long)) return (Func<DbDataReader, int, long>)((r, i) => r.GetInt64(i));

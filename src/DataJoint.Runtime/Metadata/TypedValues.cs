@@ -1,26 +1,12 @@
 namespace DataJoint.Metadata;
 
-/// <summary>Helpers the generated mappers call.</summary>
-[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class TypedValues
+/// <summary>A decoded value as a typed property's type (the typed mappers' and selectors' one conversion rule).</summary>
+internal static class TypedValues
 {
     /// <summary>
-    /// The value of <paramref name="attribute"/> in a fetched row as <typeparamref name="T"/> (exact type) for a
-    /// non-nullable property: SQL NULL or another type raises a <see cref="DataJointException"/> naming the attribute.
+    /// <paramref name="value"/> of <paramref name="attribute"/> as <typeparamref name="T"/> (exact type): SQL NULL in a
+    /// non-nullable property, or another type, raises a <see cref="DataJointException"/> naming the attribute.
     /// </summary>
-    public static T Read<T>(Row row, string attribute)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return Convert<T>(row[attribute], attribute, nullable: false);
-    }
-
-    /// <summary>As <see cref="Read{T}"/> for a nullable property: SQL NULL gives null.</summary>
-    public static T ReadOrNull<T>(Row row, string attribute)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return Convert<T>(row[attribute], attribute, nullable: true);
-    }
-
     internal static T Convert<T>(object? value, string attribute, bool nullable)
     {
         if (value is T t) return t;
@@ -34,4 +20,3 @@ public static class TypedValues
 
     private static string TypeName(Type t) => Nullable.GetUnderlyingType(t) is { } u ? u.Name + "?" : t.Name;
 }
-

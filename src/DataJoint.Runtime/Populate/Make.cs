@@ -1,3 +1,4 @@
+using DataJoint.Metadata;
 using KellermanSoftware.CompareNetObjects;
 
 namespace DataJoint;
@@ -95,7 +96,16 @@ public sealed record TripartiteMake<TFetched, TComputed>(
 /// </summary>
 /// <typeparam name="TRow">The table's generated <c>Row</c> record.</typeparam>
 /// <typeparam name="TKey">The table's generated <c>Key</c> record.</typeparam>
-public interface IAutoPopulate<TRow, TKey> where TRow : class where TKey : class;
+public interface IAutoPopulate<TRow, TKey> where TRow : class where TKey : class
+{
+    /// <summary>
+    /// The populate loop's adapter of a three-step make (null for a simple one): implemented by
+    /// <see cref="IMakeTripartite{TRow, TKey, TFetched, TComputed}"/>, which knows its fetched and computed types, so no
+    /// generic type is made at run time (trimmed and NativeAOT apps populate too).
+    /// </summary>
+    internal MakeMethod? TripartiteMake<TTable>(TypedTable<TTable, TRow, TKey> table)
+        where TTable : UserTable, ITypedTable<TTable, TRow, TKey>, IAutoPopulate<TRow, TKey> => null;
+}
 
 /// <summary>
 /// The typed make of a <c>[Table]</c> class deriving from <c>Computed</c> or <c>Imported</c>: it receives the generated
@@ -116,6 +126,9 @@ public interface IMake<TRow, TKey> : IAutoPopulate<TRow, TKey> where TRow : clas
 /// <typeparam name="TComputed">What the compute step returns.</typeparam>
 public interface IMakeTripartite<TRow, TKey, TFetched, TComputed> : IAutoPopulate<TRow, TKey> where TRow : class where TKey : class
 {
+    MakeMethod? IAutoPopulate<TRow, TKey>.TripartiteMake<TTable>(TypedTable<TTable, TRow, TKey> table) =>
+        TypedMake<TTable, TRow, TKey>.TripartiteAdapter(this, table);
+
     /// <summary>Fetches the upstream data of the key (runs twice: outside, then inside the insert transaction).</summary>
     Task<TFetched> MakeFetchAsync(TKey key, MakeContext<TRow> context, CancellationToken cancellationToken);
 

@@ -80,17 +80,16 @@ internal static class TypedMake<TTable, TRow, TKey>
     public static MakeMethod For(TTable maker, TypedTable<TTable, TRow, TKey> table)
     {
         if (maker is IMake<TRow, TKey> simple) return new Simple(simple, table);
-        var tripartite = typeof(TTable).GetInterfaces().FirstOrDefault(i =>
-            i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IMakeTripartite<,,,>)
-            && i.GenericTypeArguments[0] == typeof(TRow) && i.GenericTypeArguments[1] == typeof(TKey));
-        if (tripartite is null)
-            throw new DataJointException($"{typeof(TTable).Name} implements neither IMake<Row, Key> nor IMakeTripartite<Row, Key, TFetched, TComputed>.");
-        var adapter = typeof(Tripartite<,>).MakeGenericType(typeof(TTable), typeof(TRow), typeof(TKey), tripartite.GenericTypeArguments[2], tripartite.GenericTypeArguments[3]);
-        return (MakeMethod)Activator.CreateInstance(adapter, maker, table)!;
+        return ((IAutoPopulate<TRow, TKey>)maker).TripartiteMake(table) ?? throw new DataJointException(
+            $"{typeof(TTable).Name} implements neither IMake<Row, Key> nor IMakeTripartite<Row, Key, TFetched, TComputed>.");
     }
 
+    /// <summary>The adapter of a three-step make (called by <see cref="IMakeTripartite{TRow, TKey, TFetched, TComputed}"/>).</summary>
+    internal static MakeMethod TripartiteAdapter<TFetched, TComputed>(IMakeTripartite<TRow, TKey, TFetched, TComputed> make, TypedTable<TTable, TRow, TKey> table) =>
+        new Tripartite<TFetched, TComputed>(make, table);
+
     private static TKey KeyOf(IReadOnlyDictionary<string, object?> key) =>
-        TTable.ReadKey(key as Row ?? throw new DataJointException("A typed make expects a fetched key row."));
+        TypedMapping<TTable, TRow, TKey>.ReadKey(key as Row ?? throw new DataJointException("A typed make expects a fetched key row."));
 
     private static MakeContext<TRow> Context(Table target, IReadOnlyDictionary<string, object?> key, TypedTable<TTable, TRow, TKey> table) =>
         new(target, key, (rows, options, ct) => table.InsertAsync(rows, options, ct));

@@ -182,9 +182,9 @@ internal static class KeyCondition
                     _ => e.GetRawText(),
                 };
             case JsonNode n:
-                return n is JsonValue ? JsonPathArgument(JsonSerializer.SerializeToElement(n), key, where) : n.ToJsonString();
+                return n is JsonValue ? JsonPathArgument(JsonSerializer.SerializeToElement(n, DataJointJson.TypeInfo(typeof(JsonNode))), key, where) : n.ToJsonString();
             case IDictionary or IEnumerable when value is not byte[]:
-                return JsonSerializer.Serialize(value, value.GetType());
+                return DataJointJson.Serialize(value);
             default:
                 throw new RestrictionException(
                     $"Restriction of {where}: the JSON path key `{key}` cannot compare a {value.GetType().Name} value " +

@@ -15,6 +15,23 @@ internal sealed class RowShape
 
     public string[] Names { get; }
     public Dictionary<string, int> Index { get; }
+
+    private Ordinals? _lastOrdinals;
+
+    /// <summary>
+    /// The position in these rows of each of <paramref name="names"/> (-1 when absent). Typed mappers ask once per row
+    /// with the same array, so the answer for the last array is kept.
+    /// </summary>
+    public int[] OrdinalsOf(string[] names)
+    {
+        if (_lastOrdinals is { } last && ReferenceEquals(last.Names, names)) return last.Positions;
+        var positions = new int[names.Length];
+        for (var i = 0; i < names.Length; i++) positions[i] = Index.TryGetValue(names[i], out var p) ? p : -1;
+        _lastOrdinals = new Ordinals(names, positions);
+        return positions;
+    }
+
+    private sealed record Ordinals(string[] Names, int[] Positions);
 }
 
 /// <summary>
@@ -31,6 +48,12 @@ public sealed class Row : IReadOnlyDictionary<string, object?>
         _shape = shape;
         _values = values;
     }
+
+    /// <summary>The names and index shared by the rows of one fetch.</summary>
+    internal RowShape Shape => _shape;
+
+    /// <summary>The value at a position of <see cref="Shape"/>.</summary>
+    internal object? ValueAt(int ordinal) => _values[ordinal];
 
     /// <summary>The value of an attribute; throws a <see cref="DataJointException"/> naming it when absent.</summary>
     public object? this[string key] =>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Data.Common;
 using System.Globalization;
 using DataJoint.Declare;
@@ -17,9 +16,11 @@ public sealed class Schema
     private readonly SemaphoreSlim _declareLock = new(1, 1);
     private readonly Dictionary<string, Task<Schema>> _others = new(StringComparer.Ordinal);
 
-    private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores)
+    private Schema(DataJointConnection connection, string database, ISqlDialect dialect, DataJoint.Stores.IStoreProvider? stores,
+        SchemaMap? schemaMap)
     {
         CreateTables = connection.AllSettings.Database.CreateTables;
+        Map = schemaMap ?? SchemaMap.Identity;
         Stores = stores;
         Connection = connection;
         Database = database;
@@ -34,11 +35,16 @@ public sealed class Schema
     public DataJoint.Stores.IStoreProvider? Stores { get; }
     /// <summary>The SQL dialect.</summary>
     internal ISqlDialect Dialect { get; }
+    /// <summary>
+    /// Maps the schema names classes are bound to (<c>[Table(Schema = ...)]</c>) and definitions reference
+    /// (<c>-&gt; subjects.Subject</c>) to databases; every schema reached from this one uses it.
+    /// </summary>
+    public SchemaMap Map { get; }
 
     /// <summary>
     /// False for a schema that only opens existing tables (DataJoint Python's <c>create_tables=False</c>): declaring a
     /// table that does not exist is an error instead of a <c>CREATE TABLE</c>. Defaults to the connection's
-    /// <c>database.create_tables</c> setting; <see cref="OpenAsync(DataJointConnection, string, DataJoint.Stores.IStoreProvider?, CancellationToken)"/> makes a schema with it off.
+    /// <c>database.create_tables</c> setting; <see cref="OpenAsync(DataJointConnection, string, DataJoint.Stores.IStoreProvider?, SchemaMap?, CancellationToken)"/> makes a schema with it off.
     /// </summary>
     public bool CreateTables { get; private init; }
 
@@ -46,13 +52,14 @@ public sealed class Schema
     /// Opens an existing schema for reading and writing rows without ever changing its tables: the database must
     /// exist, and no table is created (<see cref="CreateTables"/> is false). Classes are still compared with the tables
     /// they open (heading and comment), so a class that does not match a colleague's table fails instead of creating
-    /// another one beside it.
+    /// another one beside it. <paramref name="schemaMap"/> maps the schemas classes are bound to (see
+    /// <see cref="SchemaMap"/>); the schemas reached through it are opened the same way.
     /// </summary>
     public static async Task<Schema> OpenAsync(DataJointConnection connection, string database,
-        DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
+        DataJoint.Stores.IStoreProvider? stores = null, SchemaMap? schemaMap = null, CancellationToken cancellationToken = default)
     {
-        var schema = await ActivateAsync(connection, database, createIfMissing: false, stores, cancellationToken).ConfigureAwait(false);
-        return new Schema(connection, database, schema.Dialect, stores) { CreateTables = false };
+        var schema = await ActivateAsync(connection, database, createIfMissing: false, stores, schemaMap, cancellationToken).ConfigureAwait(false);
+        return new Schema(connection, database, schema.Dialect, stores, schemaMap) { CreateTables = false };
     }
 
     /// <summary>The schemas (databases) on the server, without the server's own.</summary>
@@ -101,10 +108,12 @@ public sealed class Schema
     /// <summary>
     /// Binds <paramref name="database"/> on <paramref name="connection"/>, creating the database when it is missing
     /// and <paramref name="createIfMissing"/> is true (else a missing database is an error). <paramref name="stores"/>
-    /// serves the store-backed codec columns of its tables.
+    /// serves the store-backed codec columns of its tables. <paramref name="schemaMap"/> maps the schema names classes
+    /// are bound to and definitions reference (<c>[Table(Schema = "subjects")]</c>, <c>-&gt; subjects.Subject</c>) to
+    /// databases, e.g. <c>test_subjects</c> in a test run; <paramref name="database"/> itself is used as given.
     /// </summary>
     public static async Task<Schema> ActivateAsync(DataJointConnection connection, string database, bool createIfMissing = true,
-        DataJoint.Stores.IStoreProvider? stores = null, CancellationToken cancellationToken = default)
+        DataJoint.Stores.IStoreProvider? stores = null, SchemaMap? schemaMap = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         SchemaNames.Check(database);
@@ -119,7 +128,7 @@ public sealed class Schema
                 await ExecAsync(conn, dialect.CreateDatabase(database), cancellationToken).ConfigureAwait(false);
                 DataJointLog.CreatedSchema(connection.Loggers.Schema, database);
             }
-            return new Schema(connection, database, dialect, stores);
+            return new Schema(connection, database, dialect, stores, schemaMap);
         }
         catch (Exception ex) when (MySqlDialect.Instance.TranslateError(ex, $"activate schema `{database}`", database) is { } dj)
         {
@@ -324,42 +333,15 @@ public sealed class Schema
     {
         var opened = GetTable(T.Metadata.RegistryName) is not null;
         var table = await TableAsync(T.Metadata, cancellationToken).ConfigureAwait(false);
-        if (!opened && T.Metadata.Tier == TableTier.Lookup && LookupContents(typeof(T)) is { } contents)
-            await table.InsertAsync(contents.Cast<object>().Select(GeneratedRowAsDictionary), new InsertOptions { SkipDuplicates = true },
-                cancellationToken).ConfigureAwait(false);
+        if (!opened && T.Metadata.Tier == TableTier.Lookup && T.Metadata.Contents is { } contents)
+            await table.InsertAsync(contents, new InsertOptions { SkipDuplicates = true }, cancellationToken).ConfigureAwait(false);
         return table;
-    }
-
-    /// <summary>
-    /// The rows of a Lookup class's static <c>Contents</c> property or field (Python's <c>contents</c>), inserted on
-    /// declare with duplicates skipped; null when the class has none.
-    /// </summary>
-    private static object GeneratedRowAsDictionary(object row)
-    {
-        // A generated Row record names its attributes with [AttributeName]; other row shapes are read as they are.
-        var named = row.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<AttributeNameAttribute>()))
-            .Where(p => p.Attribute is not null).ToList();
-        return named.Count == 0 ? row : named.ToDictionary(p => p.Attribute!.Name, p => p.Property.GetValue(row));
-    }
-
-    private static System.Collections.IEnumerable? LookupContents(Type type)
-    {
-        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-        var value = type.GetProperty("Contents", flags)?.GetValue(null) ?? type.GetField("Contents", flags)?.GetValue(null);
-        return value switch
-        {
-            null => null,
-            string => throw new DataJointException($"{type.Name}.Contents must be a collection of rows, not a string"),
-            System.Collections.IEnumerable rows => rows,
-            _ => throw new DataJointException($"{type.Name}.Contents must be a collection of rows (rows of its generated Row record, dictionaries or objects)"),
-        };
     }
 
     /// <summary>Declares (if needed) and opens a generated table class from its metadata.</summary>
     internal async Task<Table> TableAsync(TableMetadata info, CancellationToken cancellationToken)
     {
-        if (BoundDatabase(info) is { } bound && bound != Database)
+        if (BoundDatabase(info) is { } boundName && Map.Resolve(boundName) is var bound && bound != Database)
         {
             var other = await OtherSchemaAsync(bound, cancellationToken).ConfigureAwait(false);
             return await other.TableAsync(info, cancellationToken).ConfigureAwait(false);
@@ -420,8 +402,8 @@ public sealed class Schema
     }
 
     /// <summary>
-    /// Another database on the same connection and stores (for classes bound to it and <c>-&gt; otherdb.Table</c>), opened
-    /// the way this one is: open-only when this schema only opens tables.
+    /// Another database on the same connection, stores and schema map (for classes bound to it and
+    /// <c>-&gt; otherdb.Table</c>), opened the way this one is: open-only when this schema only opens tables.
     /// </summary>
     private Task<Schema> OtherSchemaAsync(string database, CancellationToken cancellationToken)
     {
@@ -429,8 +411,8 @@ public sealed class Schema
         {
             if (!_others.TryGetValue(database, out var task) || task.IsFaulted || task.IsCanceled)
                 _others[database] = task = CreateTables
-                    ? ActivateAsync(Connection, database, createIfMissing: true, Stores, cancellationToken)
-                    : OpenAsync(Connection, database, Stores, cancellationToken); // an open-only schema changes no other schema either
+                    ? ActivateAsync(Connection, database, createIfMissing: true, Stores, Map, cancellationToken)
+                    : OpenAsync(Connection, database, Stores, Map, cancellationToken); // an open-only schema changes no other schema either
             return task;
         }
     }
@@ -439,16 +421,16 @@ public sealed class Schema
     /// A parent named by class in this database — <c>Subject</c> (→ <c>subject</c>, <c>#subject</c>, <c>_subject</c>,
     /// <c>__subject</c>), a part as <c>Session.Trial</c> (→ <c>session__trial</c>…) or by its short name <c>Trial</c> when
     /// only one master has such a part — or, as DataJoint Python writes a table of another schema, <c>otherdb.Subject</c>
-    /// and <c>otherdb.Session.Trial</c>.
+    /// and <c>otherdb.Session.Trial</c> (<c>otherdb</c> mapped through <see cref="Map"/>).
     /// </summary>
     private async Task<Table?> FindByClassNameAsync(DbConnection conn, string reference, CancellationToken cancellationToken)
     {
         var segments = reference.Split('.');
         if (segments.Length <= 2 && await FindInDatabaseAsync(conn, Database, segments, cancellationToken).ConfigureAwait(false) is { } here)
             return here;
-        if (segments.Length is 2 or 3 && segments[0].Length > 0
-            && await Dialect.DatabaseExistsAsync(conn, segments[0], cancellationToken).ConfigureAwait(false))
-            return await FindInDatabaseAsync(conn, segments[0], segments[1..], cancellationToken).ConfigureAwait(false);
+        if (segments.Length is 2 or 3 && segments[0].Length > 0 && Map.Resolve(segments[0]) is var database
+            && await Dialect.DatabaseExistsAsync(conn, database, cancellationToken).ConfigureAwait(false))
+            return await FindInDatabaseAsync(conn, database, segments[1..], cancellationToken).ConfigureAwait(false);
         return null;
     }
 

@@ -14,8 +14,9 @@ namespace DataJoint.Stores;
 /// <summary>A numeric NumPy element type: its <c>descr</c> (<c>&lt;f8</c>), its name (<c>float64</c>) and the .NET element type.</summary>
 public sealed record NpyDtype
 {
-    private NpyDtype(string descr, string name, int itemSize, Type clrType)
+    private NpyDtype(string descr, string name, int itemSize, Type clrType, Func<int[], Array> newArray)
     {
+        NewArray = newArray;
         Descr = descr;
         Name = name;
         ItemSize = itemSize;
@@ -31,20 +32,23 @@ public sealed record NpyDtype
     /// <summary>The .NET element type (complex64 has no float-pair type in .NET: it is <see cref="float"/>, and its arrays read widened to <see cref="Complex"/> or as float pairs).</summary>
     public Type ClrType { get; }
 
-    public static readonly NpyDtype Bool = new("|b1", "bool", 1, typeof(bool));
-    public static readonly NpyDtype Int8 = new("|i1", "int8", 1, typeof(sbyte));
-    public static readonly NpyDtype UInt8 = new("|u1", "uint8", 1, typeof(byte));
-    public static readonly NpyDtype Int16 = new("<i2", "int16", 2, typeof(short));
-    public static readonly NpyDtype UInt16 = new("<u2", "uint16", 2, typeof(ushort));
-    public static readonly NpyDtype Int32 = new("<i4", "int32", 4, typeof(int));
-    public static readonly NpyDtype UInt32 = new("<u4", "uint32", 4, typeof(uint));
-    public static readonly NpyDtype Int64 = new("<i8", "int64", 8, typeof(long));
-    public static readonly NpyDtype UInt64 = new("<u8", "uint64", 8, typeof(ulong));
-    public static readonly NpyDtype Float16 = new("<f2", "float16", 2, typeof(Half));
-    public static readonly NpyDtype Float32 = new("<f4", "float32", 4, typeof(float));
-    public static readonly NpyDtype Float64 = new("<f8", "float64", 8, typeof(double));
-    public static readonly NpyDtype Complex64 = new("<c8", "complex64", 8, typeof(float));
-    public static readonly NpyDtype Complex128 = new("<c16", "complex128", 16, typeof(Complex));
+    /// <summary>A .NET array of <see cref="ClrType"/> with the given lengths (no reflection).</summary>
+    internal Func<int[], Array> NewArray { get; }
+
+    public static readonly NpyDtype Bool = new("|b1", "bool", 1, typeof(bool), MultiDimensionalArrays.New<bool>);
+    public static readonly NpyDtype Int8 = new("|i1", "int8", 1, typeof(sbyte), MultiDimensionalArrays.New<sbyte>);
+    public static readonly NpyDtype UInt8 = new("|u1", "uint8", 1, typeof(byte), MultiDimensionalArrays.New<byte>);
+    public static readonly NpyDtype Int16 = new("<i2", "int16", 2, typeof(short), MultiDimensionalArrays.New<short>);
+    public static readonly NpyDtype UInt16 = new("<u2", "uint16", 2, typeof(ushort), MultiDimensionalArrays.New<ushort>);
+    public static readonly NpyDtype Int32 = new("<i4", "int32", 4, typeof(int), MultiDimensionalArrays.New<int>);
+    public static readonly NpyDtype UInt32 = new("<u4", "uint32", 4, typeof(uint), MultiDimensionalArrays.New<uint>);
+    public static readonly NpyDtype Int64 = new("<i8", "int64", 8, typeof(long), MultiDimensionalArrays.New<long>);
+    public static readonly NpyDtype UInt64 = new("<u8", "uint64", 8, typeof(ulong), MultiDimensionalArrays.New<ulong>);
+    public static readonly NpyDtype Float16 = new("<f2", "float16", 2, typeof(Half), MultiDimensionalArrays.New<Half>);
+    public static readonly NpyDtype Float32 = new("<f4", "float32", 4, typeof(float), MultiDimensionalArrays.New<float>);
+    public static readonly NpyDtype Float64 = new("<f8", "float64", 8, typeof(double), MultiDimensionalArrays.New<double>);
+    public static readonly NpyDtype Complex64 = new("<c8", "complex64", 8, typeof(float), MultiDimensionalArrays.New<float>);
+    public static readonly NpyDtype Complex128 = new("<c16", "complex128", 16, typeof(Complex), MultiDimensionalArrays.New<Complex>);
 
     private static readonly NpyDtype[] All = [Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64, Float16, Float32, Float64, Complex64, Complex128];
 
@@ -246,8 +250,7 @@ public sealed class NpyArray
     public Array ToMultiDimensionalArray()
     {
         var lengths = Shape.Count == 0 ? [1] : Shape.Select(d => checked((int)d)).ToArray();
-        var elementType = Dtype == NpyDtype.Complex64 ? typeof(Complex) : Dtype.ClrType;
-        var array = Array.CreateInstance(elementType, lengths);
+        var array = Dtype == NpyDtype.Complex64 ? MultiDimensionalArrays.New<Complex>(lengths) : Dtype.NewArray(lengths);
         var bytes = Dtype == NpyDtype.Complex64 ? MemoryMarshal.AsBytes(WidenComplex64(CBytes()).AsSpan()).ToArray() : CBytes();
         var span = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), bytes.Length);
         bytes.AsSpan().CopyTo(span);

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 
@@ -7,7 +8,9 @@ namespace DataJoint;
 
 /// <summary>
 /// Reads named values out of a row object: dictionaries directly, any other object (anonymous type, record,
-/// class) through getters compiled once per type and cached — no reflection per row.
+/// class) through getters compiled once per type and cached — no reflection per row. Reading objects needs reflection
+/// over their type, which the feature switch <see cref="ObjectRows.IsSupported"/> turns off in trimmed and NativeAOT apps
+/// (generated <c>Row</c>/<c>Key</c> records and dictionaries never take that path).
 /// </summary>
 internal sealed class RowAccessor
 {
@@ -30,8 +33,13 @@ internal sealed class RowAccessor
         row is IReadOnlyDictionary<string, object?> or IDictionary<string, object?> or IDictionary;
 
     /// <summary>The accessor for a non-dictionary row type (public readable properties and fields).</summary>
-    public static RowAccessor For(Type type) => Cache.GetOrAdd(type, Build);
+    public static RowAccessor For(Type type) => ObjectRows.IsSupported
+        ? Cache.GetOrAdd(type, Build)
+        : throw new DataJointException(
+            $"Rows of type {type.Name} are read by reflection, which this trimmed or NativeAOT app turns off ({ObjectRows.Switch}): " +
+            "insert and restrict with the generated Row and Key records or with dictionaries.");
 
+    [RequiresUnreferencedCode("Reads the public properties and fields of a row type, which trimming may remove.")]
     private static RowAccessor Build(Type type)
     {
         var members = new List<(string Name, Type Type, Func<Expression, Expression> Access)>();
@@ -69,4 +77,19 @@ internal sealed class RowAccessor
                 return acc.Names.Select((n, i) => new KeyValuePair<string, object?>(n, acc.Getters[i](row)));
         }
     }
+}
+
+/// <summary>
+/// The feature switch <c>DataJoint.ObjectRows.IsSupported</c>: whether rows and conditions given as plain objects
+/// (anonymous types, classes) are read through their public properties by reflection. On by default; the
+/// DataJoint.Runtime package turns it off in apps published trimmed or NativeAOT (build/DataJoint.Runtime.targets), where
+/// the trimmer then removes the reflection, and such rows raise a <see cref="DataJointException"/> saying so.
+/// </summary>
+internal static class ObjectRows
+{
+    internal const string Switch = "DataJoint.ObjectRows.IsSupported";
+
+    [FeatureSwitchDefinition(Switch)]
+    [FeatureGuard(typeof(RequiresUnreferencedCodeAttribute))]
+    internal static bool IsSupported { get; } = !AppContext.TryGetSwitch(Switch, out var on) || on;
 }

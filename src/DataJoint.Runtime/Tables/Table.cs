@@ -34,6 +34,7 @@ public partial class Table : QueryExpression
     {
         Database = database;
         Name = name;
+        FullName = dialect.QualifiedName(database, name);
         TableHeading = heading;
         CodecPlan = codecs;
     }
@@ -43,7 +44,7 @@ public partial class Table : QueryExpression
     /// <summary>The SQL table name (with tier prefix).</summary>
     public string Name { get; }
     /// <summary><c>`database`.`table`</c>.</summary>
-    public string FullName => Dialect.QualifiedName(Database, Name);
+    public string FullName { get; }
     /// <summary>The heading as read from the database, including hidden columns and foreign keys.</summary>
     public Heading TableHeading { get; }
     /// <summary>The tier, from the name prefix.</summary>

@@ -18,7 +18,8 @@ public sealed class TableAttribute : Attribute
     /// <summary>
     /// Binds the class to a database (schema) of its own: it is declared and opened there whatever schema it is opened
     /// through (that schema lends its connection and stores), and other definitions may reference it across schemas
-    /// by its class or as DataJoint Python writes it, <c>-&gt; schema.Class</c>.
+    /// by its class or as DataJoint Python writes it, <c>-&gt; schema.Class</c>. The name is mapped to the actual database
+    /// at run time by the <see cref="SchemaMap"/> of the schema it is opened through (by default, itself).
     /// </summary>
     public string? Schema { get; init; }
 }

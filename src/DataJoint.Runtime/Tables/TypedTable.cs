@@ -19,9 +19,8 @@ public sealed class TypedTable<TTable, TRow, TKey>
     where TRow : class
     where TKey : class
 {
-    private static readonly string[] RowNames = TTable.RowAttributes.ToArray();
-    private static readonly string[] KeyNames = TTable.KeyAttributes.ToArray();
-    private static readonly int[] KeyInRow = KeyNames.Select(k => Array.IndexOf(RowNames, k)).ToArray();
+    private static string[] RowNames => TypedMapping<TTable, TRow, TKey>.RowNames;
+    private static string[] KeyNames => TypedMapping<TTable, TRow, TKey>.KeyNames;
 
     internal TypedTable(Table table) => Table = table;
 
@@ -49,11 +48,8 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public TypedTable<TTable, TRow, TKey> Restrict(TRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var values = new object?[RowNames.Length];
-        TTable.WriteRow(row, values);
-        var key = new object?[KeyNames.Length];
-        for (var i = 0; i < key.Length; i++) key[i] = values[KeyInRow[i]];
-        return new(Table.Restrict(new MappedValues(KeyNames, key)));
+        var values = TypedMapping<TTable, TRow, TKey>.Values(row);
+        return new(Table.Restrict(new MappedValues(KeyNames, values[..KeyNames.Length])));
     }
 
     /// <summary>Rows matching a condition of the dynamic API (dictionary, anonymous object, SQL string, query...).</summary>
@@ -93,9 +89,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
             foreach (var row in rows)
             {
                 if (row is null) throw new DataJointException($"Insert into {typeof(TTable).Name}: a row is null");
-                var values = new object?[RowNames.Length];
-                TTable.WriteRow(row, values);
-                yield return values;
+                yield return TypedMapping<TTable, TRow, TKey>.Values(row);
             }
         }
     }
@@ -104,22 +98,22 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public async Task<IReadOnlyList<TRow>> FetchAsync(CancellationToken cancellationToken = default)
     {
         // Without codec columns (their values decode asynchronously) rows map straight from the data reader.
-        if (DirectRead) return await Table.ReadAllAsync(TTable.RowAttributes, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
+        if (DirectRead) return await Table.ReadAllAsync(RowNames, TypedMapping<TTable, TRow, TKey>.ReadRow, cancellationToken).ConfigureAwait(false);
         var rows = await Table.FetchAsync(null, cancellationToken).ConfigureAwait(false);
         var result = new TRow[rows.Count];
-        for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadRow(rows[i]);
+        for (var i = 0; i < result.Length; i++) result[i] = TypedMapping<TTable, TRow, TKey>.ReadRow(rows[i]);
         return result;
     }
 
     /// <summary>True when every attribute of the row can be read by <see cref="TypedColumns"/> (no codecs, supported kinds).</summary>
-    private bool DirectRead => _directRead ??= TTable.RowAttributes.All(n =>
+    private bool DirectRead => _directRead ??= RowNames.All(n =>
         Table.Heading.Contains(n) && Table.Heading[n] is { CodecName: null } a && TypedColumns.Supports(a.Kind));
 
     private bool? _directRead;
 
     /// <summary>The only row; throws a <see cref="DataJointException"/> when there is none or more than one.</summary>
     public async Task<TRow> Fetch1Async(CancellationToken cancellationToken = default) =>
-        TTable.ReadRow(await Table.Fetch1Async(null, cancellationToken).ConfigureAwait(false));
+        TypedMapping<TTable, TRow, TKey>.ReadRow(await Table.Fetch1Async(null, cancellationToken).ConfigureAwait(false));
 
     /// <summary>
     /// One value of the only row. A selector that reads one property (<c>r =&gt; r.Network</c>) fetches only that
@@ -156,7 +150,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     {
         var rows = await Table.KeysAsync(null, cancellationToken).ConfigureAwait(false);
         var result = new TKey[rows.Count];
-        for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadKey(rows[i]);
+        for (var i = 0; i < result.Length; i++) result[i] = TypedMapping<TTable, TRow, TKey>.ReadKey(rows[i]);
         return result;
     }
 
@@ -165,12 +159,12 @@ public sealed class TypedTable<TTable, TRow, TKey>
     {
         if (DirectRead)
         {
-            await foreach (var row in Table.StreamMappedAsync(TTable.RowAttributes, TTable.ReadRow, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in Table.StreamMappedAsync(RowNames, TypedMapping<TTable, TRow, TKey>.ReadRow, cancellationToken).ConfigureAwait(false))
                 yield return row;
             yield break;
         }
         await foreach (var row in Table.StreamAsync(null, cancellationToken).ConfigureAwait(false))
-            yield return TTable.ReadRow(row);
+            yield return TypedMapping<TTable, TRow, TKey>.ReadRow(row);
     }
 
     /// <summary>Number of rows.</summary>
@@ -204,10 +198,10 @@ public sealed class TypedTable<TTable, TRow, TKey>
 
     private async Task<IReadOnlyList<TRow>> FetchAsync(QueryExpression query, CancellationToken cancellationToken)
     {
-        if (DirectRead) return await query.ReadAllAsync(TTable.RowAttributes, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
+        if (DirectRead) return await query.ReadAllAsync(RowNames, TypedMapping<TTable, TRow, TKey>.ReadRow, cancellationToken).ConfigureAwait(false);
         var rows = await query.FetchAsync(null, cancellationToken).ConfigureAwait(false);
         var result = new TRow[rows.Count];
-        for (var i = 0; i < result.Length; i++) result[i] = TTable.ReadRow(rows[i]);
+        for (var i = 0; i < result.Length; i++) result[i] = TypedMapping<TTable, TRow, TKey>.ReadRow(rows[i]);
         return result;
     }
 
@@ -218,9 +212,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public Task Update1Async(TRow row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        var values = new object?[RowNames.Length];
-        TTable.WriteRow(row, values);
-        return Table.Update1Async(new MappedValues(RowNames, values), cancellationToken);
+        return Table.Update1Async(new MappedValues(RowNames, TypedMapping<TTable, TRow, TKey>.Values(row)), cancellationToken);
     }
 
     /// <summary>Inserts the rows of a query on the server (<see cref="DataJoint.Table.InsertAsync(QueryExpression, InsertOptions?, CancellationToken)"/>).</summary>
@@ -231,12 +223,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public ValidationResult Validate(IEnumerable<TRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return Table.Validate(rows.Select(r =>
-        {
-            var values = new object?[RowNames.Length];
-            TTable.WriteRow(r, values);
-            return new MappedValues(RowNames, values);
-        }));
+        return Table.Validate(rows.Select(r => new MappedValues(RowNames, TypedMapping<TTable, TRow, TKey>.Values(r))));
     }
 
     /// <inheritdoc />
@@ -245,9 +232,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     private static MappedValues KeyValues(TKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var values = new object?[KeyNames.Length];
-        TTable.WriteKey(key, values);
-        return new MappedValues(KeyNames, values);
+        return new MappedValues(KeyNames, TypedMapping<TTable, TRow, TKey>.KeyValues(key));
     }
 
     /// <summary>The attribute a one-property selector reads, and whether its property is nullable (checked once per call).</summary>
@@ -255,7 +240,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     {
         var body = selector.Body;
         if (body is not MemberExpression { Member: PropertyInfo property } m || m.Expression != selector.Parameters[0]) return null;
-        if (TTable.AttributeOf(property.Name) is not { } name) return null;
+        if (TypedMapping<TTable, TRow, TKey>.AttributeOf(property.Name) is not { } name) return null;
         var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null
             || (!property.PropertyType.IsValueType && new NullabilityInfoContext().Create(property).ReadState != NullabilityState.NotNull);
         return (name, nullable);

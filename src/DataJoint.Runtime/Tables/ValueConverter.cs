@@ -244,7 +244,7 @@ internal static class ValueConverter
                 JsonDocument d => d.RootElement.GetRawText(),
                 JsonNode n => n.ToJsonString(),
                 string text when TextChecks.UnpairedSurrogate(text) is { } at => throw UnpairedSurrogate(at, text),
-                _ => JsonSerializer.Serialize(value, value.GetType(), StrictJson),
+                _ => DataJointJson.Serialize(value, StrictJson),
             };
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
@@ -254,7 +254,7 @@ internal static class ValueConverter
     }
 
     /// <summary>System.Text.Json writes an unpaired surrogate as U+FFFD without a word; these options refuse it instead.</summary>
-    private static readonly JsonSerializerOptions StrictJson = new() { Converters = { new StrictStringConverter() } };
+    private static readonly JsonSerializerOptions StrictJson = new() { Converters = { new StrictStringConverter() }, TypeInfoResolver = DataJointJson.Resolver };
 
     private static JsonException UnpairedSurrogate(int at, string text) =>
         new($"a string has an unpaired UTF-16 surrogate at index {at} (U+{(int)text[at]:X4}), which UTF-8 cannot hold");
@@ -267,6 +267,16 @@ internal static class ValueConverter
         {
             if (TextChecks.UnpairedSurrogate(value) is { } at) throw UnpairedSurrogate(at, value);
             writer.WriteStringValue(value);
+        }
+
+        // Dictionary keys are strings too (a converter for string serves them as well).
+        public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.GetString()!;
+
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options)
+        {
+            if (TextChecks.UnpairedSurrogate(value) is { } at) throw UnpairedSurrogate(at, value);
+            writer.WritePropertyName(value);
         }
     }
 

@@ -81,9 +81,20 @@ namespace DataJoint.Definitions
         /// that do not come from a foreign key (Python's <c>allow_new_pk_fields_in_computed_tables</c> check).
         /// </summary>
         public static string NonForeignKeyPrimaryKey(string tableName, IEnumerable<string> names) =>
+            NonForeignKeyPrimaryKeyRule(tableName, names) + " Set jobs.allow_new_pk_fields_in_computed_tables to allow new key attributes.";
+
+        /// <summary>
+        /// The compile-time text of the same rule for a <c>[Table]</c> class the schema would create: what to write in the
+        /// class instead (a run-time setting cannot change a build error).
+        /// </summary>
+        public static string NonForeignKeyPrimaryKeyInClass(string tableName, IEnumerable<string> names) =>
+            NonForeignKeyPrimaryKeyRule(tableName, names) +
+            " Reference a parent that has them (-> Parent) or move them below ---; a class for an existing table that has them" +
+            " names it: [Table(Name = \"" + tableName + "\")].";
+
+        private static string NonForeignKeyPrimaryKeyRule(string tableName, IEnumerable<string> names) =>
             "Auto-populated table `" + tableName + "` has non-FK primary key attribute(s): " + string.Join(", ", names) +
-            ". Computed and Imported tables must derive all primary key attributes from foreign key references. " +
-            "Set jobs.allow_new_pk_fields_in_computed_tables to allow new key attributes.";
+            ". Computed and Imported tables must derive all primary key attributes from foreign key references.";
 
         /// <summary>The error text for a foreign key whose parent cannot be found.</summary>
         public static string Unresolved(string reference) => "Foreign key reference " + reference + " could not be resolved";

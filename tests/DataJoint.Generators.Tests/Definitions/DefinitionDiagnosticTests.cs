@@ -237,7 +237,11 @@ public class DefinitionDiagnosticTests
                     ---
                     result : float64
         """, tier: "Computed"));
-        Assert.That(Message(r, "DJ1018"), Does.StartWith("Auto-populated table `__t` has non-FK primary key attribute(s): extra_id."));
+        Assert.That(Message(r, "DJ1018"), Is.EqualTo(
+            "Auto-populated table `__t` has non-FK primary key attribute(s): extra_id. Computed and Imported tables must derive all "
+            + "primary key attributes from foreign key references. Reference a parent that has them (-> Parent) or move them "
+            + "below ---; a class for an existing table that has them names it: [Table(Name = \"__t\")]."));
+        Assert.That(Message(r, "DJ1018"), Does.Not.Contain("jobs."), "a run-time setting cannot fix a build error");
     }
 
     [Test]

@@ -60,8 +60,9 @@ public class ParentResolutionTests
         Assert.That(code, Does.Contain("public required string SubjectCode { get; init; }"));
         Assert.That(code, Does.Contain("public int? BuddyId { get; init; }"));
         Assert.That(code, Does.Contain("public string? BuddyCode { get; init; }"));
-        Assert.That(code, Does.Contain("private static readonly string[] __djKeyAttributes = new string[] { \"subject_id\", \"subject_code\", \"session_idx\" };"));
-        Assert.That(code, Does.Contain("new global::DataJoint.Metadata.TableParent(\"Subject\", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Subjects.Subject>()),"));
+        Assert.That(code, Does.Contain("new string[] { \"subject_id\", \"subject_code\", \"session_idx\", \"buddy_id\", \"buddy_code\" }, 3);"),
+            "the metadata lists the attributes, key first, and the key's size");
+        Assert.That(code, Does.Contain("new global::DataJoint.Metadata.TableParent(\"Subject\", global::DataJoint.Metadata.TableMetadata.Lazy<global::Lab.Subjects.Subject>()),"));
         Assert.That(code.Split("new global::DataJoint.Metadata.TableParent(").Length - 1, Is.EqualTo(1), "both foreign keys name the same parent class once");
     }
 
@@ -95,7 +96,7 @@ public class ParentResolutionTests
         Assert.That(r.Analyzer, Is.Empty, string.Join("\n", r.Analyzer));
         var code = r.Generated("Lab.Sessions.Visit.DataJointTable.g.cs");
         Assert.That(code, Does.Contain("public required int SubjectId { get; init; }"));
-        Assert.That(code, Does.Contain("TableParent(\"subjects.Subject\", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Subjects.Subject>())"));
+        Assert.That(code, Does.Contain("TableParent(\"subjects.Subject\", global::DataJoint.Metadata.TableMetadata.Lazy<global::Lab.Subjects.Subject>())"));
     }
 
     [Test]
@@ -149,7 +150,7 @@ public class ParentResolutionTests
         Assert.That(r.CompilerErrors, Is.Empty, string.Join("\n", r.CompilerErrors));
         var code = r.Generated("Lab.Recordings.Lick.DataJointTable.g.cs");
         Assert.That(code, Does.Contain("public required short Trial { get; init; }"));
-        Assert.That(code, Does.Contain("TableParent(\"sessions.Session.Trial\", static () => global::DataJoint.Metadata.TableMetadata.Of<global::Lab.Sessions.Session.Trial>())"));
+        Assert.That(code, Does.Contain("TableParent(\"sessions.Session.Trial\", global::DataJoint.Metadata.TableMetadata.Lazy<global::Lab.Sessions.Session.Trial>())"));
     }
 
     [Test]

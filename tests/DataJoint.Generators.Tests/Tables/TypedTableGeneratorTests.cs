@@ -90,13 +90,16 @@ public class TypedTableGeneratorTests
         var result = TestHarness.Run(Sample);
         Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
         var neurons = result.Generated("Lab.Typed.Neurons.DataJointTable.g.cs");
-        Assert.That(neurons, Does.Contain("[global::DataJoint.Metadata.AttributeName(\"owner_id\")]\n            public int? OwnerId { get; init; }"));
+        Assert.That(neurons, Does.Contain("/// <summary><c>owner_id</c></summary>\n            public int? OwnerId { get; init; }"));
+        Assert.That(neurons, Does.Contain("OwnerId = s.ReadOrNull<int?>(18),"));
         var conn = result.Generated("Lab.Typed.Connectivity.DataJointTable.g.cs");
         Assert.That(conn, Does.Contain("public required int NeuronId { get; init; }"));
         Assert.That(conn, Does.Contain("public required global::Lab.Typed.Graph Network { get; init; }"));
         Assert.That(conn, Does.Contain("public global::Lab.Typed.Graph? FullNetwork { get; init; }"));
         Assert.That(conn, Does.Contain("public required object Payload { get; init; }"));
-        Assert.That(conn, Does.Contain("private static readonly string[] __djKeyAttributes = new string[] { \"neuron_id\" };"));
+        Assert.That(conn, Does.Contain("new string[] { \"neuron_id\", \"network\", \"full_network\", \"payload\" }, 1);"));
+        Assert.That(conn, Does.Contain("[global::DataJoint.Metadata.AttributeName(\"neuron_id\")] public required int NeuronId { get; init; }"),
+            "the key's properties keep their SQL names for tables in other assemblies");
     }
 
     [Test]
@@ -154,6 +157,33 @@ public class TypedTableGeneratorTests
     }
 
     [Test]
+    public void LookupContents_AreReadThroughTheMetadata_NotByReflection()
+    {
+        var result = TestHarness.Run(Sample + """
+
+            namespace Lab.Typed
+            {
+                [Table]
+                public partial class Species : Lookup
+                {
+                    public const string Definition = "species : varchar(16)";
+                    public static Row[] Contents => [new Row { Species_ = "mouse" }];
+                }
+
+                [Table]
+                public partial class Shelf : Lookup
+                {
+                    public const string Definition = "shelf : int16";
+                }
+            }
+            """);
+        Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
+        Assert.That(result.Generated("Lab.Typed.Species.DataJointTable.g.cs"),
+            Does.Contain("static () => global::DataJoint.Metadata.TableContents.Rows<Species, Row, Key>(Contents));"));
+        Assert.That(result.Generated("Lab.Typed.Shelf.DataJointTable.g.cs"), Does.Not.Contain("TableContents"));
+    }
+
+    [Test]
     public void PartTable_MasterKey_AndDottedPartReference()
     {
         var result = TestHarness.Run(Sample + """
@@ -182,9 +212,10 @@ public class TypedTableGeneratorTests
         Assert.That(result.CompilerErrors, Is.Empty, string.Join("\n", result.CompilerErrors));
         var trial = result.Generated("Lab.Typed.Session.Trial.DataJointTable.g.cs");
         Assert.That(trial, Does.Contain("partial class Session\n    {\n        partial class Trial : global::DataJoint.Metadata.ITypedTable<Trial, Trial.Row, Trial.Key>"));
-        Assert.That(trial, Does.Contain("__djKeyAttributes = new string[] { \"user_id\", \"session_idx\", \"trial_idx\" };"));
+        Assert.That(trial, Does.Contain("new string[] { \"user_id\", \"session_idx\", \"trial_idx\", \"ok\" }, 3);"));
+        Assert.That(trial, Does.Contain("global::DataJoint.Metadata.TableMetadata.Lazy<global::Lab.Typed.Session>(),"), "the part's master");
         var note = result.Generated("Lab.Typed.TrialNote.DataJointTable.g.cs");
-        Assert.That(note, Does.Contain("__djRowAttributes = new string[] { \"user_id\", \"session_idx\", \"trial_idx\", \"text\" };"));
+        Assert.That(note, Does.Contain("new string[] { \"user_id\", \"session_idx\", \"trial_idx\", \"text\" }, 3);"));
         Assert.That(note, Does.Contain("public required short SessionIdx { get; init; }"));
         Assert.That(note, Does.Contain("public string? Text { get; init; }"));
     }
@@ -194,7 +225,7 @@ public class TypedTableGeneratorTests
     [TestCase("f32", "F32")]
     [TestCase("a__b_", "AB")]
     public void PropertyNames_ArePascalCase(string sql, string property) =>
-        Assert.That(TableResolver.PropertyName(sql), Is.EqualTo(property));
+        Assert.That(DataJoint.Definitions.PropertyNaming.Of(sql), Is.EqualTo(property));
 
     [Test]
     public void UnrelatedEdit_LeavesTableStepsCachedOrUnchanged()

@@ -73,6 +73,11 @@ public class TableSafetyTests : SchemaFixture
         // a valid pair (an emoji) is fine
         await t.Insert1Async(new { id = 1, name = "ok \U0001F600", meta = new { label = "\U0001F600" } });
         Assert.That(await t.Fetch1Async<string>("name"), Is.EqualTo("ok \U0001F600"));
+        // dictionary keys are checked too, and a dictionary with valid keys is serialized (DataJoint's JSON context)
+        await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 2, name = "k", meta = new Dictionary<string, object?> { [lone] = 1 } }));
+        await t.Insert1Async(new { id = 3, name = "dict", meta = new Dictionary<string, object?> { ["gain"] = 2.5, ["tags"] = new[] { "a" } } });
+        var meta = (System.Text.Json.JsonElement)(await t.Restrict(new { id = 3 }).Fetch1Async())["meta"]!;
+        Assert.That((meta.GetProperty("gain").GetDouble(), meta.GetProperty("tags")[0].GetString()), Is.EqualTo((2.5, "a")));
     }
 
     private async Task<(Table Parent, Table Child, Schema Other)> CrossSchemaAsync()

@@ -1,7 +1,31 @@
 using DataJoint.Metadata;
 
+namespace DataJoint.Integration.Tests.Tables.CrossModel
+{
+    /// <summary>Bound to the schema name <c>xsubjects</c>; the tests map that name to a database of their own.</summary>
+    [Table(Schema = "xsubjects")]
+    public sealed partial class BoundSubject : Manual
+    {
+        public const string Definition = "subject_id : int32\n---\nspecies : varchar(16)";
+    }
+
+    [Table]
+    public sealed partial class BoundSession : Manual
+    {
+        public const string Definition = "-> BoundSubject\nsession_idx : int16";
+    }
+
+    /// <summary>References the bound class as DataJoint Python writes a table of another schema.</summary>
+    [Table]
+    public sealed partial class BoundScan : Manual
+    {
+        public const string Definition = "-> xsubjects.BoundSubject\nscan_idx : int16";
+    }
+}
+
 namespace DataJoint.Integration.Tests.Tables
 {
+    using DataJoint.Integration.Tests.Tables.CrossModel;
     using DataJoint.Integration.Tests.Tables.Model;
 
     /// <summary>Foreign keys across databases: <c>-&gt; otherdb.Table</c> at run time, and classes bound to another schema.</summary>
@@ -44,29 +68,92 @@ namespace DataJoint.Integration.Tests.Tables
         }
 
         [Test]
-        public async Task ClassBoundToAnotherSchema_IsDeclaredThere_AndItsChildReferencesIt()
+        public async Task ClassBoundToAnotherSchema_IsDeclaredInTheDatabaseItsNameMapsTo_AndItsChildrenReferenceIt()
         {
-            // What the generator emits for [Table(Schema = ...)] classes (the database name here is unique per run).
-            var otherName = TestServices.UniqueSchemaName("xbound");
-            var subject = new TableMetadata("Subject", TableTier.Manual, "subject_id : int32", null, otherName, null, []);
-            var session = new TableMetadata("Session", TableTier.Manual, "-> Subject\nsession_idx : int16", null, null, null,
-                [new TableParent("Subject", () => subject)]);
+            // [Table(Schema = "xsubjects")] is a name in code; this run maps it to a database of its own, as a lab's test
+            // run maps its schemas to test databases.
+            var subjectsDb = TestServices.UniqueSchemaName("xsubjects");
+            var map = new SchemaMap(new Dictionary<string, string> { ["xsubjects"] = subjectsDb });
+            var lab = await Schema.ActivateAsync(Connection, Schema.Database, schemaMap: map);
             try
             {
-                var table = await Schema.TableAsync(session, CancellationToken.None);
-                Assert.That(table.Database, Is.EqualTo(Schema.Database));
-                Assert.That(table.PrimaryKey, Is.EqualTo(new[] { "subject_id", "session_idx" }));
-                Assert.That(await Schema.ListTablesAsync(), Is.EqualTo(new[] { "session" }));
-                var inOther = await QueryAsync($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{otherName}'");
-                Assert.That(inOther.Select(r => (string)r[0]!), Does.Contain("subject"));
-                var again = await Schema.TableAsync(subject, CancellationToken.None);
-                Assert.That(again.Database, Is.EqualTo(otherName));
+                var sessions = await BoundSession.TableAsync(lab);
+                var scans = await BoundScan.TableAsync(lab);
+                var subjects = await BoundSubject.TableAsync(lab);
+
+                Assert.That(subjects.Table.Database, Is.EqualTo(subjectsDb));
+                Assert.That(sessions.Table.Database, Is.EqualTo(Schema.Database));
+                Assert.That(sessions.Table.PrimaryKey, Is.EqualTo(new[] { "subject_id", "session_idx" }));
+                Assert.That(await lab.ListTablesAsync(), Is.EquivalentTo(new[] { "bound_session", "bound_scan" }));
+                var inOther = await QueryAsync($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{subjectsDb}'");
+                Assert.That(inOther.Select(r => (string)r[0]!), Does.Contain("bound_subject"));
+                var fks = await QueryAsync("SELECT table_name, referenced_table_schema, referenced_table_name FROM information_schema.key_column_usage " +
+                    $"WHERE table_schema = '{Schema.Database}' AND referenced_table_name IS NOT NULL ORDER BY table_name");
+                Assert.That(fks, Is.EqualTo(new[]
+                {
+                    new object?[] { "bound_scan", subjectsDb, "bound_subject" },
+                    new object?[] { "bound_session", subjectsDb, "bound_subject" },
+                }));
+
+                await subjects.InsertAsync([new BoundSubject.Row { SubjectId = 3, Species = "mouse" }]);
+                await sessions.InsertAsync([new BoundSession.Row { SubjectId = 3, SessionIdx = 1 }]);
+                await scans.InsertAsync([new BoundScan.Row { SubjectId = 3, ScanIdx = 9 }]);
+                Assert.That((await sessions.FetchAsync()).Single(), Is.EqualTo(new BoundSession.Row { SubjectId = 3, SessionIdx = 1 }));
+                await Assert.CatchAsync<DataJointException>(() => sessions.InsertAsync([new BoundSession.Row { SubjectId = 4, SessionIdx = 1 }]),
+                    "the foreign key points into the mapped database");
+
+                // Without the mapping the class goes to the database its name says: nothing of this run is there.
+                var unmapped = await QueryAsync("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = 'xsubjects'");
+                Assert.That(Convert.ToInt64(unmapped[0][0]), Is.Zero);
+
+                // A definition declared at run time reaches the same table as DataJoint Python writes it.
+                var visit = await lab.DeclareAsync("Visit", TableTier.Manual, "-> xsubjects.BoundSubject\nvisit : int16");
+                var visitFk = await QueryAsync("SELECT referenced_table_schema FROM information_schema.key_column_usage " +
+                    $"WHERE table_schema = '{Schema.Database}' AND table_name = 'visit' AND referenced_table_name IS NOT NULL");
+                Assert.That(visitFk.Single()[0], Is.EqualTo(subjectsDb));
+                Assert.That(visit.PrimaryKey, Is.EqualTo(new[] { "subject_id", "visit" }));
+            }
+            finally
+            {
+                await TestServices.DropSchemaAsync(Connection, Schema.Database); // the children's database first
+                await TestServices.DropSchemaAsync(Connection, subjectsDb);
+            }
+        }
+
+        [Test]
+        public async Task SchemaMap_WithAPrefix_MapsEveryBoundSchema_AndAReadOnlySchemaCreatesNoDatabase()
+        {
+            var prefix = TestServices.UniqueSchemaName("p")[..24] + "_";
+            var subjectsDb = prefix + "xsubjects";
+            Assert.That(SchemaMap.WithPrefix(prefix).Resolve("xsubjects"), Is.EqualTo(subjectsDb));
+            try
+            {
+                var readOnly = await Schema.OpenAsync(Connection, Schema.Database, schemaMap: SchemaMap.WithPrefix(prefix));
+                await Assert.CatchAsync<DataJointException>(() => BoundSession.TableAsync(readOnly), "the mapped database does not exist");
+                var exists = await QueryAsync($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{subjectsDb}'");
+                Assert.That(Convert.ToInt64(exists[0][0]), Is.Zero, "opening only never creates a database");
+
+                var lab = await Schema.ActivateAsync(Connection, Schema.Database, schemaMap: SchemaMap.WithPrefix(prefix));
+                var sessions = await BoundSession.TableAsync(lab);
+                Assert.That((await BoundSubject.TableAsync(lab)).Table.Database, Is.EqualTo(subjectsDb));
+                Assert.That(sessions.Table.Database, Is.EqualTo(Schema.Database));
             }
             finally
             {
                 await TestServices.DropSchemaAsync(Connection, Schema.Database);
-                await TestServices.DropSchemaAsync(Connection, otherName);
+                await TestServices.DropSchemaAsync(Connection, subjectsDb);
             }
+        }
+
+        [Test]
+        public void SchemaMap_RejectsNamesThatCannotBeDatabases()
+        {
+            Assert.Throws<DataJointException>(() => new SchemaMap(new Dictionary<string, string> { ["a"] = "" }));
+            Assert.Throws<DataJointException>(() => new SchemaMap(new Dictionary<string, string> { ["a"] = new string('x', 65) }));
+            Assert.Throws<DataJointException>(() => SchemaMap.WithPrefix(new string('p', 60)).Resolve("subjects"));
+            Assert.That(SchemaMap.Identity.Resolve("subjects"), Is.EqualTo("subjects"));
+            var both = new SchemaMap(new Dictionary<string, string> { ["a"] = "prod_a" }, "test_");
+            Assert.That((both.Resolve("a"), both.Resolve("b")), Is.EqualTo(("prod_a", "test_b")), "an entry wins over the prefix");
         }
 
         [Test]

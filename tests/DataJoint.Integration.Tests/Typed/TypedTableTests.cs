@@ -200,7 +200,11 @@ namespace DataJoint.Integration.Tests.Typed
         {
             var p = typeof(Connectivity.Row).GetProperty(nameof(Connectivity.Row.NeuronId))!;
             Assert.That(p.PropertyType, Is.EqualTo(typeof(int)));
-            Assert.That(((AttributeNameAttribute)p.GetCustomAttributes(typeof(AttributeNameAttribute), false).Single()).Name, Is.EqualTo("neuron_id"));
+            var k = typeof(Connectivity.Key).GetProperty(nameof(Connectivity.Key.NeuronId))!;
+            Assert.That(((AttributeNameAttribute)k.GetCustomAttributes(typeof(AttributeNameAttribute), false).Single()).Name, Is.EqualTo("neuron_id"));
+            var metadata = TableMetadata.Of<Connectivity>();
+            Assert.That(metadata.Attributes[0], Is.EqualTo("neuron_id"), "the SQL names, in Row order, are in the generated metadata");
+            Assert.That(metadata.KeyCount, Is.EqualTo(1));
             Assert.That(typeof(Connectivity.Row).GetProperty("Network")!.PropertyType, Is.EqualTo(typeof(Graph)));
             Assert.That(typeof(Everything.Row).GetProperty("ReviewerId")!.PropertyType, Is.EqualTo(typeof(int?)));
             Assert.That(typeof(Everything.Row).GetProperty("Meta")!.PropertyType, Is.EqualTo(typeof(JsonElement)));

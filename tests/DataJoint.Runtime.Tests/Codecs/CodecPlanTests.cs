@@ -88,6 +88,20 @@ public class CodecPlanTests
     }
 
     [Test]
+    public async Task AFetchDecodesWithOneContextPerDownloadPath_NotOnePerValue()
+    {
+        var codec = new ContextCodec("plan_path");
+        Register(codec);
+        var attribute = TableWith("<plan_path>").CodecPlan.For("x")!;
+        for (var i = 0; i < 3; i++) await attribute.DecodeAsync("v", CancellationToken.None, "/data/downloads");
+        await attribute.DecodeAsync("v", CancellationToken.None, "/data/elsewhere");
+        Assert.That(codec.Decoded.Select(c => c.DownloadPath), Is.EqualTo(new[] { "/data/downloads", "/data/downloads", "/data/downloads", "/data/elsewhere" }));
+        Assert.That(codec.Decoded[1], Is.SameAs(codec.Decoded[0]), "the values of one fetch share their context");
+        Assert.That(codec.Decoded[2], Is.SameAs(codec.Decoded[0]));
+        Assert.That((codec.Decoded[3].Schema, codec.Decoded[3].Table, codec.Decoded[3].Attribute), Is.EqualTo(("lab", "__scan", "x")));
+    }
+
+    [Test]
     public async Task AnUnknownCodec_FailsOnlyWhenUsed_NamingSchemaTableAndAttribute()
     {
         var table = TableWith("<plan_missing>");
