@@ -8,13 +8,15 @@ namespace DataJoint.Docs.Tests;
 public class DocPagesTests
 {
     /// <summary>Pages other engineers are rewriting in this session; their blocks join the compiled set when they land.</summary>
-    private static readonly HashSet<string> NotYetCompiled = ["docs/populate.md", "docs/diagnostics.md", "docs/errors.md"];
+    private static readonly HashSet<string> NotYetCompiled = ["docs/diagnostics.md", "docs/errors.md"];
+
+    private static IEnumerable<string> CompiledPages => DocPages.Pages.Keys.Where(p => !NotYetCompiled.Contains(p));
 
     private static IEnumerable<TestCaseData> Pages() =>
-        DocPages.Pages.Keys.Select(p => new TestCaseData(p).SetArgDisplayNames(p));
+        CompiledPages.Select(p => new TestCaseData(p).SetArgDisplayNames(p));
 
     private static IEnumerable<TestCaseData> ErrorBlocks() =>
-        DocPages.Pages.Keys.SelectMany(DocCompiler.Blocks).Where(b => b.ExpectedDiagnostic is not null)
+        CompiledPages.SelectMany(DocCompiler.Blocks).Where(b => b.ExpectedDiagnostic is not null)
             .Select(b => new TestCaseData(b).SetArgDisplayNames($"{b.Page} line {b.Line}: {b.ExpectedDiagnostic}"));
 
     private static List<DocBlock> Compiled(string page) =>
@@ -38,14 +40,14 @@ public class DocPagesTests
     {
         var blocks = Compiled(page);
         Assert.That(blocks, Is.Not.Empty);
-        var result = DocCompiler.Compile(blocks, prelude: DocPages.Pages[page]);
+        var result = DocCompiler.Compile(blocks, DocPages.Pages[page].References, DocPages.Pages[page].Prelude);
         Assert.That(result.Problems, Is.Empty, DocCompiler.Describe(result.Problems));
     }
 
     [TestCaseSource(nameof(ErrorBlocks))]
     public void ErrorBlock_ProducesItsDiagnostic_AndNoOtherError(DocBlock block)
     {
-        var result = DocCompiler.Compile([.. Compiled(block.Page), block], prelude: DocPages.Pages[block.Page]);
+        var result = DocCompiler.Compile([.. Compiled(block.Page), block], DocPages.Pages[block.Page].References, DocPages.Pages[block.Page].Prelude);
         var inBlock = result.Problems.Where(d => d.Location.GetLineSpan().Path == block.ToString()).ToList();
         Assert.That(inBlock.Select(d => d.Id), Is.EqualTo(new[] { block.ExpectedDiagnostic }), DocCompiler.Describe(result.Problems));
         Assert.That(result.Problems.Where(d => d.Location.GetLineSpan().Path != block.ToString()), Is.Empty, DocCompiler.Describe(result.Problems));
