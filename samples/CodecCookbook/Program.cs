@@ -58,7 +58,7 @@ try
 {
     await ephys.InsertAsync([new Ephys.Row { SubjectId = "m1", Session = 1, Spikes = new SpikeTrain([0.1, 0.3, 0.25], [0, 1, 0], 10), Lfp = lfp }]);
 }
-catch (DataJointException e)
+catch (CodecException e)   // names schema, table, attribute and codec; the codec's own exception is e.InnerException
 {
     Console.WriteLine($"<spikes> refused: {e.Message}");
 }

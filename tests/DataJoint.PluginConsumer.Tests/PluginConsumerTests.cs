@@ -72,8 +72,9 @@ public class PluginConsumerTests
     [Test]
     public async Task PluginValidate_RunsBeforeEncode()
     {
-        var e = await Assert.ThrowsAsync<DataJointException>(async () =>
+        var e = await Assert.ThrowsAsync<CodecException>(async () =>
             await Codecs.Resolve("<spectrum>").EncodeAsync(new Spectrum([1], []), Ctx));
-        Assert.That(e!.Message, Is.EqualTo("<spectrum> needs as many frequencies as power values, got 1 and 0"));
+        Assert.That(e!.InnerException!.Message, Is.EqualTo("<spectrum> needs as many frequencies as power values, got 1 and 0"));
+        Assert.That((e.Codec, e.Operation), Is.EqualTo(("spectrum", CodecOperation.Validate)));
     }
 }

@@ -171,11 +171,11 @@ public class ZarrCodecTests : PluginStoreTest
     public async Task BadValues_AreRefusedBeforeAnythingIsWritten()
     {
         var chain = Codecs.Resolve("<zarr@main>");
-        Assert.That((await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(new[] { "a" }, Ctx())))!.Message,
+        Assert.That((await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(new[] { "a" }, Ctx())))!.InnerException!.Message,
             Is.EqualTo("<zarr> does not support object dtype arrays"));
-        Assert.That((await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(new ZarrInput(new float[4, 4]) { ChunkShape = [2] }, Ctx())))!.Message,
+        Assert.That((await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(new ZarrInput(new float[4, 4]) { ChunkShape = [2] }, Ctx())))!.InnerException!.Message,
             Is.EqualTo("<zarr> chunk shape [2] does not fit an array of shape [4, 4]: give one positive length per dimension."));
-        Assert.That((await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(DateTime.Now, Ctx())))!.Message,
+        Assert.That((await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(DateTime.Now, Ctx())))!.InnerException!.Message,
             Does.StartWith("<zarr> requires a numeric array"));
         Assert.That(Store.Puts, Is.Empty);
     }
@@ -184,9 +184,9 @@ public class ZarrCodecTests : PluginStoreTest
     public async Task AFailedChunkUpload_LeavesNoObjectsBehind()
     {
         Store.FailPutNumber = 5;
-        var e = await Assert.ThrowsAsync<DataJointException>(async () =>
+        var e = await Assert.ThrowsAsync<CodecException>(async () =>
             await Codecs.Resolve("<zarr@main>").EncodeAsync(new ZarrInput(new int[8, 8]) { ChunkShape = [2, 2], MaxParallelism = 1 }, Ctx()));
-        Assert.That(e!.Message, Does.StartWith("injected failure writing _schema/lab/recording/recording_id=1/movie_"));
+        Assert.That(e!.InnerException!.Message, Does.StartWith("injected failure writing _schema/lab/recording/recording_id=1/movie_"));
         var left = new List<string>();
         await foreach (var o in Store.ListAsync("")) left.Add(o.Path);
         Assert.That(left, Is.Empty);

@@ -84,10 +84,10 @@ public class CookbookTests
     {
         var chain = Codecs.Resolve("<nifti>");
         var skewed = new Volume(new float[2, 2, 2], (1, 1, 1), (0, 0, 0), new double[,] { { 1, 0.5, 0 }, { 0, 1, 0 }, { 0, 0, 1 } });
-        Assert.That((await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(skewed, Ctx)))!.Message,
+        Assert.That((await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(skewed, Ctx)))!.InnerException!.Message,
             Is.EqualTo("<nifti>: the direction matrix must be orthonormal (columns 0 and 1 have dot product 0.5)."));
         var flat = Volume.Axial(new float[2, 2, 2], (1, 0, 1), (0, 0, 0));
-        Assert.That((await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(flat, Ctx)))!.Message,
+        Assert.That((await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(flat, Ctx)))!.InnerException!.Message,
             Is.EqualTo("<nifti>: voxel spacing must be positive, got (1, 0, 1) mm."));
     }
 
@@ -108,9 +108,10 @@ public class CookbookTests
     [TestCase(new[] { 0.1 }, new[] { 0 }, 0.0, "<spikes>: the recording duration must be a positive number of seconds, got 0.")]
     public async Task Spikes_StrictValidation_NamesTheSpikeAndTheRule(double[] times, int[] units, double duration, string message)
     {
-        var e = await Assert.ThrowsAsync<DataJointException>(async () =>
+        var e = await Assert.ThrowsAsync<CodecException>(async () =>
             await Codecs.Resolve("<spikes>").EncodeAsync(new SpikeTrain(times, units, duration), Ctx));
-        Assert.That(e!.Message, Is.EqualTo(message));
+        Assert.That(e!.InnerException!.Message, Is.EqualTo(message));
+        Assert.That(e.Message, Does.EndWith("codec <spikes> rejected a value of type Samples.Cookbook.SpikeTrain: " + message));
     }
 
     [Test]
@@ -136,8 +137,9 @@ public class CookbookTests
         Assert.That((old.Samples, old.RateHz, old.Unit), Is.EqualTo((new[] { 1f, 2f }, 500.0, "uV")));
 
         var v3 = Blob.Pack(new Dictionary<string, object?> { ["version"] = 3, ["samples"] = new float[1] });
-        var e = await Assert.ThrowsAsync<DataJointException>(async () => await chain.DecodeAsync(v3, new DecodeContext { Table = "ephys", Attribute = "lfp" }));
-        Assert.That(e!.Message, Is.EqualTo("<trace> in ephys.lfp was written with encoding version 3; this codec reads versions 1 to 2. Update the package that defines <trace>."));
+        var e = await Assert.ThrowsAsync<CodecException>(async () => await chain.DecodeAsync(v3, new DecodeContext { Table = "ephys", Attribute = "lfp" }));
+        Assert.That((e!.Table, e.Attribute, e.Codec, e.Operation), Is.EqualTo(("ephys", "lfp", "trace", CodecOperation.Decode)));
+        Assert.That(e.InnerException!.Message, Is.EqualTo("<trace> in ephys.lfp was written with encoding version 3; this codec reads versions 1 to 2. Update the package that defines <trace>."));
     }
 
     [Test]
@@ -174,10 +176,10 @@ public class CookbookTests
         await File.WriteAllTextAsync(file, "@HD\tVN:1.6\n");   // SAM text, not BAM
         try
         {
-            var e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<bam@main>").EncodeAsync(BamFile.Local(file), Ctx));
-            Assert.That(e!.Message, Is.EqualTo($"<bam>: {file} is not a BAM file (no BGZF block at its start)."));
-            e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<bam@main>").EncodeAsync(BamFile.Local("/no/such.bam"), Ctx));
-            Assert.That(e!.Message, Is.EqualTo("<bam>: file not found: /no/such.bam"));
+            var e = await Assert.ThrowsAsync<CodecException>(async () => await Codecs.Resolve("<bam@main>").EncodeAsync(BamFile.Local(file), Ctx));
+            Assert.That(e!.InnerException!.Message, Is.EqualTo($"<bam>: {file} is not a BAM file (no BGZF block at its start)."));
+            e = await Assert.ThrowsAsync<CodecException>(async () => await Codecs.Resolve("<bam@main>").EncodeAsync(BamFile.Local("/no/such.bam"), Ctx));
+            Assert.That(e!.InnerException!.Message, Is.EqualTo("<bam>: file not found: /no/such.bam"));
             Assert.That(Assert.Throws<DataJointException>(() => Codecs.Resolve("<bam>"))!.Message,
                 Is.EqualTo("<bam> requires @: BAM files live in an object store (write <bam@> or <bam@store>)"));
         }
@@ -197,7 +199,8 @@ public class CookbookTests
         Assert.That(output, Does.Contain("<nifti@main> in store: voxel[3,2,1] = 321"));
         Assert.That(output, Does.Match(@"<bam@main>: 147 bytes at _schema/djnet_test_codeccookbook_\w+/sequencing/subject_id=m1/run=1/reads_[\w-]{8}\.bam; references chr1 \(248956422 bp\), chrM \(16569 bp\) \(nothing downloaded\)"));
         Assert.That(output, Does.Contain("<bam@main> header read from the store: 3 lines, first '@HD VN:1.6 SO:coordinate'"));
-        Assert.That(output, Does.Contain("<spikes> refused: <spikes>: spike 2 at t=0.25 s comes before spike 1 at t=0.3 s; sort the times ascending."));
+        Assert.That(output, Does.Match(@"<spikes> refused: Attribute 'spikes' of table `djnet_test_codeccookbook_\w+`\.`ephys`: codec <spikes> rejected a value of type Samples\.Cookbook\.SpikeTrain: " +
+                                       @"<spikes>: spike 2 at t=0\.25 s comes before spike 1 at t=0\.3 s; sort the times ascending\."));
         Assert.That(output, Does.Contain("<spikes>: 1 row after the refused insert; units 0,0,1"));
         Assert.That(output, Does.Contain("<trace> session 1: 3 samples at 1000 Hz in uV, first 0.5"));
         Assert.That(output, Does.Contain("<trace> session 2: 3 samples at 500 Hz in uV, first 1"));

@@ -69,8 +69,9 @@ public class GraphPipelineTests
     {
         var g = new BidirectionalGraph<Node, Link>();
         g.AddVertex(new Node("x", new Dictionary<string, object?> { ["when"] = DateTime.UnixEpoch }));
-        var e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<graph>").EncodeAsync(g, Ctx));
-        Assert.That(e!.Message, Is.EqualTo("<graph>: attribute 'when' of node 'x' is a DateTime; use a number, string, bool or null."));
+        var e = await Assert.ThrowsAsync<CodecException>(async () => await Codecs.Resolve("<graph>").EncodeAsync(g, Ctx));
+        Assert.That(e!.InnerException!.Message, Is.EqualTo("<graph>: attribute 'when' of node 'x' is a DateTime; use a number, string, bool or null."));
+        Assert.That(e.Operation, Is.EqualTo(CodecOperation.Validate));
     }
 
     [Test]

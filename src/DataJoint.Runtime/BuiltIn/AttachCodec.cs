@@ -29,6 +29,6 @@ public sealed partial class AttachCodec : Codec<string, byte[]>
 
     /// <inheritdoc/>
     protected override string Decode(byte[] stored, DecodeContext context) =>
-        DataJoint.Stores.AttachEncoding.Save(stored, context.DownloadPath ?? ".",
-            $"<attach> value of attribute `{context.Attribute ?? "?"}` of `{context.Schema ?? "?"}`.`{context.Table ?? "?"}`");
+        // the chain names the attribute and table around this message (CodecException)
+        DataJoint.Stores.AttachEncoding.Save(stored, context.DownloadPath ?? ".", "<attach> value");
 }

@@ -73,17 +73,16 @@ public sealed class CodecChain
         var outer = Links[0];
         if (!outer.Descriptor.ValueType.IsInstanceOfType(value))
         {
-            throw new DataJointException(
-                $"Attribute '{context.Attribute}' of table `{context.Schema}`.`{context.Table}`: codec {Spec} expects a value of type " +
-                $"{CodecTypeNames.Of(outer.Descriptor.ValueType)}, got {CodecTypeNames.Of(value.GetType())}.");
+            throw CodecFailure.Create(this, outer.Descriptor.Name, CodecOperation.Validate, value.GetType(), context.Schema, context.Table,
+                context.Attribute, context.Store, $"codec {Spec} expects a value of type {CodecTypeNames.Of(outer.Descriptor.ValueType)}, got {CodecTypeNames.Of(value.GetType())}.");
         }
         try
         {
             outer.Validate(value);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        catch (Exception e)
         {
-            throw new DataJointException($"Attribute '{context.Attribute}' of table `{context.Schema}`.`{context.Table}`: {e.Message}", e);
+            CodecFailure.Throw(e, this, outer, CodecOperation.Validate, value, context.Schema, context.Table, context.Attribute, context.Store);
         }
     }
 
@@ -100,16 +99,23 @@ public sealed class CodecChain
             var link = Links[i];
             if (i > 0) current = AdaptForEncode(current, link, ctx);
             if (current is null) return null;
-            if (link is ISplitBytesProducer producer && i + 1 < Links.Count && Links[i + 1] is ISplitBytesConsumer consumer
-                && producer.TryEncodeSplit(current, out var head, out var tail))
+            try
             {
-                // e.g. <blob> into <hash@>: a large value that stays uncompressed is hashed and uploaded as its blob header
-                // plus its own memory, never copied into a packed buffer (same bytes, same hash as packing it).
-                current = await consumer.EncodeSplitAsync(head, tail, ctx, cancellationToken).ConfigureAwait(false);
-                i++;
-                continue;
+                if (link is ISplitBytesProducer producer && i + 1 < Links.Count && Links[i + 1] is ISplitBytesConsumer consumer
+                    && producer.TryEncodeSplit(current, out var head, out var tail))
+                {
+                    // e.g. <blob> into <hash@>: a large value that stays uncompressed is hashed and uploaded as its blob header
+                    // plus its own memory, never copied into a packed buffer (same bytes, same hash as packing it).
+                    link = Links[++i];
+                    current = await consumer.EncodeSplitAsync(head, tail, ctx, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                current = await link.EncodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
             }
-            current = await link.EncodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
+            catch (Exception e)
+            {
+                CodecFailure.Throw(e, this, link, CodecOperation.Encode, current, ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store);
+            }
         }
         return ToColumn(current, Links[^1].Descriptor.StoredType, ctx);
     }
@@ -132,8 +138,15 @@ public sealed class CodecChain
             cancellationToken.ThrowIfCancellationRequested();
             var link = Links[i];
             if (current is null) return null;
-            current = await link.DecodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
-            if (i > 0) current = AdaptForDecode(current, Links[i - 1].Descriptor.StoredType);
+            try
+            {
+                current = await link.DecodeAsync(current, ctx, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                CodecFailure.Throw(e, this, link, CodecOperation.Decode, current, ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store);
+            }
+            if (i > 0) current = AdaptForDecode(current, Links[i - 1], ctx);
         }
         return current;
     }
@@ -149,8 +162,15 @@ public sealed class CodecChain
         for (var i = links.Length - 1; i >= 0; i--)
         {
             if (current is null) return null;
-            current = links[i].Decode(current, ctx);
-            if (i > 0) current = AdaptForDecode(current, Links[i - 1].Descriptor.StoredType);
+            try
+            {
+                current = links[i].Decode(current, ctx);
+            }
+            catch (Exception e)
+            {
+                CodecFailure.Throw(e, this, Links[i], CodecOperation.Decode, current, ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store);
+            }
+            if (i > 0) current = AdaptForDecode(current, Links[i - 1], ctx);
         }
         return current;
     }
@@ -163,7 +183,7 @@ public sealed class CodecChain
         _ => true,
     };
 
-    private static object? AdaptForEncode(object? value, ICodec next, EncodeContext ctx)
+    private object? AdaptForEncode(object? value, ICodec next, EncodeContext ctx)
     {
         if (value is null) return null;
         var expected = next.Descriptor.ValueType;
@@ -174,9 +194,8 @@ public sealed class CodecChain
         }
         if (!expected.IsInstanceOfType(value))
         {
-            throw new DataJointException(
-                $"Attribute '{ctx.Attribute}' of table `{ctx.Schema}`.`{ctx.Table}`: codec <{next.Descriptor.Name}> expects " +
-                $"{CodecTypeNames.Of(expected)}, but the previous codec produced {CodecTypeNames.Of(value.GetType())}.");
+            throw CodecFailure.Create(this, next.Descriptor.Name, CodecOperation.Encode, value.GetType(), ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store,
+                $"codec <{next.Descriptor.Name}> expects {CodecTypeNames.Of(expected)}, but the previous codec produced {CodecTypeNames.Of(value.GetType())}.");
         }
         return value;
     }
@@ -184,8 +203,9 @@ public sealed class CodecChain
     // object-typed consumers (<blob>) get the dict; a consumer typed exactly as the record gets the record.
     private static bool IsRecordAccepted(Type expected, Type record) => expected != typeof(object) && expected.IsAssignableFrom(record);
 
-    private static object? AdaptForDecode(object? value, [System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(BlobValueConverter.Constructs)] Type producerStoredType)
+    private object? AdaptForDecode(object? value, ICodec producer, DecodeContext ctx)
     {
+        var producerStoredType = producer.Descriptor.StoredType;
         if (value is null || producerStoredType.IsInstanceOfType(value)) return value;
         if (BlobRecordMappers.Find(producerStoredType) is { } mapper && BlobValueConverter.AsDictionary(value) is { } dict)
         {
@@ -197,7 +217,8 @@ public sealed class CodecChain
         }
         catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
         {
-            throw new DataJointException($"Cannot decode: expected {CodecTypeNames.Of(producerStoredType)}, got {CodecTypeNames.Of(value.GetType())}.", e);
+            throw CodecFailure.Create(this, producer.Descriptor.Name, CodecOperation.Decode, value.GetType(), ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store,
+                $"codec <{producer.Descriptor.Name}> cannot decode: expected {CodecTypeNames.Of(producerStoredType)}, got {CodecTypeNames.Of(value.GetType())}.", e);
         }
     }
 
@@ -212,7 +233,8 @@ public sealed class CodecChain
         }
         catch (NotSupportedException e)
         {
-            throw new DataJointException($"Attribute '{ctx.Attribute}' of table `{ctx.Schema}`.`{ctx.Table}`: cannot serialize {CodecTypeNames.Of(value.GetType())} to JSON: {e.Message}", e);
+            throw CodecFailure.Create(this, Links[^1].Descriptor.Name, CodecOperation.Encode, value.GetType(), ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store,
+                $"cannot serialize {CodecTypeNames.Of(value.GetType())} to JSON: {e.Message}", e);
         }
     }
 
@@ -231,7 +253,8 @@ public sealed class CodecChain
         }
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {
-            throw new DataJointException($"Attribute '{ctx.Attribute ?? "?"}' of table `{ctx.Schema ?? "?"}`.`{ctx.Table ?? "?"}`: the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
+            throw CodecFailure.Create(this, Links[^1].Descriptor.Name, CodecOperation.Decode, stored.GetType(), ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store,
+                $"the JSON column value cannot be read as {CodecTypeNames.Of(storedType)}: {e.Message}", e);
         }
     }
 

@@ -82,7 +82,7 @@ internal static class CodecContextHelpers
     {
         if (stores is null)
         {
-            throw new DataJointException($"No object stores are configured, but {where} uses store '{store ?? ""}'.");
+            throw new Settings.SettingsException($"No object stores are configured, but {where} uses store '{store ?? ""}'.") { Store = store };
         }
         return stores.GetStore(store);
     }

@@ -18,9 +18,9 @@ public sealed class LocalObjectStore : IObjectStore
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Protocol != "file")
-            throw new DataJointException($"Store '{spec.Name}' has protocol \"{spec.Protocol}\"; a local folder store needs protocol \"file\".");
+            throw new Settings.SettingsException($"Store '{spec.Name}' has protocol \"{spec.Protocol}\"; a local folder store needs protocol \"file\".");
         if (string.IsNullOrWhiteSpace(spec.Location))
-            throw new DataJointException($"Inaccessible local directory (store '{spec.Name}': location is empty; it must name a folder).");
+            throw new Settings.SettingsException($"Inaccessible local directory (store '{spec.Name}': location is empty; it must name a folder).") { Store = spec.Name };
         if (!Directory.Exists(spec.Location))
         {
             if (spec.CreateLocation && !File.Exists(spec.Location))
@@ -31,16 +31,16 @@ public sealed class LocalObjectStore : IObjectStore
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    throw new DataJointException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': could not create it: {ex.Message}).", ex);
+                    throw new StoreException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': could not create it: {ex.Message}).", ex) { Store = spec.Name };
                 }
             }
             else
             {
-                throw new DataJointException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': " + (File.Exists(spec.Location)
+                throw new StoreException($"Inaccessible local directory {spec.Location} (store '{spec.Name}': " + (File.Exists(spec.Location)
                     ? "location is a file, not a folder)."
                     : "the folder does not exist. It is not created, as DataJoint Python does not create it, so that a drive that is not " +
                       "mounted or a mistyped path never silently becomes an empty local folder. Create the folder, or allow creating it: " +
-                      "\"create_location\": true in the store's configuration (a .NET-only key), or StoresConfigurationBuilder.AddFolder(name, location, createLocation: true))."));
+                      "\"create_location\": true in the store's configuration (a .NET-only key), or StoresConfigurationBuilder.AddFolder(name, location, createLocation: true)).")) { Store = spec.Name };
             }
         }
         Spec = spec;

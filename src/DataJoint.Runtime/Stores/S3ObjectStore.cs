@@ -28,9 +28,9 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(client);
         if (spec.Protocol != "s3")
-            throw new DataJointException($"Store '{spec.Name}' has protocol \"{spec.Protocol}\"; an S3 store needs protocol \"s3\".");
+            throw new Settings.SettingsException($"Store '{spec.Name}' has protocol \"{spec.Protocol}\"; an S3 store needs protocol \"s3\".");
         if (string.IsNullOrWhiteSpace(spec.Bucket))
-            throw new DataJointException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: bucket is required.");
+            throw new Settings.SettingsException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: bucket is required.");
         Spec = spec;
         _client = client;
         _ownsClient = ownsClient;
@@ -47,7 +47,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (string.IsNullOrWhiteSpace(spec.Endpoint))
-            throw new DataJointException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: endpoint is required.") { Store = spec.Name };
+            throw new Settings.SettingsException($"Missing S3 configuration in config.stores[\"{spec.Name}\"]: endpoint is required.") { Store = spec.Name };
         var endpoint = spec.Endpoint.Trim();
         var secure = spec.Secure;
         if (endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) { secure = true; endpoint = endpoint["https://".Length..]; }

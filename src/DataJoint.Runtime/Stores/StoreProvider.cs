@@ -58,11 +58,11 @@ public sealed class StoreProvider : IStoreProvider, IDisposable
         {
             var key = forFilepath ? "filepath_default" : "default";
             resolved = (forFilepath ? _filepathDefault : _defaultStore)
-                       ?? throw new DataJointException($"stores.{key} is not configured: a codec with a bare '@' (or no store name) needs it.");
+                       ?? throw new Settings.SettingsException($"stores.{key} is not configured: a codec with a bare '@' (or no store name) needs it.");
         }
         if (_stores.TryGetValue(resolved, out var store)) return store;
         if (_config is null)
-            throw new DataJointException($"Storage '{resolved}' is requested but not configured in stores (configured: {string.Join(", ", _stores.Keys.Order(StringComparer.Ordinal))}).");
+            throw new Settings.SettingsException($"Storage '{resolved}' is requested but not configured in stores (configured: {string.Join(", ", _stores.Keys.Order(StringComparer.Ordinal))}).") { Store = resolved };
         var spec = _config.GetSpec(resolved);
         return _stores.GetOrAdd(resolved, _ => _factory(spec));
     }
@@ -71,7 +71,7 @@ public sealed class StoreProvider : IStoreProvider, IDisposable
     {
         "file" => new LocalObjectStore(spec),
         "s3" => new S3ObjectStore(spec),
-        _ => throw new DataJointException($"Store '{spec.Name}': protocol \"{spec.Protocol}\" has no backend in DataJoint for .NET (supported: file, s3)."),
+        _ => throw new Settings.SettingsException($"Store '{spec.Name}': protocol \"{spec.Protocol}\" has no backend in DataJoint for .NET (supported: file, s3)."),
     };
 
     /// <summary>Disposes the stores this provider opened.</summary>

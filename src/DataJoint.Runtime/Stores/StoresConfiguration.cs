@@ -66,10 +66,10 @@ public sealed class StoresConfiguration
         }
         catch (JsonException ex)
         {
-            throw new DataJointException($"{source} is not valid JSON: {ex.Message}", ex);
+            throw new Settings.SettingsException($"{source} is not valid JSON: {ex.Message}", ex);
         }
         if (node is not JsonObject obj)
-            throw new DataJointException($"{source} must be a JSON object of stores, got {Kind(node)}.");
+            throw new Settings.SettingsException($"{source} must be a JSON object of stores, got {Kind(node)}.");
         return FromJsonObject(obj, source);
     }
 
@@ -108,12 +108,12 @@ public sealed class StoresConfiguration
             {
                 if (value is null) continue;
                 if (value is not JsonValue v || !v.TryGetValue<string>(out var name))
-                    throw new DataJointException($"stores.{key} must be a string (in {source}), got {Kind(value)}.");
+                    throw new Settings.SettingsException($"stores.{key} must be a string (in {source}), got {Kind(value)}.");
                 if (key == "default") def = name; else fpDef = name;
                 continue;
             }
             if (value is not JsonObject store)
-                throw new DataJointException($"config.stores[\"{key}\"] must be an object with a protocol (in {source}), got {Kind(value)}.");
+                throw new Settings.SettingsException($"config.stores[\"{key}\"] must be an object with a protocol (in {source}), got {Kind(value)}.");
             raw[key] = (JsonObject)store.DeepClone();
         }
         return new StoresConfiguration(def, fpDef, raw);
@@ -154,7 +154,7 @@ public sealed class StoresConfiguration
         var key = forFilepath ? "filepath_default" : "default";
         var resolved = forFilepath ? FilepathDefault : DefaultStore;
         if (string.IsNullOrEmpty(resolved))
-            throw new DataJointException(
+            throw new Settings.SettingsException(
                 $"stores.{key} is not configured: a codec with a bare '@' (or no store name) needs it. " +
                 $"Set \"{key}\" in the stores section (datajoint.json, DJ_STORES) to one of: {Names()}.");
         return resolved;
@@ -165,7 +165,7 @@ public sealed class StoresConfiguration
     {
         var n = ResolveName(name, forFilepath);
         if (!_raw.TryGetValue(n, out var raw))
-            throw new DataJointException($"Storage '{n}' is requested but not configured in stores (configured: {Names()}).");
+            throw new Settings.SettingsException($"Storage '{n}' is requested but not configured in stores (configured: {Names()}).") { Store = n };
         return Validate(n, raw);
     }
 
@@ -176,19 +176,19 @@ public sealed class StoresConfiguration
         var where = $"config.stores[\"{name}\"]";
         var protocol = GetString(raw, "protocol", where);
         if (protocol is null)
-            throw new DataJointException($"{where} is missing: protocol");
+            throw new Settings.SettingsException($"{where} is missing: protocol");
         protocol = protocol.ToLowerInvariant();
         if (!Protocols.TryGetValue(protocol, out var rules))
-            throw new DataJointException($"Unknown protocol \"{protocol}\" in {where}. Built-in: file, s3, gcs, azure. Install a plugin package for additional protocols.");
+            throw new Settings.SettingsException($"Unknown protocol \"{protocol}\" in {where}. Built-in: file, s3, gcs, azure. Install a plugin package for additional protocols.");
         var missing = rules.Required.Where(k => raw[k] is null).ToList();
         if (missing.Count > 0)
-            throw new DataJointException($"{where} is missing: {string.Join(", ", missing)}");
+            throw new Settings.SettingsException($"{where} is missing: {string.Join(", ", missing)}");
         var allowed = new HashSet<string>(Common.Concat(rules.Extra), StringComparer.Ordinal);
         var invalid = raw.Select(p => p.Key).Where(k => !allowed.Contains(k)).ToList();
         if (invalid.Count > 0)
-            throw new DataJointException($"Invalid key(s) in {where}: {string.Join(", ", invalid)}");
+            throw new Settings.SettingsException($"Invalid key(s) in {where}: {string.Join(", ", invalid)}");
         if (protocol is "gcs" or "azure")
-            throw new DataJointException($"{where}: protocol \"{protocol}\" is recognised but not supported by DataJoint for .NET yet (supported: file, s3).");
+            throw new Settings.SettingsException($"{where}: protocol \"{protocol}\" is recognised but not supported by DataJoint for .NET yet (supported: file, s3).");
 
         var spec = new StoreSpec
         {
@@ -223,18 +223,18 @@ public sealed class StoresConfiguration
                 var a = prefixes[i].Value.Trim('/') + "/";
                 var b = prefixes[j].Value.Trim('/') + "/";
                 if (a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal))
-                    throw new DataJointException(
+                    throw new Settings.SettingsException(
                         $"{where}: {prefixes[i].Key}=\"{prefixes[i].Value}\" and {prefixes[j].Key}=\"{prefixes[j].Value}\" overlap. Storage section prefixes must be mutually exclusive.");
             }
         if (spec.Subfolding is { } folds && folds.Any(f => f <= 0))
-            throw new DataJointException($"{where}: subfolding entries must be positive integers, got [{string.Join(", ", folds)}].");
+            throw new Settings.SettingsException($"{where}: subfolding entries must be positive integers, got [{string.Join(", ", folds)}].");
 
         if (protocol == "s3")
         {
             if (string.IsNullOrWhiteSpace(spec.Endpoint) || string.IsNullOrWhiteSpace(spec.Bucket))
-                throw new DataJointException($"Missing S3 configuration in {where}: endpoint and bucket are required.");
+                throw new Settings.SettingsException($"Missing S3 configuration in {where}: endpoint and bucket are required.");
             if (spec.AccessKey is null != (spec.SecretKey is null))
-                throw new DataJointException($"Incomplete S3 credentials in {where}: set both access_key and secret_key, or neither.");
+                throw new Settings.SettingsException($"Incomplete S3 credentials in {where}: set both access_key and secret_key, or neither.");
         }
         return spec;
     }
@@ -244,7 +244,7 @@ public sealed class StoresConfiguration
         var node = raw[key];
         if (node is null) return null;
         if (node is JsonValue v && v.TryGetValue<string>(out var s)) return s;
-        throw new DataJointException($"{where}: \"{key}\" must be a string, got {Kind(node)}.");
+        throw new Settings.SettingsException($"{where}: \"{key}\" must be a string, got {Kind(node)}.");
     }
 
     private static bool? GetBool(JsonObject raw, string key, string where)
@@ -256,7 +256,7 @@ public sealed class StoresConfiguration
             if (v.TryGetValue<bool>(out var b)) return b;
             if (v.TryGetValue<string>(out var s) && bool.TryParse(s, out b)) return b;
         }
-        throw new DataJointException($"{where}: \"{key}\" must be true or false, got {node.ToJsonString()}.");
+        throw new Settings.SettingsException($"{where}: \"{key}\" must be true or false, got {node.ToJsonString()}.");
     }
 
     private static int? GetInt(JsonObject raw, string key, string where)
@@ -268,7 +268,7 @@ public sealed class StoresConfiguration
             if (v.TryGetValue<int>(out var i)) return i;
             if (v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out i)) return i;
         }
-        throw new DataJointException($"{where}: \"{key}\" must be an integer, got {node.ToJsonString()}.");
+        throw new Settings.SettingsException($"{where}: \"{key}\" must be an integer, got {node.ToJsonString()}.");
     }
 
     /// <summary>A positive number of seconds (an integer or a decimal number, or its text).</summary>
@@ -280,7 +280,7 @@ public sealed class StoresConfiguration
             || (v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d)))
             && d > 0 && d <= int.MaxValue / 1000.0)
             return TimeSpan.FromSeconds(d);
-        throw new DataJointException($"{where}: \"{key}\" must be a positive number of seconds, got {node.ToJsonString()}.");
+        throw new Settings.SettingsException($"{where}: \"{key}\" must be a positive number of seconds, got {node.ToJsonString()}.");
     }
 
     private static int[]? GetIntList(JsonObject raw, string key, string where)
@@ -295,11 +295,11 @@ public sealed class StoresConfiguration
                 if (arr[i] is JsonValue v && (v.TryGetValue<int>(out result[i])
                     || (v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]))))
                     continue;
-                throw new DataJointException($"{where}: \"{key}\" must be a list of integers, got {node.ToJsonString()}.");
+                throw new Settings.SettingsException($"{where}: \"{key}\" must be a list of integers, got {node.ToJsonString()}.");
             }
             return result;
         }
-        throw new DataJointException($"{where}: \"{key}\" must be a list of integers, got {node.ToJsonString()}.");
+        throw new Settings.SettingsException($"{where}: \"{key}\" must be a list of integers, got {node.ToJsonString()}.");
     }
 
     private static string Kind(JsonNode? node) => node switch

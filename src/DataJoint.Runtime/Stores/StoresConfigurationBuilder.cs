@@ -81,7 +81,7 @@ public sealed class StoresConfigurationBuilder
         foreach (var name in config.StoreNames) _ = config.GetSpec(name);
         foreach (var (key, value) in new[] { ("default", config.DefaultStore), ("filepath_default", config.FilepathDefault) })
             if (value is not null && !config.StoreNames.Contains(value))
-                throw new DataJointException($"stores.{key} is '{value}', but no store of that name was added (added: {string.Join(", ", config.StoreNames)}).");
+                throw new Settings.SettingsException($"stores.{key} is '{value}', but no store of that name was added (added: {string.Join(", ", config.StoreNames)}).");
         return config;
     }
 

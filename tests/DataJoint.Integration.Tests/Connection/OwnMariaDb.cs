@@ -20,6 +20,7 @@ internal sealed class OwnMariaDb : IAsyncDisposable
     public int Port { get; private set; }
     public string Socket => Path.Combine(_dir, "mysqld.sock");
     public string Folder => _dir;
+    private string TempFolder => Path.Combine(_dir, "tmp");
 
     /// <summary>Initialises a data folder (about 2 s); <see cref="StartAsync"/> then starts the server.</summary>
     public static async Task<OwnMariaDb> CreateAsync()
@@ -30,7 +31,12 @@ internal sealed class OwnMariaDb : IAsyncDisposable
             TestServices.Missing("mariadbd and mariadb-install-db (scripts/services.sh installs them)", "not found");
         var dir = Directory.CreateTempSubdirectory("djnet-own-mariadb-").FullName;
         var db = new OwnMariaDb(dir);
-        var args = new List<string> { "--no-defaults", "--datadir=" + Path.Combine(dir, "data"), "--auth-root-authentication-method=normal", "--skip-test-db" };
+        // Its own temporary folder too: in the shared /tmp a bootstrap once failed deleting its own #sql-temptable file.
+        Directory.CreateDirectory(db.TempFolder);
+        var args = new List<string>
+        {
+            "--no-defaults", "--datadir=" + Path.Combine(dir, "data"), "--tmpdir=" + db.TempFolder, "--auth-root-authentication-method=normal", "--skip-test-db",
+        };
         if (Environment.UserName == "root") args.Insert(1, "--user=root");
         var (code, output) = await RunAsync(install!, args);
         if (code != 0) throw new InvalidOperationException($"mariadb-install-db failed ({code}): {output}");
@@ -44,7 +50,7 @@ internal sealed class OwnMariaDb : IAsyncDisposable
         Port = FreePort();
         var args = new List<string>
         {
-            "--no-defaults", "--datadir=" + Path.Combine(_dir, "data"), "--socket=" + Socket, "--pid-file=" + Path.Combine(_dir, "mysqld.pid"),
+            "--no-defaults", "--datadir=" + Path.Combine(_dir, "data"), "--tmpdir=" + TempFolder, "--socket=" + Socket, "--pid-file=" + Path.Combine(_dir, "mysqld.pid"),
             "--port=" + Port, "--bind-address=127.0.0.1", "--skip-name-resolve", "--character-set-server=utf8mb4",
             "--collation-server=utf8mb4_general_ci", "--innodb-buffer-pool-size=32M", "--log-error=" + Path.Combine(_dir, "error.log"),
         };

@@ -134,10 +134,11 @@ public class StoredDataSafetyTests(string protocol) : StoresTablesFixture(protoc
             }
             for (var i = 0; i < names.Length; i++)
             {
-                var ex = await Assert.ThrowsAsync<DataJointException>(() =>
+                var ex = await Assert.ThrowsAsync<CodecException>(() =>
                     t.Restrict(new { id = i }).FetchAsync(new FetchOptions { DownloadPath = download.FullName }));
-                Assert.That(ex!.Message, Does.Contain("cannot be written safely"), names[i]);
-                Assert.That((ex.Table, ex.Attribute), Is.EqualTo(("doc", "small")));
+                Assert.That(ex!.Message, Does.StartWith($"Attribute 'small' of table `{schema.Database}`.`doc`: codec <attach> could not decode")
+                    .And.Contain("The <attach> value has the stored file name").And.Contain("cannot be written safely"), names[i]);
+                Assert.That((ex.Table, ex.Attribute, ex.Codec, ex.Operation), Is.EqualTo(("doc", "small", "attach", CodecOperation.Decode)));
             }
             Assert.That(Directory.GetFileSystemEntries(root.FullName, "*", SearchOption.AllDirectories),
                 Is.EqualTo(new[] { download.FullName }), "nothing was written anywhere");

@@ -49,7 +49,9 @@ public class TableSafetyTests : SchemaFixture
 
         var t = await Schema.DeclareAsync("Deep", TableTier.Manual, "id : int32\n---\nv : <blob>");
         await t.Insert1Async(new { id = 1, v = Nested(BlobWriter.MaxDepth) });
-        await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 2, v = Nested(BlobWriter.MaxDepth + 1) }));
+        var deep = await Assert.ThrowsAsync<CodecException>(() => t.Insert1Async(new { id = 2, v = Nested(BlobWriter.MaxDepth + 1) }));
+        Assert.That((deep!.Table, deep.Attribute, deep.Codec, deep.Operation), Is.EqualTo(("deep", "v", "blob", CodecOperation.Encode)));
+        Assert.That(deep.Message, Does.Contain("nests deeper than 1000 levels"));
         var rows = await t.FetchAsync();
         Assert.That(rows, Has.Count.EqualTo(1), "the too-deep row was never written; the table still fetches");
         var level = rows[0]["v"];
@@ -67,7 +69,9 @@ public class TableSafetyTests : SchemaFixture
         Assert.That((ex.Schema, ex.Table, ex.Attribute), Is.EqualTo((Schema.Database, "text", "name")));
         await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = "ok", meta = new { label = lone } }));
         await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = "ok", meta = lone }));
-        await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new { id = 1, name = "ok", v = lone }));
+        var blob = await Assert.ThrowsAsync<CodecException>(() => t.Insert1Async(new { id = 1, name = "ok", v = lone }));
+        Assert.That((blob!.Table, blob.Attribute, blob.Codec), Is.EqualTo(("text", "v", "blob")));
+        Assert.That(blob.Message, Does.Contain("unpaired UTF-16 surrogate"));
         Assert.Throws<DataJointException>(() => _ = t & new { name = "\uDC00" });
         Assert.That(await RawCountAsync("text"), Is.Zero);
         // a valid pair (an emoji) is fine

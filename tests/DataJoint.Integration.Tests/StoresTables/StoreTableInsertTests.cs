@@ -104,8 +104,9 @@ public class StoreTableInsertTests(string protocol) : StoresTablesFixture(protoc
             new() { ["id"] = 1, ["data"] = 1.5, ["obj"] = new byte[] { 1 } },
             new() { ["id"] = 2, ["data"] = 2.5, ["obj"] = 42 }, // <object> takes bytes or a path, not an int
         };
-        var ex = await Assert.ThrowsAsync<DataJointException>(() => table.InsertAsync(rows));
+        var ex = await Assert.ThrowsAsync<CodecException>(() => table.InsertAsync(rows));
         Assert.That(ex!.Message, Does.Contain("<object> expects bytes or path, got int"));
+        Assert.That((ex.Attribute, ex.Codec, ex.Operation), Is.EqualTo(("obj", "object", CodecOperation.Validate)));
         Assert.That(await CountAsync(table), Is.Zero);
         Assert.That(await ListAsync(""), Is.Empty, "rows are validated before the first upload");
     }
@@ -121,8 +122,9 @@ public class StoreTableInsertTests(string protocol) : StoresTablesFixture(protoc
             text : <atomic_text@main>
             """);
         var rows = Enumerable.Range(0, 12).Select(i => new { id = i, text = i == 9 ? "boom" : $"note {i}" }).ToList();
-        var ex = await Assert.ThrowsAsync<DataJointException>(() => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }));
+        var ex = await Assert.ThrowsAsync<CodecException>(() => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }));
         Assert.That(ex!.Message, Does.Contain("atomic_text refuses to encode 'boom'"));
+        Assert.That((ex.Attribute, ex.Codec, ex.Store), Is.EqualTo(("text", "atomic_text", "main")));
         Assert.That(await CountAsync(table), Is.Zero);
         Assert.That(await ListAsync("_schema/"), Is.Empty);
 
@@ -174,8 +176,9 @@ public class StoreTableInsertTests(string protocol) : StoresTablesFixture(protoc
             {
                 ["id"] = i, ["data"] = $"payload {i}", ["obj"] = Encoding.UTF8.GetBytes($"object {i}"),
             }).ToList();
-            var ex = await Assert.ThrowsAsync<DataJointException>(() => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }));
+            var ex = await Assert.ThrowsAsync<CodecException>(() => table.InsertAsync(rows, new InsertOptions { MaxParallelUploads = degree }));
             Assert.That(ex!.Message, Does.Contain("injected upload failure"));
+            Assert.That((ex.Attribute, ex.Store), Is.EqualTo(("obj", "main")));
             Assert.That(await CountAsync(table), Is.Zero);
             Assert.That(await ListAsync("_schema/"), Is.Empty);
             Assert.That(faulty.MaxConcurrentPuts, Is.LessThanOrEqualTo(degree), "uploads of one insert never exceed its degree");

@@ -135,7 +135,7 @@ public class InteropTests : SchemaFixture
         Assert.That(back["point"], Is.EqualTo(new Point2(3, 4)));
         Assert.That(back["secret"], Is.EqualTo("hidden text"));
         Assert.That(back["uid"], Is.EqualTo(uid));
-        var bad = await Assert.ThrowsAsync<DataJointException>(() => t.Insert1Async(new
+        var bad = await Assert.ThrowsAsync<CodecException>(() => t.Insert1Async(new
         {
             subject_id = 1, session_date = new DateOnly(2024, 2, 2), n = 7u, point = "not a point",
         }, Direct));

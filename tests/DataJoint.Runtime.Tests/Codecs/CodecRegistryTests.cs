@@ -169,17 +169,20 @@ public class CodecRegistryTests
     public async Task Encode_WrongDotNetType_NamesTableAttributeExpectedAndActual()
     {
         var chain = Codecs.Resolve("<testgraph>");
-        var e = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(new byte[] { 1 }, Ctx("graph")));
+        var e = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(new byte[] { 1 }, Ctx("graph")));
         Assert.That(e!.Message, Is.EqualTo(
             "Attribute 'graph' of table `lab`.`session`: codec <testgraph> expects a value of type DataJoint.Runtime.Tests.CodecTests.Graph, got byte[]."));
+        Assert.That((e.Schema, e.Table, e.Attribute, e.Codec, e.ValueType, e.Operation),
+            Is.EqualTo(("lab", "session", "graph", "testgraph", typeof(byte[]), CodecOperation.Validate)));
     }
 
     [Test]
     public async Task Encode_RunsValidateBeforeEncode()
     {
         var chain = Codecs.Resolve("<testshout>");
-        var e = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync("", Ctx()));
-        Assert.That(e!.Message, Is.EqualTo("<testshout> needs text"));
+        var e = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync("", Ctx()));
+        Assert.That(e!.Message, Is.EqualTo("Attribute 'g' of table `lab`.`session`: codec <testshout> rejected a value of type string: <testshout> needs text"));
+        Assert.That(e.InnerException, Is.TypeOf<DataJointException>().With.Message.EqualTo("<testshout> needs text"));
     }
 
     [Test]
@@ -197,17 +200,20 @@ public class CodecRegistryTests
     public async Task StoreCodecs_WithoutConfiguredStores_SayWhichAttributeNeedsOne()
     {
         // The store I/O itself is tested in Stores/StoreCodecTests (unit) and the integration tests.
-        var e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<hash@main>").EncodeAsync(new byte[] { 1 }, Ctx()));
+        var e = await Assert.ThrowsAsync<DataJoint.Settings.SettingsException>(async () => await Codecs.Resolve("<hash@main>").EncodeAsync(new byte[] { 1 }, Ctx()));
         Assert.That(e!.Message, Is.EqualTo("No object stores are configured, but attribute 'g' of table `lab`.`session` uses store 'main'."));
+        Assert.That((e.Store, e.Schema, e.Table, e.Attribute), Is.EqualTo(("main", "lab", "session", "g")));
     }
 
     [Test]
     public async Task BuiltInValidators_UseDataJointTexts()
     {
-        var e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<object@s>").EncodeAsync(42, Ctx()));
-        Assert.That(e!.Message, Is.EqualTo("<object> expects bytes or path, got int"));
-        e = await Assert.ThrowsAsync<DataJointException>(async () => await Codecs.Resolve("<npy@s>").EncodeAsync(new object[] { 1 }, Ctx()));
-        Assert.That(e!.Message, Is.EqualTo("<npy> does not support object dtype arrays"));
+        // DataJoint Python's own texts, after where the value was going
+        var e = await Assert.ThrowsAsync<CodecException>(async () => await Codecs.Resolve("<object@s>").EncodeAsync(42, Ctx()));
+        Assert.That(e!.Message, Is.EqualTo("Attribute 'g' of table `lab`.`session` (<object@s>): codec <object> rejected a value of type int: <object> expects bytes or path, got int"));
+        e = await Assert.ThrowsAsync<CodecException>(async () => await Codecs.Resolve("<npy@s>").EncodeAsync(new object[] { 1 }, Ctx()));
+        Assert.That(e!.Message, Does.EndWith(": <npy> does not support object dtype arrays"));
+        Assert.That((e.Codec, e.Chain, e.ValueType), Is.EqualTo(("npy", "<npy@s>", typeof(object[]))));
     }
 
     [Test]
@@ -228,8 +234,9 @@ public class CodecRegistryTests
             var second = (string)(await chain.DecodeAsync(stored, new DecodeContext { DownloadPath = download }))!;
             Assert.That(second, Is.EqualTo(Path.Combine(download, "notes_1.txt")));
             Assert.That(await File.ReadAllTextAsync(second), Is.EqualTo("hello"));
-            var missing = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(Path.Combine(dir.FullName, "nope.txt"), Ctx()));
-            Assert.That(missing!.Message, Is.EqualTo("Attachment file not found: " + Path.Combine(dir.FullName, "nope.txt")));
+            var missing = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(Path.Combine(dir.FullName, "nope.txt"), Ctx()));
+            Assert.That(missing!.Message, Does.EndWith(": Attachment file not found: " + Path.Combine(dir.FullName, "nope.txt")));
+            Assert.That(missing.InnerException?.InnerException, Is.TypeOf<FileNotFoundException>());
         }
         finally
         {

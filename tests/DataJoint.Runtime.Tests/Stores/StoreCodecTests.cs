@@ -179,10 +179,10 @@ public class StoreCodecTests
         var ints = (string)(await chain.EncodeAsync(new[] { 1, 2 }, Enc("trace", ("id", 2))))!;
         Assert.That(ints, Does.EndWith("\"dtype\": \"int32\", \"shape\": [2]}"));
 
-        var bad = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(new object[] { 1 }, Enc()));
-        Assert.That(bad!.Message, Is.EqualTo("<npy> does not support object dtype arrays"));
-        var notArray = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(5, Enc()));
-        Assert.That(notArray!.Message, Is.EqualTo("<npy> requires an array (a numeric .NET array or NpyArray), got int"));
+        var bad = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(new object[] { 1 }, Enc()));
+        Assert.That(bad!.Message, Does.EndWith(": <npy> does not support object dtype arrays"));
+        var notArray = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(5, Enc()));
+        Assert.That(notArray!.Message, Does.EndWith(": <npy> requires an array (a numeric .NET array or NpyArray), got int"));
     }
 
     [Test]
@@ -196,12 +196,12 @@ public class StoreCodecTests
         var objectRef = (ObjectRef)(await chain.DecodeAsync(column, Dec()))!;
         Assert.That(await objectRef.ReadAllBytesAsync(), Has.Length.EqualTo(1024));
 
-        var reserved = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync("_hash/x", Enc()));
-        Assert.That(reserved!.Message, Is.EqualTo("<filepath@> cannot use reserved section '_hash' (hash_prefix). This section is managed by DataJoint. Got path: _hash/x"));
-        var missing = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync("subject02/x.bin", Enc()));
-        Assert.That(missing!.Message, Is.EqualTo("File not found in store 'main': subject02/x.bin"));
-        var wrongType = await Assert.ThrowsAsync<DataJointException>(async () => await chain.EncodeAsync(3.5, Enc()));
-        Assert.That(wrongType!.Message, Is.EqualTo("<filepath> expects a path string or Path, got double"));
+        var reserved = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync("_hash/x", Enc()));
+        Assert.That(reserved!.Message, Does.EndWith(": <filepath@> cannot use reserved section '_hash' (hash_prefix). This section is managed by DataJoint. Got path: _hash/x"));
+        var missing = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync("subject02/x.bin", Enc()));
+        Assert.That(missing!.Message, Does.EndWith(": File not found in store 'main': subject02/x.bin"));
+        var wrongType = await Assert.ThrowsAsync<CodecException>(async () => await chain.EncodeAsync(3.5, Enc()));
+        Assert.That(wrongType!.Message, Does.EndWith(": <filepath> expects a path string or Path, got double"));
     }
 
     [Test]
@@ -226,7 +226,7 @@ public class StoreCodecTests
     public async Task UnknownStoreAtFetchNamesIt()
     {
         var chain = Codecs.Resolve("<hash@main>");
-        var ex = await Assert.ThrowsAsync<DataJointException>(async () => await chain.DecodeAsync(
+        var ex = await Assert.ThrowsAsync<DataJoint.Settings.SettingsException>(async () => await chain.DecodeAsync(
             """{"hash":"vwxmh6tkl2az5arxvlyvttcody","path":"_hash/lab/vwxmh6tkl2az5arxvlyvttcody","schema":"lab","store":"elsewhere","size":8}""", Dec()));
         Assert.That(ex!.Message, Does.StartWith("Storage 'elsewhere' is requested but not configured in stores"));
     }

@@ -70,10 +70,10 @@ public class StoresConfigurationTests
     public void MissingDefaultNamesTheKey()
     {
         var config = StoresConfiguration.Parse("""{"main":{"protocol":"file","location":"/x"}}""");
-        var ex = Assert.Throws<DataJointException>(() => config.GetSpec(""));
+        var ex = Assert.Throws<DataJoint.Settings.SettingsException>(() => config.GetSpec(""));
         Assert.That(ex!.Message, Does.StartWith("stores.default is not configured"));
         Assert.That(ex.Message, Does.Contain("main"));
-        var fp = Assert.Throws<DataJointException>(() => config.GetSpec(null, forFilepath: true));
+        var fp = Assert.Throws<DataJoint.Settings.SettingsException>(() => config.GetSpec(null, forFilepath: true));
         Assert.That(fp!.Message, Does.StartWith("stores.filepath_default is not configured"));
     }
 
@@ -81,7 +81,7 @@ public class StoresConfigurationTests
     public void UnknownStoreIsNamed()
     {
         var config = StoresConfiguration.Parse(Example);
-        var ex = Assert.Throws<DataJointException>(() => config.GetSpec("nope"));
+        var ex = Assert.Throws<DataJoint.Settings.SettingsException>(() => config.GetSpec("nope"));
         Assert.That(ex!.Message, Is.EqualTo("Storage 'nope' is requested but not configured in stores (configured: main, raw, s3store)."));
     }
 
@@ -98,7 +98,7 @@ public class StoresConfigurationTests
     public void InvalidStoresGiveDataJointTexts(string json, string message)
     {
         var config = StoresConfiguration.Parse(json);
-        var ex = Assert.Throws<DataJointException>(() => config.GetSpec("s"));
+        var ex = Assert.Throws<DataJoint.Settings.SettingsException>(() => config.GetSpec("s"));
         Assert.That(ex!.Message, Is.EqualTo(message));
     }
 
@@ -107,20 +107,20 @@ public class StoresConfigurationTests
     {
         var config = StoresConfiguration.Parse("""{"good":{"protocol":"file","location":"/x"},"bad":{"protocol":"file"}}""");
         Assert.That(config.GetSpec("good").Location, Is.EqualTo("/x"));
-        Assert.Throws<DataJointException>(() => config.GetSpec("bad"));
+        Assert.Throws<DataJoint.Settings.SettingsException>(() => config.GetSpec("bad"));
     }
 
     [Test]
     public void DefaultMustBeAString()
     {
-        var ex = Assert.Throws<DataJointException>(() => StoresConfiguration.Parse("""{"default": 3}"""));
+        var ex = Assert.Throws<DataJoint.Settings.SettingsException>(() => StoresConfiguration.Parse("""{"default": 3}"""));
         Assert.That(ex!.Message, Does.StartWith("stores.default must be a string"));
     }
 
     [Test]
     public void InvalidJsonSaysWhere()
     {
-        var ex = Assert.Throws<DataJointException>(() => StoresConfiguration.Parse("{nope", "DJ_STORES"));
+        var ex = Assert.Throws<DataJoint.Settings.SettingsException>(() => StoresConfiguration.Parse("{nope", "DJ_STORES"));
         Assert.That(ex!.Message, Does.StartWith("DJ_STORES is not valid JSON"));
     }
 
@@ -224,7 +224,7 @@ public class StoresConfigurationTests
     public void LocalStoreNeedsAnExistingFolder()
     {
         using var provider = new StoreProvider(StoresConfiguration.Parse("""{"x":{"protocol":"file","location":"/definitely/not/here"}}"""));
-        var ex = Assert.Throws<DataJointException>(() => provider.GetStore("x"));
+        var ex = Assert.Throws<StoreException>(() => provider.GetStore("x"));
         Assert.That(ex!.Message, Does.StartWith("Inaccessible local directory /definitely/not/here"));
     }
 
@@ -232,7 +232,7 @@ public class StoresConfigurationTests
     public void MissingFolder_IsRefusedAsPythonDoes_WithAnErrorSayingWhyAndWhatToDo()
     {
         using var provider = new StoreProvider(new StoresConfigurationBuilder().AddFolder("x", "/definitely/not/here").Build());
-        var ex = Assert.Throws<DataJointException>(() => provider.GetStore("x"));
+        var ex = Assert.Throws<StoreException>(() => provider.GetStore("x"));
         Assert.That(ex!.Message, Does.StartWith("Inaccessible local directory /definitely/not/here (store 'x': the folder does not exist."));
         Assert.That(ex.Message, Does.Contain("Create the folder").And.Contain("create_location").And.Contain("createLocation: true"));
         Assert.That(Directory.Exists("/definitely/not/here"), Is.False);
@@ -241,7 +241,7 @@ public class StoresConfigurationTests
         try
         {
             using var onFile = new StoreProvider(new StoresConfigurationBuilder().AddFolder("f", file, createLocation: true).Build());
-            Assert.That(Assert.Throws<DataJointException>(() => onFile.GetStore("f"))!.Message, Does.Contain("location is a file, not a folder"));
+            Assert.That(Assert.Throws<StoreException>(() => onFile.GetStore("f"))!.Message, Does.Contain("location is a file, not a folder"));
         }
         finally
         {
@@ -317,14 +317,14 @@ public class StoresConfigurationTests
     [Test]
     public void Builder_ValidatesEveryStoreWhenBuilt()
     {
-        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder().AddS3("s", "", "b").Build())!.Message,
+        Assert.That(Assert.Throws<DataJoint.Settings.SettingsException>(() => new StoresConfigurationBuilder().AddS3("s", "", "b").Build())!.Message,
             Does.StartWith("Missing S3 configuration in config.stores[\"s\"]"));
-        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder().AddS3("s", "e:1", "b", accessKey: "only").Build())!.Message,
+        Assert.That(Assert.Throws<DataJoint.Settings.SettingsException>(() => new StoresConfigurationBuilder().AddS3("s", "e:1", "b", accessKey: "only").Build())!.Message,
             Does.StartWith("Incomplete S3 credentials in config.stores[\"s\"]"));
-        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder()
+        Assert.That(Assert.Throws<DataJoint.Settings.SettingsException>(() => new StoresConfigurationBuilder()
                 .Add(new StoreSpec { Name = "f", Location = "/x", HashPrefix = "data", SchemaPrefix = "data/schema" }).Build())!.Message,
             Does.Contain("overlap"));
-        Assert.That(Assert.Throws<DataJointException>(() => new StoresConfigurationBuilder().AddFolder("main", "/x").WithDefault("mian").Build())!.Message,
+        Assert.That(Assert.Throws<DataJoint.Settings.SettingsException>(() => new StoresConfigurationBuilder().AddFolder("main", "/x").WithDefault("mian").Build())!.Message,
             Is.EqualTo("stores.default is 'mian', but no store of that name was added (added: main)."));
         Assert.Throws<ArgumentException>(() => new StoresConfigurationBuilder().AddFolder("a", "/x").AddFolder("a", "/y"));
         Assert.Throws<ArgumentException>(() => new StoresConfigurationBuilder().AddFolder("default", "/x"));
