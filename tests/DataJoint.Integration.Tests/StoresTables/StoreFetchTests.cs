@@ -49,11 +49,13 @@ public class StoreFetchTests(string protocol) : StoresTablesFixture(protocol)
         var (table, reads) = await FillAsync("fetchfail", 20);
         reads.Reset();
         reads.FailOnRead = 7;
-        var ex = await Assert.ThrowsAsync<DataJointException>(() => table.FetchAsync(new FetchOptions { MaxParallelDownloads = 4 }));
+        // The codec's failure names the table and attribute (a CodecException, a DataJointException).
+        var ex = await Assert.ThrowsAsync<CodecException>(() => table.FetchAsync(new FetchOptions { MaxParallelDownloads = 4 }));
         Assert.That(ex!.Message, Does.Contain("injected read failure"));
+        Assert.That(ex.Message, Does.Contain("Attribute 'data' of table"));
         reads.Reset();
         reads.FailOnRead = 3;
-        var streamEx = await Assert.CatchAsync<DataJointException>(async () =>
+        var streamEx = await Assert.ThrowsAsync<CodecException>(async () =>
         {
             await foreach (var _ in table.StreamAsync(new FetchOptions { MaxParallelDownloads = 4 })) { }
         });
