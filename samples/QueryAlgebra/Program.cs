@@ -5,7 +5,6 @@
 // `eval "$(bash scripts/services.sh)"`. The sample owns its demo schema (DJ_SAMPLE_SCHEMA, default djnet_query_algebra)
 // and starts from an empty one.
 using System.Globalization;
-using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using DataJoint;
 using DataJoint.Arrow;
@@ -51,7 +50,7 @@ await Show("renamed and computed", "Session.proj(q='quality', q2='quality * 2')"
 await Show("trials per subject (every subject kept)", "Subject.aggr(Session.Trial, n='count(trial_idx)', hits=\"sum(outcome='hit')\", mean_rt='avg(rt)')",
     subject.Aggr(trial, "n=count(trial_idx)", "hits=sum(outcome='hit')", "mean_rt=avg(rt)"));
 await Show("subjects per species", "dj.U('species').aggr(Subject, n='count(*)')", new U("species").Aggr(subject, "n=count(*)"));
-await Show("one session's subjects or rats", "(Subject & Session & 'quality > 0.8').proj() + (Subject & {'species': 'rat'}).proj()",
+await Show("one session's subjects or rats", "(Subject & (Session & 'quality > 0.8')).proj() + (Subject & {'species': 'rat'}).proj()",
     (subject & (session & "quality > 0.8")).Proj() + (subject & new { species = "rat" }).Proj());
 await Show("trials with their session's quality", "Session.Trial.extend(Session)", trial.Extend(session));
 await Show("the two slowest trials", "Session.Trial & dj.Top(2, 'rt DESC')", trial & new Top(2, "rt DESC"));
@@ -66,7 +65,7 @@ foreach (var s in summaries)
 // Columns as arrays (Python's to_arrays): reaction times as double?[], species and rt of every trial in one fetch.
 double?[] rts = await trial.FetchColumnAsync<double?>("rt", new FetchOptions { OrderBy = ["KEY"] });
 var measured = rts.Where(r => r.HasValue).Select(r => r!.Value).ToArray();
-Console.WriteLine($"array: rt = [{string.Join(", ", rts.Select(Format))}], mean of {measured.Length} = {Format(measured.Average())}");
+Console.WriteLine($"array: rt = [{string.Join(", ", rts.Select(r => Format(r)))}], mean of {measured.Length} = {Format(measured.Average())}");
 ColumnSet columns = await (trial * subject).FetchColumnsAsync(["species", "rt"], new FetchOptions { OrderBy = ["KEY"] });
 var perSpecies = columns.Get<string>("species").Zip(columns.Get<double?>("rt"))
     .Where(p => p.Second.HasValue).GroupBy(p => p.First).OrderBy(g => g.Key)
@@ -74,7 +73,7 @@ var perSpecies = columns.Get<string>("species").Zip(columns.Get<double?>("rt"))
 Console.WriteLine($"arrays: mean rt per species: {string.Join(", ", perSpecies)}");
 
 // A frame (Python's to_arrow): one Arrow RecordBatch, typed by attribute, written as an Arrow IPC (Feather v2) file.
-RecordBatch batch = await (trial * session * subject).ToArrowAsync(new FetchOptions { OrderBy = ["KEY"] });
+Apache.Arrow.RecordBatch batch = await (trial * session * subject).ToArrowAsync(new FetchOptions { OrderBy = ["KEY"] });
 Console.WriteLine($"arrow: {batch.Length} rows; " + string.Join(", ", batch.Schema.FieldsList.Select(f => $"{f.Name}: {f.DataType.Name}")));
 var file = Path.Combine(Path.GetTempPath(), $"{schemaName}-trials.arrow");
 await using (var stream = File.Create(file))
