@@ -26,14 +26,17 @@ public sealed record DocBlock(string Page, int Line, string Code, string? Expect
 /// compilation (so later blocks use the types earlier ones declare), the DataJoint generator runs, then the analyzer.
 /// Top-level statements of a block become the body of an async method of their own, so several blocks may have them.
 /// A block fenced as <c>```csharp error DJ0003</c> shows a mistake: it is compiled with the others and must produce that
-/// diagnostic (and no other error). A block fenced as <c>```csharp fragment</c> is not C# on its own (a listing of
+/// diagnostic (and no other error); <c>error DJ0003 DJ0003</c> or <c>error DJ0006 CS0534</c> lists several. A comment in such a block that quotes a message (<c>// DJ0004: In '&lt;raw&gt;': …</c>, or
+/// <c># DJ1001 at "INT33": …</c> inside a definition) must be the start of that diagnostic's message, <c>...</c> standing
+/// for any text. A block fenced as <c>```csharp fragment</c> is not C# on its own (a listing of
 /// internal members, generated code shown abridged): it is not compiled, so keep such blocks few and short.
 /// A page's prose may assume names a block does not declare (<c>rows</c>, <c>schema</c>, the namespaces the page names):
 /// the page's prelude (<see cref="DocPages"/>) declares them, so every block still compiles against the real API.
 /// </summary>
 internal static class DocCompiler
 {
-    private static readonly Regex Fence = new(@"^```csharp(?:\s+error\s+(?<id>DJ\d{4})|\s+(?<fragment>fragment))?\s*$", RegexOptions.Multiline);
+    private static readonly Regex Fence =
+        new(@"^```csharp(?:\s+error(?<id>(?:\s+(?:DJ|CS)\d{4})+)|\s+(?<fragment>fragment))?\s*$", RegexOptions.Multiline);
 
     internal static string RepoRoot =>
         typeof(DocCompiler).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
@@ -47,7 +50,7 @@ internal static class DocCompiler
             var start = m.Index + m.Length + 1;
             var end = text.IndexOf("\n```", start - 1, StringComparison.Ordinal);
             var line = text.AsSpan(0, m.Index).Count('\n') + 1;
-            blocks.Add(new DocBlock(page, line, text[start..(end + 1)], m.Groups["id"].Success ? m.Groups["id"].Value : null,
+            blocks.Add(new DocBlock(page, line, text[start..(end + 1)], m.Groups["id"].Success ? m.Groups["id"].Value.Trim() : null,
                 m.Groups["fragment"].Success));
         }
         return blocks;
@@ -124,6 +127,27 @@ internal static class DocCompiler
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var analyzer = output.WithAnalyzers([new DataJointAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
         return new Result(output.GetDiagnostics().AddRange(generatorDiagnostics), analyzer, output);
+    }
+
+    private static readonly Regex QuotedMessage = new(@"(?://|#)\s*(?<id>(?:DJ|CS)\d{4})(?:\s+at\s+""[^""]*"")?:\s(?<text>.+?)\s*$", RegexOptions.Multiline);
+
+    /// <summary>
+    /// Checks an error block: exactly the diagnostics its fence names, none elsewhere, and every message the block quotes
+    /// in a comment.
+    /// </summary>
+    internal static void AssertErrorBlock(DocBlock block, Result result)
+    {
+        var path = block.ToString();
+        var inBlock = result.Problems.Where(d => d.Location.GetLineSpan().Path == path).ToList();
+        Assert.That(inBlock.Select(d => d.Id), Is.EquivalentTo(block.ExpectedDiagnostic!.Split(' ', StringSplitOptions.RemoveEmptyEntries)), Describe(result.Problems));
+        Assert.That(result.Problems.Where(d => d.Location.GetLineSpan().Path != path), Is.Empty, Describe(result.Problems));
+        foreach (Match quote in QuotedMessage.Matches(block.Code))
+        {
+            var id = quote.Groups["id"].Value;
+            var pattern = "^" + string.Join(".*", quote.Groups["text"].Value.Split(["...", "…"], StringSplitOptions.None).Select(Regex.Escape));
+            Assert.That(inBlock.Where(d => d.Id == id).Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)),
+                Has.Some.Match(pattern), $"{path}: the quoted {id} message is not the compiler's");
+        }
     }
 
     internal static string Describe(IEnumerable<Diagnostic> diagnostics) =>

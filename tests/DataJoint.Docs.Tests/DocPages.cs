@@ -2,8 +2,15 @@ using System.Reflection;
 
 namespace DataJoint.Docs.Tests;
 
-/// <summary>A compiled page: its prelude and the assemblies its blocks use beyond the runtime and the plugins.</summary>
-public sealed record DocPage(string Prelude, params Assembly[] References);
+/// <summary>
+/// A compiled page: its prelude and the assemblies its blocks use beyond the runtime and the plugins. The blocks of an
+/// <see cref="Isolated"/> page are separate examples, each compiled on its own (docs/diagnostics.md: a bad and a fixed
+/// version of the same class per diagnostic).
+/// </summary>
+public sealed record DocPage(string Prelude, params Assembly[] References)
+{
+    public bool Isolated { get; init; }
+}
 
 /// <summary>
 /// The pages whose C# blocks are compiled (docs/codecs.md has its own test: its blocks declare everything they use),
@@ -191,6 +198,8 @@ public static class DocPages
                     """;
             }
             """"),
+
+        ["docs/diagnostics.md"] = Prelude("") with { Isolated = true },
 
         ["plugins/DataJoint.Codecs.Zarr/README.md"] = Prelude(""""
                 public static TypedTable<Recording, Recording.Row, Recording.Key> typed => throw null!;

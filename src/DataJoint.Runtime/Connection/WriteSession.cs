@@ -13,6 +13,13 @@
 //   Lease           a connection for reads: the current session's connection and transaction (so a fetch inside a
 //                   session sees its uncommitted rows), else a pooled connection of its own.
 //
+// The transaction is begun by MySqlConnector on first need (a DbTransaction), or — populate — by the caller's own
+// START TRANSACTION WITH CONSISTENT SNAPSHOT, sent in one round trip with the job's reservation and the key check
+// (InStartedTransaction). Such a session has no DbTransaction (commands run on the connection without one: the
+// connection string sets IgnoreCommandTransaction) and commits or rolls back by statement; CommitThenAsync sends the
+// COMMIT together with the statements that follow it (populate: the job's completion and the next key's first
+// statements). Savepoints are statements in both kinds.
+//
 // Insert:  op = Enter(conn); uploads = op.TrackUploads(stores, degree, ct); encode (uploads run);
 //          uploads.DrainAsync(); (c, tx) = await op.BeginAsync(ct); write statements; await op.CompleteAsync(ct).
 // User transaction (DataJoint Python's `with conn.transaction:`):
@@ -33,6 +40,7 @@ internal sealed class WriteSession : IAsyncDisposable
     private DbConnection? _connection;
     private bool _borrowed;
     private DbTransaction? _transaction;
+    private bool _startedByCaller;
     private int _savepoints;
     private bool _commitStarted;
 
@@ -45,7 +53,7 @@ internal sealed class WriteSession : IAsyncDisposable
     public bool IsActive { get; private set; } = true;
 
     /// <summary>True when the session's transaction has begun.</summary>
-    public bool InTransaction => _transaction is not null;
+    public bool InTransaction => _transaction is not null || _startedByCaller;
 
     /// <summary>
     /// Starts a session on <paramref name="connection"/>. With <paramref name="ambient"/>, table operations on that
@@ -79,6 +87,18 @@ internal sealed class WriteSession : IAsyncDisposable
         return session;
     }
 
+    /// <summary>
+    /// Starts an ambient session on <paramref name="borrowed"/>, in the transaction the caller has just begun there with
+    /// its own START TRANSACTION statement (populate batches it with the reservation and the key check). The session
+    /// commits, rolls back and sets savepoints by statement. Call from the flow itself, as <see cref="Begin(DataJointConnection, bool)"/>.
+    /// </summary>
+    public static WriteSession InStartedTransaction(DataJointConnection connection, DbConnection borrowed)
+    {
+        var session = Begin(connection, borrowed);
+        session._startedByCaller = true;
+        return session;
+    }
+
     /// <summary>The active session that operations on <paramref name="connection"/> join, or null.</summary>
     public static WriteSession? Current(DataJointConnection connection) =>
         Ambient.Value is { IsActive: true } s && ReferenceEquals(s.Connection, connection) ? s : null;
@@ -102,11 +122,44 @@ internal sealed class WriteSession : IAsyncDisposable
         return _connection ??= await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The session's transaction, begun on first use.</summary>
-    public async ValueTask<DbTransaction> TransactionAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The session's transaction, begun on first use; null for a transaction the caller began by statement
+    /// (<see cref="InStartedTransaction"/>), whose commands run on the connection without a DbTransaction.
+    /// </summary>
+    public async ValueTask<DbTransaction?> TransactionAsync(CancellationToken cancellationToken)
     {
         var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (_startedByCaller) return null;
         return _transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a transaction-control statement (<c>COMMIT</c>, <c>SAVEPOINT x</c> …) on the session's connection, which its transaction opened.</summary>
+    private async Task StatementAsync(string sql, CancellationToken cancellationToken)
+    {
+        var connection = _connection ?? throw new InvalidOperationException("The session has no connection yet.");
+        await using var cmd = new SqlFragment(sql, []).CreateCommand(connection);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets savepoint <paramref name="name"/> in the session's transaction (begun first if needed).</summary>
+    internal async Task SaveAsync(string name, CancellationToken cancellationToken)
+    {
+        await TransactionAsync(cancellationToken).ConfigureAwait(false);
+        await StatementAsync("SAVEPOINT `" + name + "`", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases savepoint <paramref name="name"/>.</summary>
+    internal Task ReleaseAsync(string name, CancellationToken cancellationToken) =>
+        StatementAsync("RELEASE SAVEPOINT `" + name + "`", cancellationToken);
+
+    /// <summary>Rolls the transaction back to savepoint <paramref name="name"/>; never throws for a connection that is gone.</summary>
+    internal async Task RollbackToAsync(string name)
+    {
+        try
+        {
+            await StatementAsync("ROLLBACK TO SAVEPOINT `" + name + "`", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException) { /* the connection is gone; the server rolls back */ }
     }
 
     /// <summary>A tracker for the uploads of one operation: its objects are deleted if the session rolls back.</summary>
@@ -126,13 +179,47 @@ internal sealed class WriteSession : IAsyncDisposable
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfEnded();
+        // From here on a failure does not prove the rows are absent: the uploaded objects are kept (GC removes true orphans).
         if (_transaction is not null)
         {
-            // From here on a failure does not prove the rows are absent: the uploaded objects are kept (GC removes true orphans).
             _commitStarted = true;
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+        else if (_startedByCaller)
+        {
+            _commitStarted = true;
+            await StatementAsync("COMMIT", cancellationToken).ConfigureAwait(false);
+        }
         IsActive = false;
+    }
+
+    /// <summary>
+    /// Commits a transaction the caller began by statement (<see cref="InStartedTransaction"/>) and runs
+    /// <paramref name="then"/> right after the COMMIT, in the same round trip; <paramref name="read"/> receives the reader
+    /// standing on the batch's first result set (a SELECT among <paramref name="then"/>). When the round trip fails, the
+    /// server ran its statements up to the failing one — the COMMIT may or may not be among them: the session stays
+    /// active with the outcome unknown until the caller, having found out, calls <see cref="SettleCommit"/>.
+    /// </summary>
+    public async Task CommitThenAsync(IReadOnlyList<SqlFragment> then, Func<DbDataReader, Task>? read, CancellationToken cancellationToken)
+    {
+        ThrowIfEnded();
+        if (!_startedByCaller) throw new InvalidOperationException("CommitThenAsync needs a transaction begun by statement.");
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _commitStarted = true;
+        await using var batch = SqlFragment.CreateBatch(connection, [new SqlFragment("COMMIT", []), .. then]);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        IsActive = false; // every statement before the first result set ran, the COMMIT first
+        if (read is not null) await read(reader).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a failed <see cref="CommitThenAsync"/>: <paramref name="committed"/> ends the session as committed; otherwise
+    /// the session stays active and <see cref="RollbackAsync"/> undoes it, the <c>_schema/...</c> uploads included.
+    /// </summary>
+    public void SettleCommit(bool committed)
+    {
+        if (committed) IsActive = false;
+        else _commitStarted = false;
     }
 
     /// <summary>
@@ -143,7 +230,15 @@ internal sealed class WriteSession : IAsyncDisposable
     {
         if (!IsActive) return;
         IsActive = false;
-        if (_transaction is not null) await SafeRollbackAsync(_transaction, savepoint: null).ConfigureAwait(false);
+        if (_transaction is not null) await SafeRollbackAsync(_transaction).ConfigureAwait(false);
+        else if (_startedByCaller)
+        {
+            try
+            {
+                await StatementAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DbException) { /* the connection is gone; the server rolls back */ }
+        }
         if (_commitStarted) return;
         UploadTracker[] uploads;
         lock (_uploads) uploads = [.. _uploads];
@@ -163,12 +258,11 @@ internal sealed class WriteSession : IAsyncDisposable
         }
     }
 
-    internal static async Task SafeRollbackAsync(DbTransaction tx, string? savepoint)
+    private static async Task SafeRollbackAsync(DbTransaction tx)
     {
         try
         {
-            if (savepoint is null) await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
-            else await tx.RollbackAsync(savepoint, CancellationToken.None).ConfigureAwait(false);
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (DbException) { /* the connection is gone; the server rolls back */ }
         catch (InvalidOperationException) { /* already completed */ }
@@ -223,14 +317,14 @@ internal sealed class WriteOperation : IAsyncDisposable
     /// An operation of one statement (<paramref name="singleStatement"/>, e.g. a one-row insert) needs no savepoint: the
     /// server undoes a failed statement on its own, which saves two round trips per make in populate.
     /// </summary>
-    public async ValueTask<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken,
+    public async ValueTask<(DbConnection Connection, DbTransaction? Transaction)> BeginAsync(CancellationToken cancellationToken,
         bool singleStatement = false)
     {
         var tx = await Session.TransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!_owner && _savepoint is null && !singleStatement)
         {
             _savepoint = Session.NextSavepoint();
-            await tx.SaveAsync(_savepoint, cancellationToken).ConfigureAwait(false);
+            await Session.SaveAsync(_savepoint, cancellationToken).ConfigureAwait(false);
         }
         return (await Session.ConnectionAsync(cancellationToken).ConfigureAwait(false), tx);
     }
@@ -245,8 +339,7 @@ internal sealed class WriteOperation : IAsyncDisposable
         }
         else if (_savepoint is not null)
         {
-            var tx = await Session.TransactionAsync(cancellationToken).ConfigureAwait(false);
-            await tx.ReleaseAsync(_savepoint, cancellationToken).ConfigureAwait(false);
+            await Session.ReleaseAsync(_savepoint, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -263,8 +356,7 @@ internal sealed class WriteOperation : IAsyncDisposable
             await Session.RollbackAsync().ConfigureAwait(false);
             return;
         }
-        if (_savepoint is not null && Session.IsActive)
-            await WriteSession.SafeRollbackAsync(await Session.TransactionAsync(CancellationToken.None).ConfigureAwait(false), _savepoint).ConfigureAwait(false);
+        if (_savepoint is not null && Session.IsActive) await Session.RollbackToAsync(_savepoint).ConfigureAwait(false);
         foreach (var tracker in _uploads) await tracker.RollbackAsync().ConfigureAwait(false);
     }
 

@@ -266,16 +266,23 @@ public sealed class JobTable
         return await ReserveAsync(conn, key, cancellationToken).ConfigureAwait(false);
     }
 
-    internal async Task<bool> ReserveAsync(DbConnection conn, object key, CancellationToken cancellationToken)
+    internal async Task<bool> ReserveAsync(DbConnection conn, object key, CancellationToken cancellationToken) =>
+        await ExecAsync(conn, ReserveSql(key), cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>The reservation's UPDATE of <paramref name="key"/>: it took the job when it affects one row.</summary>
+    internal SqlFragment ReserveSql(object key)
     {
         var where = KeyCondition(key);
         var sql = SqlFragment.Concat(
             "UPDATE " + Table.FullName + " SET `status`='reserved', `host`=?, `pid`=?, `connection_id`=CONNECTION_ID(), `user`=USER(), " +
             "`version`=?, `reserved_time`=CURRENT_TIMESTAMP(3) WHERE `status`='pending' AND `scheduled_time` <= CURRENT_TIMESTAMP(3) AND ",
             where, "");
-        sql = sql with { Args = [WorkerIdentity.Host, WorkerIdentity.ProcessId, WorkerIdentity.Version(Settings), .. where.Args] };
-        return await ExecAsync(conn, sql, cancellationToken).ConfigureAwait(false) == 1;
+        return sql with { Args = [WorkerIdentity.Host, WorkerIdentity.ProcessId, WorkerIdentity.Version(Settings), .. where.Args] };
     }
+
+    /// <summary><c>SELECT 1</c> when this connection holds the reservation of <paramref name="key"/>.</summary>
+    internal SqlFragment HeldSql(object key) =>
+        SqlFragment.Concat("SELECT 1 FROM " + Table.FullName + " WHERE `status`='reserved' AND `connection_id`=CONNECTION_ID() AND ", KeyCondition(key), " LIMIT 1");
 
     /// <summary>
     /// Marks the job of <paramref name="key"/> done: with <see cref="JobsSettings.KeepCompleted"/> its status becomes
@@ -288,18 +295,17 @@ public sealed class JobTable
         await CompleteAsync(conn, key, duration, cancellationToken).ConfigureAwait(false);
     }
 
-    internal async Task CompleteAsync(DbConnection conn, object key, TimeSpan? duration, CancellationToken cancellationToken)
+    internal Task CompleteAsync(DbConnection conn, object key, TimeSpan? duration, CancellationToken cancellationToken) =>
+        ExecAsync(conn, CompleteSql(key, duration), cancellationToken);
+
+    /// <summary>The statement that completes the job of <paramref name="key"/> (<c>UPDATE</c> to success, or <c>DELETE</c>).</summary>
+    internal SqlFragment CompleteSql(object key, TimeSpan? duration)
     {
         var where = KeyCondition(key);
-        if (!Settings.KeepCompleted)
-        {
-            await ExecAsync(conn, SqlFragment.Concat("DELETE FROM " + Table.FullName + " WHERE ", where, ""), cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        if (!Settings.KeepCompleted) return SqlFragment.Concat("DELETE FROM " + Table.FullName + " WHERE ", where, "");
         var set = "`status`='success', `completed_time`=CURRENT_TIMESTAMP" + (duration is null ? "" : ", `duration`=?");
         var sql = SqlFragment.Concat("UPDATE " + Table.FullName + " SET " + set + " WHERE ", where, "");
-        if (duration is { } d) sql = sql with { Args = [d.TotalSeconds, .. where.Args] };
-        await ExecAsync(conn, sql, cancellationToken).ConfigureAwait(false);
+        return duration is { } d ? sql with { Args = [d.TotalSeconds, .. where.Args] } : sql;
     }
 
     /// <summary>
@@ -477,28 +483,9 @@ public sealed class JobTable
         return sb.Append(values).Append(')').ToString();
     }
 
-    private static string Shorten(string sql) => sql.Length <= 300 ? sql : sql[..300] + "...";
-
     private static long Micro(TimeSpan t) => (long)Math.Round(t.TotalMicroseconds);
 
     /// <summary>Runs one autocommit statement on the job table, retrying a deadlock or lock timeout (each statement is idempotent).</summary>
-    private async Task<int> ExecAsync(DbConnection conn, SqlFragment sql, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var cmd = sql.CreateCommand(conn);
-            try
-            {
-                return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (MySqlConnector.MySqlException ex) when (ex.Number is 1213 or 1205 && attempt < 5)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt * (1 + Random.Shared.Next(4))), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (Dialect.TranslateError(ex, $"job table {Table.FullName}: {Shorten(sql.Sql)}") is { } dj)
-            {
-                throw dj;
-            }
-        }
-    }
+    internal Task<int> ExecAsync(DbConnection conn, SqlFragment sql, CancellationToken cancellationToken) =>
+        Autocommit.ExecAsync(conn, Dialect, sql, "job table " + Table.FullName, cancellationToken);
 }

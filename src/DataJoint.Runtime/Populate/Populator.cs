@@ -7,8 +7,11 @@ namespace DataJoint;
 
 /// <summary>
 /// The populate loop of DataJoint Python 2.x (<c>autopopulate.py</c>): which keys to make, and per key the order of
-/// operations observed with Python workers sharing a job table (spec §3.5): reserve (autocommit) → transaction → key
-/// already made? roll back, complete, skip → make → commit → job metadata → complete.
+/// operations observed with Python workers sharing a job table (spec §3.5): reserve (autocommit) → START TRANSACTION WITH
+/// CONSISTENT SNAPSHOT → key already made? roll back, complete, skip → make → COMMIT → job metadata → complete. The
+/// server receives exactly these statements in this order; they travel in batches (one round trip each): the first key's
+/// reserve + START + key check, then per key its make's statements and COMMIT + job metadata + complete + the next key's
+/// reserve + START + key check.
 /// </summary>
 internal sealed class Populator
 {
@@ -17,6 +20,7 @@ internal sealed class Populator
     private readonly Func<CancellationToken, Task<QueryExpression>> _keySource;
     private readonly PopulateOptions _options;
     private readonly JobsSettings _settings;
+    private readonly bool _hasJobMetadata;
 
     private Populator(Table target, MakeMethod make, Func<CancellationToken, Task<QueryExpression>> keySource, PopulateOptions options)
     {
@@ -25,6 +29,7 @@ internal sealed class Populator
         _keySource = keySource;
         _options = options;
         _settings = options.Jobs ?? target.Connection.AllSettings.Jobs;
+        _hasJobMetadata = target.TableHeading.AllAttributes.Any(a => a.Name == "_job_start_time");
     }
 
     public static Task<PopulateResult> RunAsync(Table target, MakeMethod make, Func<CancellationToken, Task<QueryExpression>> keySource,
@@ -76,19 +81,38 @@ internal sealed class Populator
         _options.Progress?.Report(progress);
         var errors = new List<PopulateError>();
         await using var conn = await _target.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var key in keys)
+        // The first round trip of the next key, sent together with the current key's COMMIT (see PopulateOneAsync).
+        KeyStart? sent = null;
+        try
         {
-            if (token.IsCancellationRequested) Stop(signals, cancellationToken);
-            var outcome = await PopulateOneAsync(conn, jobs, key, signals, token, cancellationToken).ConfigureAwait(false);
-            progress = progress with { Done = progress.Done + 1, LastKey = key };
-            if (outcome is PopulateError error)
+            for (var i = 0; i < keys.Count; i++)
             {
-                errors.Add(error);
-                progress = progress with { Failed = progress.Failed + 1 };
+                if (token.IsCancellationRequested)
+                {
+                    await AbandonAsync(conn, jobs, sent).ConfigureAwait(false);
+                    sent = null;
+                    Stop(signals, cancellationToken);
+                }
+                var next = i + 1 < keys.Count && !_make.IsTripartite ? keys[i + 1] : null;
+                var current = sent;
+                sent = null;
+                (var outcome, sent) = await PopulateOneAsync(conn, jobs, keys[i], current, next, signals, token, cancellationToken).ConfigureAwait(false);
+                progress = progress with { Done = progress.Done + 1, LastKey = keys[i] };
+                if (outcome is PopulateError error)
+                {
+                    errors.Add(error);
+                    progress = progress with { Failed = progress.Failed + 1 };
+                }
+                else if (outcome is true) progress = progress with { Succeeded = progress.Succeeded + 1 };
+                else progress = progress with { Skipped = progress.Skipped + 1 };
+                _options.Progress?.Report(progress);
             }
-            else if (outcome is true) progress = progress with { Succeeded = progress.Succeeded + 1 };
-            else progress = progress with { Skipped = progress.Skipped + 1 };
-            _options.Progress?.Report(progress);
+        }
+        finally
+        {
+            // A next key already reserved and begun when the loop ends early (a progress callback threw): give it back,
+            // and never return the connection to the pool inside a transaction.
+            await AbandonAsync(conn, jobs, sent).ConfigureAwait(false);
         }
         return new PopulateResult(progress.Succeeded, errors);
     }
@@ -119,51 +143,52 @@ internal sealed class Populator
         throw new OperationCanceledException(cancellationToken);
     }
 
-    /// <summary>One key, in the order of operations of spec §3.5: true when made, false when skipped, the error when it failed (suppressed).</summary>
-    private async Task<object> PopulateOneAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, WorkerSignals signals,
-        CancellationToken token, CancellationToken userToken)
+    /// <summary>DataJoint Python's <c>start_transaction()</c>: the snapshot is taken when the transaction starts.</summary>
+    private static readonly SqlFragment StartTransaction = new("START TRANSACTION WITH CONSISTENT SNAPSHOT", []);
+
+    /// <summary>
+    /// One key, in the order of operations of spec §3.5: (1) reserve + (2) START TRANSACTION WITH CONSISTENT SNAPSHOT +
+    /// (3) key check in one round trip; (4) the make's own statements; (5) COMMIT + hidden job metadata + (6) complete in
+    /// one round trip — which also carries the next key's (1)-(3) when there is one, so a key costs two round trips plus
+    /// its make's. <paramref name="sent"/> is this key's first round trip when the previous key's commit carried it.
+    /// Returns true when made, false when skipped, the error when it failed (suppressed), and the next key's first round
+    /// trip when this one carried it.
+    /// </summary>
+    private async Task<(object Outcome, KeyStart? Next)> PopulateOneAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key,
+        KeyStart? sent, IReadOnlyDictionary<string, object?>? next, WorkerSignals signals, CancellationToken token, CancellationToken userToken)
     {
-        // (1) reserve with an autocommit UPDATE, visible to every worker at once.
-        if (jobs is not null && !await jobs.ReserveAsync(conn, key, userToken).ConfigureAwait(false)) return false;
+        // (1)-(3). A three-step make checks the key outside any transaction and starts its transaction after the compute.
+        var start = sent ?? await StartAsync(conn, jobs, key, beginTransaction: !_make.IsTripartite).ConfigureAwait(false);
+        Debug.Assert(ReferenceEquals(start.Key, key));
+        // The make and every insert, delete and fetch it does on the same DataJoint connection run in this transaction
+        // (the session is ambient for this flow).
+        var tx = start.InTransaction ? WriteSession.InStartedTransaction(_target.Connection, conn) : null;
+        if (!await HoldsAsync(conn, jobs, start).ConfigureAwait(false))
+        {
+            // Another worker has the job (or it is not due): end the transaction that began with the reservation.
+            if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
+            return (false, null);
+        }
         var clock = Stopwatch.StartNew();
         var started = DateTime.Now;
         var context = _make.CreateContext(_target, key);
-        WriteSession? tx = null;
+        DbException? afterCommit = null;
+        KeyStart? nextStart = null;
+        TimeSpan duration;
         try
         {
-            object? computed = null;
-            object? fetched = null;
-            if (_make.IsTripartite)
-            {
-                // Fetch and compute outside any transaction; the key may already be made.
-                if (await InTargetAsync(conn, null, key, token).ConfigureAwait(false))
-                {
-                    if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
-                    return false;
-                }
-                using (MakeScope.Enter(_target))
-                {
-                    fetched = await _make.FetchAsync(context, token).ConfigureAwait(false);
-                    computed = await _make.ComputeAsync(key, fetched, token).ConfigureAwait(false);
-                }
-            }
-
-            // (2) START TRANSACTION on this worker's connection; every insert, delete and fetch of the make on the same
-            // DataJoint connection joins it (the write session is ambient for this flow). Python sends START TRANSACTION
-            // WITH CONSISTENT SNAPSHOT; here the snapshot is taken by the transaction's first read, the key check just
-            // below (the tripartite make's re-fetch), which is the same snapshot one statement later and saves a round
-            // trip per key. The session's isolation level is the server's, as in Python.
-            tx = WriteSession.Begin(_target.Connection, conn);
-            var transaction = await tx.TransactionAsync(token).ConfigureAwait(false);
-            if (!_make.IsTripartite && await InTargetAsync(conn, transaction, key, token).ConfigureAwait(false))
+            if (start.Made)
             {
                 // (3) already made (by another worker or by hand): roll back, complete without duration, not counted.
-                await tx.RollbackAsync().ConfigureAwait(false);
-                await tx.DisposeAsync().ConfigureAwait(false);
-                tx = null;
+                if (tx is not null)
+                {
+                    await tx.DisposeAsync().ConfigureAwait(false);
+                    tx = null;
+                }
                 if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
-                return false;
+                return (false, null);
             }
+            token.ThrowIfCancellationRequested();
 
             // (4) make.
             using (MakeScope.Enter(_target))
@@ -174,6 +199,12 @@ internal sealed class Populator
                 }
                 else
                 {
+                    // Fetch and compute outside any transaction; then, in one, fetch again, compare and insert.
+                    var fetched = await _make.FetchAsync(context, token).ConfigureAwait(false);
+                    var computed = await _make.ComputeAsync(key, fetched, token).ConfigureAwait(false);
+                    await using (var cmd = StartTransaction.CreateCommand(conn))
+                        await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    tx = WriteSession.InStartedTransaction(_target.Connection, conn);
                     var again = await _make.FetchAsync(context, token).ConfigureAwait(false);
                     if (!_make.SameFetch(fetched, again))
                         throw new DataJointException("Referential integrity failed! The `make_fetch` data has changed");
@@ -181,16 +212,37 @@ internal sealed class Populator
                 }
             }
 
-            // (5) COMMIT. A cancellation that arrives now no longer undoes the key: it is finished.
-            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            // (5) COMMIT, then the hidden job metadata and (6) the job's completion — and the next key's reservation,
+            // START TRANSACTION and key check, unless the worker is stopping — in one round trip. A cancellation that
+            // arrives now no longer undoes the key: it is finished. The duration runs from this key's first round trip
+            // to its commit's.
+            duration = clock.Elapsed;
+            var then = AfterCommit(jobs, key, started, duration);
+            var nextStatements = next is not null && !token.IsCancellationRequested ? StartStatements(jobs, next, beginTransaction: true) : null;
+            try
+            {
+                await tx!.CommitThenAsync(nextStatements is null ? then : [.. then, .. nextStatements],
+                    nextStatements is null ? null : async reader => nextStart = await ReadStartAsync(reader, jobs, next!, then.Count, true).ConfigureAwait(false),
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (DbException failure) when (conn.State == System.Data.ConnectionState.Open)
+            {
+                // The server ran the statements up to the one that failed. Whatever it was, no transaction stays open
+                // (a next key's START may have run); then the table itself says whether the COMMIT took effect.
+                nextStart = null;
+                bool committed;
+                if (tx!.IsActive) committed = await CommittedAsync(conn, key, failure).ConfigureAwait(false);
+                else
+                {
+                    await RollbackAsync(conn).ConfigureAwait(false); // the COMMIT ran; reading the next key's start failed
+                    committed = true;
+                }
+                tx.SettleCommit(committed);
+                if (!committed) throw; // the key failed at its COMMIT: rolled back and recorded below
+                afterCommit = failure;
+            }
             await tx.DisposeAsync().ConfigureAwait(false);
             tx = null;
-            var duration = clock.Elapsed;
-            if (_target.TableHeading.AllAttributes.Any(a => a.Name == "_job_start_time"))
-                await UpdateJobMetadataAsync(conn, key, started, duration, CancellationToken.None).ConfigureAwait(false);
-            // (6) complete with the duration from just after the reserve to just after the commit.
-            if (jobs is not null) await jobs.CompleteAsync(conn, key, duration, CancellationToken.None).ConfigureAwait(false);
-            return true;
         }
         catch (Exception ex)
         {
@@ -218,7 +270,7 @@ internal sealed class Populator
                 {
                     // Neither error may be lost: the populate stops with both.
                     throw new DataJointException(
-                        $"The make of {string.Join(", ", key.Select(k => k.Key + "=" + k.Value))} in {_target.FullName} failed ({message}) " +
+                        $"The make of {Describe(key)} in {_target.FullName} failed ({message}) " +
                         $"and the error could not be recorded in {jobs.Table.FullName}: {recording.Message}", new AggregateException(ex, recording));
                 }
             }
@@ -229,30 +281,181 @@ internal sealed class Populator
                 Stop(signals, userToken);
             }
             if (!_options.SuppressErrors) throw;
-            return new PopulateError(key, message, ex);
+            return (new PopulateError(key, message, ex), null);
+        }
+        if (afterCommit is not null) await RetryAfterCommitAsync(conn, jobs, key, started, duration, afterCommit).ConfigureAwait(false);
+        return (true, nextStart);
+    }
+
+    /// <summary>What the first round trip of a key found.</summary>
+    /// <param name="Key">The key.</param>
+    /// <param name="Reserved">The job is this worker's (always, without reserved jobs); null when the round trip's row
+    /// count cannot tell (<see cref="HoldsAsync"/> asks the job table).</param>
+    /// <param name="Made">The target already holds the key.</param>
+    /// <param name="InTransaction">The round trip began the key's transaction.</param>
+    private sealed record KeyStart(IReadOnlyDictionary<string, object?> Key, bool? Reserved, bool Made, bool InTransaction);
+
+    /// <summary>
+    /// The statements of a key's first round trip, in this order: the reservation (with reserved jobs),
+    /// <c>START TRANSACTION WITH CONSISTENT SNAPSHOT</c> (unless <paramref name="beginTransaction"/> is false), the key check.
+    /// </summary>
+    private List<SqlFragment> StartStatements(JobTable? jobs, IReadOnlyDictionary<string, object?> key, bool beginTransaction)
+    {
+        var statements = new List<SqlFragment>(3);
+        if (jobs is not null) statements.Add(jobs.ReserveSql(key));
+        if (beginTransaction) statements.Add(StartTransaction);
+        statements.Add(InTargetSql(key));
+        return statements;
+    }
+
+    /// <summary>
+    /// Reads a key's first round trip from <paramref name="reader"/>, which stands on the key check's rows; its
+    /// RecordsAffected counts the rows of every statement before, <paramref name="before"/> of which (each changing at most
+    /// one row) preceded the reservation. All of them, or none, changed: the reservation's outcome is certain; otherwise
+    /// it is left for <see cref="HoldsAsync"/>.
+    /// </summary>
+    private static async Task<KeyStart> ReadStartAsync(DbDataReader reader, JobTable? jobs, IReadOnlyDictionary<string, object?> key, int before,
+        bool beginTransaction)
+    {
+        var affected = reader.RecordsAffected;
+        bool? reserved = jobs is null || affected == before + 1 ? true : affected <= 0 ? false : null;
+        var made = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        return new KeyStart(key, reserved, made, beginTransaction);
+    }
+
+    /// <summary>
+    /// Sends a key's first round trip on its own (the first key, a key after a skipped or failed one, a three-step make's
+    /// key). Not cancellable: once sent, its outcome must be known. A deadlock or lock wait timeout of the reservation (the
+    /// statement that takes locks; the server runs nothing after it) is retried; any other failure rolls back and stops the
+    /// populate, as a failing reservation or key check stops DataJoint Python's.
+    /// </summary>
+    private async Task<KeyStart> StartAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, bool beginTransaction)
+    {
+        var statements = StartStatements(jobs, key, beginTransaction);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var batch = SqlFragment.CreateBatch(conn, statements);
+                await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                return await ReadStartAsync(reader, jobs, key, 0, beginTransaction).ConfigureAwait(false);
+            }
+            catch (DbException ex)
+            {
+                if (beginTransaction) await RollbackAsync(conn).ConfigureAwait(false); // the START may have run
+                if (Autocommit.IsRetryable(ex) && Autocommit.MayRetry(attempt))
+                {
+                    await Autocommit.BackOffAsync(attempt, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+                var where = (jobs is null ? "" : "reserving in " + jobs.Table.FullName + " and ") + "checking " + _target.FullName;
+                throw _target.Dialect.TranslateError(ex, $"{where} for {Describe(key)}") ?? throw new DataJointException(ex.Message, ex);
+            }
         }
     }
 
-    /// <summary>True when the target already holds a row of <paramref name="key"/> (read in the current transaction, if any).</summary>
-    private async Task<bool> InTargetAsync(DbConnection conn, DbTransaction? transaction, IReadOnlyDictionary<string, object?> key,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether this worker holds the job of the key of <paramref name="start"/>: what the first round trip said, or — when its row count
+    /// could not tell — what the job table says (a read in the key's transaction, whose snapshot was taken after the
+    /// reservation).
+    /// </summary>
+    private static async Task<bool> HoldsAsync(DbConnection conn, JobTable? jobs, KeyStart start)
+    {
+        if (start.Reserved is { } known) return known;
+        await using var cmd = jobs!.HeldSql(start.Key).CreateCommand(conn);
+        await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gives back a key whose first round trip went with the previous key's commit when the worker stops before making
+    /// it: its transaction rolls back and, if the reservation was this worker's, the job is pending again.
+    /// </summary>
+    private static async Task AbandonAsync(DbConnection conn, JobTable? jobs, KeyStart? sent)
+    {
+        if (sent is null) return;
+        var held = jobs is not null && await HoldsAsync(conn, jobs, sent).ConfigureAwait(false);
+        await RollbackAsync(conn).ConfigureAwait(false);
+        if (held) await jobs!.ReleaseAsync(conn, sent.Key, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a failed commit round trip: rolls back whatever transaction is open, then reads (autocommit, so committed data
+    /// only) whether the target holds <paramref name="key"/> — whether the COMMIT took effect. Rethrows
+    /// <paramref name="failure"/> when that cannot be read: the outcome is unknown.
+    /// </summary>
+    private async Task<bool> CommittedAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, DbException failure)
+    {
+        await RollbackAsync(conn).ConfigureAwait(false);
+        try
+        {
+            await using var cmd = InTargetSql(key).CreateCommand(conn);
+            await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+    }
+
+    private static async Task RollbackAsync(DbConnection conn)
+    {
+        try
+        {
+            await using var cmd = new SqlFragment("ROLLBACK", []).CreateCommand(conn);
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException) { /* the connection is gone; the server rolls back */ }
+    }
+
+    /// <summary>The autocommit statements that follow a key's COMMIT: the hidden job metadata (§3.3), then the job's completion.</summary>
+    private List<SqlFragment> AfterCommit(JobTable? jobs, IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration)
+    {
+        var statements = new List<SqlFragment>(2);
+        if (_hasJobMetadata) statements.Add(JobMetadataSql(key, started, duration));
+        if (jobs is not null) statements.Add(jobs.CompleteSql(key, duration));
+        return statements;
+    }
+
+    /// <summary>
+    /// The key committed but a statement after the COMMIT failed: each runs again on its own (they are idempotent),
+    /// retrying deadlocks. If that fails too, the populate stops: the key is made, its job could not be recorded.
+    /// </summary>
+    private async Task RetryAfterCommitAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, DateTime started,
+        TimeSpan duration, DbException failure)
+    {
+        try
+        {
+            if (_hasJobMetadata)
+                await Autocommit.ExecAsync(conn, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)
+                    .ConfigureAwait(false);
+            if (jobs is not null) await jobs.CompleteAsync(conn, key, duration, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception again)
+        {
+            throw new DataJointException(
+                $"The key {Describe(key)} of {_target.FullName} was made and committed, but its job metadata or completion could not be " +
+                $"written: {again.Message}", new AggregateException(failure, again));
+        }
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, object?> key) => string.Join(", ", key.Select(k => k.Key + "=" + k.Value));
+
+    /// <summary><c>SELECT 1</c> when the target already holds a row of <paramref name="key"/>.</summary>
+    private SqlFragment InTargetSql(IReadOnlyDictionary<string, object?> key)
     {
         var where = KeyWhere(key);
-        var sql = new SqlFragment("SELECT 1 FROM " + _target.FullName + " WHERE " + where.Sql + " LIMIT 1", where.Args);
-        await using var cmd = sql.CreateCommand(conn, transaction);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new SqlFragment("SELECT 1 FROM " + _target.FullName + " WHERE " + where.Sql + " LIMIT 1", where.Args);
     }
 
     /// <summary>The hidden job metadata of §3.3, written after the commit as Python writes it.</summary>
-    private async Task UpdateJobMetadataAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration,
-        CancellationToken cancellationToken)
+    private SqlFragment JobMetadataSql(IReadOnlyDictionary<string, object?> key, DateTime started, TimeSpan duration)
     {
         var where = KeyWhere(key);
-        var sql = new SqlFragment("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE " + where.Sql,
+        return new SqlFragment("UPDATE " + _target.FullName + " SET `_job_start_time`=?, `_job_duration`=?, `_job_version`=? WHERE " + where.Sql,
             [started, duration.TotalSeconds, WorkerIdentity.Version(_settings), .. where.Args]);
-        await using var cmd = sql.CreateCommand(conn);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private string[]? _keyNames;

@@ -41,6 +41,29 @@ internal sealed record SqlFragment(string Sql, object?[] Args)
         }
         return cmd;
     }
+
+    /// <summary>
+    /// A batch running <paramref name="statements"/> in order in one round trip (the provider sends them as one
+    /// multi-statement query); the server stops at the first statement that fails.
+    /// </summary>
+    public static DbBatch CreateBatch(DbConnection connection, IReadOnlyList<SqlFragment> statements)
+    {
+        var batch = connection.CreateBatch();
+        foreach (var statement in statements)
+        {
+            var cmd = batch.CreateBatchCommand();
+            cmd.CommandText = statement.Text;
+            SqlLog.Statement(connection, cmd.CommandText);
+            foreach (var a in statement.Args)
+            {
+                var p = cmd.CreateParameter();
+                p.Value = a ?? DBNull.Value;
+                cmd.Parameters.Add(p);
+            }
+            batch.BatchCommands.Add(cmd);
+        }
+        return batch;
+    }
 }
 
 /// <summary>

@@ -88,7 +88,7 @@ internal static class InsertBatcher
     /// Runs the statements on <paramref name="connection"/> in <paramref name="transaction"/>. A failure is translated
     /// (duplicate key, foreign key...) and rethrown once no statement is running; rolling back is the caller's.
     /// </summary>
-    public static async Task WriteAsync(Table table, DbConnection connection, DbTransaction transaction, PreparedRows prepared,
+    public static async Task WriteAsync(Table table, DbConnection connection, DbTransaction? transaction, PreparedRows prepared,
         InsertOptions options, CancellationToken cancellationToken)
     {
         var max = await GetMaxStatementBytesAsync(table, connection, cancellationToken).ConfigureAwait(false);

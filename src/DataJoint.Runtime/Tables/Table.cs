@@ -297,7 +297,7 @@ public partial class Table : QueryExpression
     /// with everything that depends on them, until no part is reached without its master (Python reads the master keys
     /// the same way).
     /// </summary>
-    private async Task<List<CascadeStep>> PlanDeleteAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction transaction,
+    private async Task<List<CascadeStep>> PlanDeleteAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? transaction,
         PartIntegrity partIntegrity, CancellationToken cancellationToken)
     {
         var roots = new List<CascadeStep> { new(Database, Name, RootCondition()) };
@@ -348,7 +348,7 @@ public partial class Table : QueryExpression
     };
 
     /// <summary>Row counts of the plan's tables (restricted by their cascade conditions, or whole), read in <paramref name="transaction"/>.</summary>
-    private async Task<long[]> CountAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction transaction, List<CascadeStep> plan,
+    private async Task<long[]> CountAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? transaction, List<CascadeStep> plan,
         bool restricted, CancellationToken cancellationToken)
     {
         var counts = new long[plan.Count];
