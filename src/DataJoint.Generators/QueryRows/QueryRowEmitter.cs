@@ -52,8 +52,8 @@ namespace DataJoint.Generators.QueryRows
             Line();
             EmitRead("global::DataJoint.Row row", p => "global::DataJoint.Metadata.QueryRowValues." + (Nullable(p.Type) ? "ReadOrNull<" : "Read<") + p.Type + ">(row, " + CodecEmitter.Lit(p.Key) + ")");
             Line();
-            EmitRead("global::System.Data.Common.DbDataReader reader", p => "global::DataJoint.Metadata.TypedColumns." + (Nullable(p.Type) ? "ReadOrNull<" : "Read<") + p.Type +
-                ">(reader, " + props.IndexOf(p) + ", " + CodecEmitter.Lit(p.Key) + ")");
+            EmitRead("global::DataJoint.Metadata.ColumnSource source", p => "source." + (Nullable(p.Type) ? "ReadOrNull<" : "Read<") + p.Type +
+                ">(" + props.IndexOf(p) + ")");
             Close();
             foreach (var _ in m.ContainingTypes) Close();
             if (m.Namespace.Length > 0) Close();

@@ -26,6 +26,7 @@ public sealed class CodecChain
         var sync = links.OfType<ISyncCodec>().ToArray();
         _syncLinks = sync.Length == links.Count ? sync : null;
         _usesFilepath = links.Any(l => l.Descriptor.Name == "filepath");
+        IsJson = string.Equals(finalType, "json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The type spec as resolved, e.g. <c>&lt;graph@main&gt;</c>.</summary>
@@ -41,7 +42,7 @@ public sealed class CodecChain
     public IReadOnlyList<ICodec> Links { get; }
 
     /// <summary>True when the column is JSON (final dtype <c>json</c>).</summary>
-    public bool IsJson => string.Equals(FinalType, "json", StringComparison.OrdinalIgnoreCase);
+    public bool IsJson { get; }
 
     /// <summary>True when every codec of the chain decodes without I/O (<see cref="Decode"/> may be used).</summary>
     internal bool IsSynchronous => _syncLinks is not null;

@@ -300,6 +300,9 @@ internal sealed class WriteOperation : IAsyncDisposable
     /// <summary>The session the operation runs in.</summary>
     public WriteSession Session { get; }
 
+    /// <summary>True once the operation has completed or failed.</summary>
+    public bool IsFinished => _done;
+
     /// <summary>True when <see cref="CompleteAsync"/> commits the session (the operation owns it and its transaction began).</summary>
     public bool CommitsSession => _owner && Session.InTransaction;
 

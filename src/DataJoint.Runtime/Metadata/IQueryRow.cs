@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace DataJoint.Metadata;
 
 /// <summary>
@@ -22,6 +20,9 @@ public interface IQueryRow<TSelf> where TSelf : IQueryRow<TSelf>
     /// <summary>Builds a row from a fetched dynamic row (values already decoded by the codec chain).</summary>
     static abstract TSelf Read(Row row);
 
-    /// <summary>Builds a row from the current row of a reader whose columns are <see cref="Attributes"/> in order.</summary>
-    static abstract TSelf Read(DbDataReader reader);
+    /// <summary>
+    /// Builds a row from the columns of a fetch whose attributes are <see cref="Attributes"/> in order, read straight from the
+    /// data reader (used when every property has exactly its attribute's value type and no attribute has a codec).
+    /// </summary>
+    static abstract TSelf Read(ColumnSource source);
 }

@@ -23,9 +23,6 @@ internal static class TypedMapping<TTable, TRow, TKey>
 
     private static string[] Attributes() => TTable.Metadata.Attributes as string[] ?? TTable.Metadata.Attributes.ToArray();
 
-    /// <summary>A typed row from the reader's current row, whose columns are <see cref="RowNames"/> in order.</summary>
-    public static TRow ReadRow(DbDataReader reader) => TTable.ReadRow(new ColumnSource(reader, RowNames));
-
     /// <summary>A typed row from a fetched dynamic row (decoded values).</summary>
     public static TRow ReadRow(Row row)
     {

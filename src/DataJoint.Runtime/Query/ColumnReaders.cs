@@ -3,33 +3,55 @@ using System.Text.Json;
 
 namespace DataJoint;
 
-/// <summary>Per-kind readers that turn a driver column into the .NET value DataJoint returns (chosen once per fetch).</summary>
+/// <summary>
+/// Per-kind readers that turn a driver column into the .NET value DataJoint returns (chosen once per fetch). Each reads
+/// the value either boxed (one row's values) or into a typed column of a <see cref="RowBlock"/> (no box per value).
+/// </summary>
 internal static class ColumnReaders
 {
-    public delegate object ReadColumn(DbDataReader reader, int ordinal);
+    private static readonly ColumnReader Int8 = new ColumnReader<sbyte>(ReadInt8);
+    private static readonly ColumnReader Int16 = new ColumnReader<short>(static (r, i) => r.GetInt16(i));
+    private static readonly ColumnReader Int32 = new ColumnReader<int>(static (r, i) => r.GetInt32(i));
+    private static readonly ColumnReader Int64 = new ColumnReader<long>(static (r, i) => r.GetInt64(i));
+    private static readonly ColumnReader UInt8 = new ColumnReader<byte>(static (r, i) => r.GetByte(i));
+    private static readonly ColumnReader UInt16 = new ColumnReader<ushort>(static (r, i) => r.GetFieldValue<ushort>(i));
+    private static readonly ColumnReader UInt32 = new ColumnReader<uint>(static (r, i) => r.GetFieldValue<uint>(i));
+    private static readonly ColumnReader UInt64 = new ColumnReader<ulong>(static (r, i) => r.GetFieldValue<ulong>(i));
+    private static readonly ColumnReader Float32 = new ColumnReader<float>(ReadFloat32);
+    private static readonly ColumnReader Float64 = new ColumnReader<double>(static (r, i) => r.GetDouble(i));
+    private static readonly ColumnReader Decimal = new ColumnReader<decimal>(static (r, i) => r.GetDecimal(i));
+    private static readonly ColumnReader Bool = new ColumnReader<bool>(ReadBool);
+    private static readonly ColumnReader Uuid = new ColumnReader<Guid>(ReadGuid);
+    private static readonly ColumnReader Json = new ColumnReader<JsonElement>(static (r, i) => ParseJson(r.GetValue(i)));
+    private static readonly ColumnReader Bytes = new ColumnReader<byte[]>(static (r, i) => r.GetFieldValue<byte[]>(i));
+    private static readonly ColumnReader Date = new ColumnReader<DateOnly>(static (r, i) => r.GetFieldValue<DateOnly>(i));
+    private static readonly ColumnReader DateTime = new ColumnReader<DateTime>(static (r, i) => r.GetDateTime(i));
+    private static readonly ColumnReader Time = new ColumnReader<TimeSpan>(static (r, i) => r.GetFieldValue<TimeSpan>(i));
+    private static readonly ColumnReader String = new ColumnReader<string>(static (r, i) => r.GetString(i));
+    private static readonly ColumnReader Other = new ColumnReader<object>(static (r, i) => r.GetValue(i));
 
-    public static ReadColumn For(AttributeKind kind) => kind switch
+    public static ColumnReader For(AttributeKind kind) => kind switch
     {
-        AttributeKind.Int8 => static (r, i) => ReadInt8(r, i),
-        AttributeKind.Int16 => static (r, i) => r.GetInt16(i),
-        AttributeKind.Int32 => static (r, i) => r.GetInt32(i),
-        AttributeKind.Int64 => static (r, i) => r.GetInt64(i),
-        AttributeKind.UInt8 => static (r, i) => r.GetByte(i),
-        AttributeKind.UInt16 => static (r, i) => r.GetFieldValue<ushort>(i),
-        AttributeKind.UInt32 => static (r, i) => r.GetFieldValue<uint>(i),
-        AttributeKind.UInt64 => static (r, i) => r.GetFieldValue<ulong>(i),
-        AttributeKind.Float32 => static (r, i) => ReadFloat32(r, i),
-        AttributeKind.Float64 => static (r, i) => r.GetDouble(i),
-        AttributeKind.Decimal => static (r, i) => r.GetDecimal(i),
-        AttributeKind.Bool => static (r, i) => ReadBool(r, i),
-        AttributeKind.Uuid => static (r, i) => ReadGuid(r, i),
-        AttributeKind.Json => static (r, i) => ParseJson(r.GetValue(i)),
-        AttributeKind.Bytes => static (r, i) => r.GetFieldValue<byte[]>(i),
-        AttributeKind.Date => static (r, i) => r.GetFieldValue<DateOnly>(i),
-        AttributeKind.DateTime => static (r, i) => r.GetDateTime(i),
-        AttributeKind.Time => static (r, i) => r.GetFieldValue<TimeSpan>(i),
-        AttributeKind.String or AttributeKind.Enum => static (r, i) => r.GetString(i),
-        _ => static (r, i) => r.GetValue(i),
+        AttributeKind.Int8 => Int8,
+        AttributeKind.Int16 => Int16,
+        AttributeKind.Int32 => Int32,
+        AttributeKind.Int64 => Int64,
+        AttributeKind.UInt8 => UInt8,
+        AttributeKind.UInt16 => UInt16,
+        AttributeKind.UInt32 => UInt32,
+        AttributeKind.UInt64 => UInt64,
+        AttributeKind.Float32 => Float32,
+        AttributeKind.Float64 => Float64,
+        AttributeKind.Decimal => Decimal,
+        AttributeKind.Bool => Bool,
+        AttributeKind.Uuid => Uuid,
+        AttributeKind.Json => Json,
+        AttributeKind.Bytes => Bytes,
+        AttributeKind.Date => Date,
+        AttributeKind.DateTime => DateTime,
+        AttributeKind.Time => Time,
+        AttributeKind.String or AttributeKind.Enum => String,
+        _ => Other,
     };
 
     /// <summary><c>int8</c>: the driver may return any integer type for a tinyint.</summary>
@@ -63,4 +85,22 @@ internal static class ColumnReaders
         };
         return doc.RootElement.Clone();
     }
+}
+
+/// <summary>Reads one column kind: boxed, or into a typed block column.</summary>
+internal abstract class ColumnReader
+{
+    /// <summary>The non-null value of column <paramref name="ordinal"/> of the reader's current row, boxed.</summary>
+    public abstract object Read(DbDataReader reader, int ordinal);
+
+    /// <summary>A typed column for <paramref name="capacity"/> rows of a <see cref="RowBlock"/>.</summary>
+    public abstract BlockColumn NewColumn(int capacity);
+}
+
+/// <summary>A column kind whose values are <typeparamref name="T"/>.</summary>
+internal sealed class ColumnReader<T>(Func<DbDataReader, int, T> read) : ColumnReader
+{
+    public override object Read(DbDataReader reader, int ordinal) => read(reader, ordinal)!;
+
+    public override BlockColumn NewColumn(int capacity) => new BlockColumn<T>(read, capacity);
 }

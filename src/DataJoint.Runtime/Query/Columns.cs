@@ -1,4 +1,3 @@
-using System.Data.Common;
 using DataJoint.Metadata;
 
 namespace DataJoint;
@@ -59,12 +58,11 @@ public partial class QueryExpression
         ArgumentNullException.ThrowIfNull(attribute);
         var column = ColumnOf(attribute);
         var target = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        if (column.Codec is null && TypedColumns.NaturalType(column.Attribute.Kind) == target)
+        if (column.Codec is null && TypedColumns.NaturalType(column.Attribute.Kind) == target
+            && ForFetch(options) is var query && query.DirectColumns([attribute]) is { } direct)
         {
-            Func<DbDataReader, T> read = default(T) is null
-                ? r => TypedColumns.ReadOrNull<T>(r, 0, attribute)
-                : r => TypedColumns.Read<T>(r, 0, attribute);
-            return [.. await ForFetch(options).ReadAllAsync([attribute], read, cancellationToken).ConfigureAwait(false)];
+            Func<ColumnSource, T> read = default(T) is null ? s => s.ReadOrNull<T>(0) : s => s.Read<T>(0);
+            return [.. await query.ReadAllAsync(direct, read, cancellationToken).ConfigureAwait(false)];
         }
         var rows = await FetchAsync((options ?? new FetchOptions()) with { Attributes = [attribute] }, cancellationToken).ConfigureAwait(false);
         return new ColumnSet([attribute], rows).Get<T>(attribute);

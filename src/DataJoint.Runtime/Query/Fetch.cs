@@ -61,7 +61,7 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// <summary>Fetches all rows into a list.</summary>
     public async Task<IReadOnlyList<Row>> FetchAsync(FetchOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var rows = new RowReader(this, options);
+        var rows = new RowReader(this, options, intoBlocks: true);
         return await ReadEachAsync(rows.Sql, rows, cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,16 +128,30 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     }
 
     /// <summary>
-    /// Fetches <paramref name="names"/> (in that order, same SQL as a fetch) and maps every row straight from the data
-    /// reader with <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing). Only for attributes
-    /// without codecs (their values need the codec chain).
+    /// The columns of a typed fetch of <paramref name="names"/> when the generated mapper can read every one straight
+    /// from the data reader (core columns <see cref="Metadata.TypedColumns"/> reads, codec columns whose chains decode
+    /// without I/O), else null (the typed rows are then mapped from dynamic rows).
     /// </summary>
-    internal Task<List<TRow>> ReadAllAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
-        ReadEachAsync(SelectSql.Select(this, names, forFetch: true), new MappedRead<TRow>(map), cancellationToken);
+    internal FetchColumns? DirectColumns(IReadOnlyList<string> names)
+    {
+        foreach (var n in names)
+            if (!Heading.Contains(n)) return null;
+        var columns = new FetchColumns(this, names, Connection.DownloadPath ?? Connection.AllSettings.DownloadPath);
+        for (var i = 0; i < columns.Names.Length; i++)
+            if (columns.Codecs[i] is null && !Metadata.TypedColumns.Supports(columns.Kinds[i])) return null;
+        return columns.IsSynchronous ? columns : null;
+    }
+
+    /// <summary>
+    /// Fetches the <paramref name="columns"/> (same SQL as a fetch) and maps every row straight from the data reader with
+    /// <paramref name="map"/> (the generated typed mappers: no dynamic row, no boxing of core values; codec values decoded in place).
+    /// </summary>
+    internal Task<List<TRow>> ReadAllAsync<TRow>(FetchColumns columns, Func<Metadata.ColumnSource, TRow> map, CancellationToken cancellationToken) =>
+        ReadEachAsync(SelectSql.Select(this, columns.Names, forFetch: true), new MappedRead<TRow>(columns, map), cancellationToken);
 
     /// <summary>As <see cref="ReadAllAsync{TRow}"/>, one row at a time.</summary>
-    internal IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(IReadOnlyList<string> names, Func<DbDataReader, TRow> map, CancellationToken cancellationToken) =>
-        StreamEachAsync<TRow>(() => (SelectSql.Select(this, names, forFetch: true), new MappedRead<TRow>(map)), cancellationToken);
+    internal IAsyncEnumerable<TRow> StreamMappedAsync<TRow>(FetchColumns columns, Func<Metadata.ColumnSource, TRow> map, CancellationToken cancellationToken) =>
+        StreamEachAsync<TRow>(() => (SelectSql.Select(this, columns.Names, forFetch: true), new MappedRead<TRow>(columns, map)), cancellationToken);
 
     /// <summary>Runs a fetch statement and reads every row into a list (a plain loop: no async-iterator step per row).</summary>
     private async Task<List<T>> ReadEachAsync<T>(SqlFragment sql, IRowRead<T> read, CancellationToken cancellationToken)
@@ -157,12 +171,11 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
                 else if (read is IStagedRowRead<T> { MaxParallelDecodes: > 1 } staged)
                 {
                     // Store reads overlap: up to MaxParallelDecodes rows decode while the next rows are read.
-                    await using var window = new DecodeWindow<T>(staged.MaxParallelDecodes, cancellationToken);
+                    await using var window = new DecodeWindow<T>(staged, cancellationToken);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         if (window.IsFull) list.Add(await window.TakeAsync().ConfigureAwait(false));
-                        var stored = staged.ReadStored(reader);
-                        window.Start(ct => staged.DecodeAsync(stored, ct));
+                        window.Start(reader);
                     }
                     while (window.HasRows) list.Add(await window.TakeAsync().ConfigureAwait(false));
                 }
@@ -196,12 +209,11 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         {
             if (!read.IsSynchronous && read is IStagedRowRead<T> { MaxParallelDecodes: > 1 } staged)
             {
-                await using var window = new DecodeWindow<T>(staged.MaxParallelDecodes, cancellationToken);
+                await using var window = new DecodeWindow<T>(staged, cancellationToken);
                 while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
                 {
                     if (window.IsFull) yield return await window.TakeAsync().ConfigureAwait(false);
-                    var stored = staged.ReadStored(reader);
-                    window.Start(ct => staged.DecodeAsync(stored, ct));
+                    window.Start(reader);
                 }
                 while (window.HasRows) yield return await window.TakeAsync().ConfigureAwait(false);
                 yield break;
@@ -234,10 +246,10 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     private protected virtual (string? Schema, string? Table) Location => (null, null);
 
     /// <summary>Rows read straight from the data reader by a generated mapper.</summary>
-    private sealed class MappedRead<TRow>(Func<DbDataReader, TRow> map) : IRowRead<TRow>
+    private sealed class MappedRead<TRow>(FetchColumns columns, Func<Metadata.ColumnSource, TRow> map) : IRowRead<TRow>
     {
         public bool IsSynchronous => true;
-        public TRow Read(DbDataReader reader) => map(reader);
-        public ValueTask<TRow> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) => new(map(reader));
+        public TRow Read(DbDataReader reader) => map(new Metadata.ColumnSource(reader, columns));
+        public ValueTask<TRow> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) => new(Read(reader));
     }
 }

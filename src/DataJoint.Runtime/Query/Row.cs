@@ -36,28 +36,38 @@ internal sealed class RowShape
 
 /// <summary>
 /// One fetched row: a read-only dictionary from attribute name to decoded value (null for SQL NULL), in heading
-/// order. Rows of one fetch share their key index, so a row costs one value array.
+/// order. Rows of one fetch share their key index; a fetched list's rows keep their values by column in the
+/// <see cref="RowBlock"/> they were read into (a number is boxed when it is read from the row), a streamed row keeps
+/// one value array.
 /// </summary>
 public sealed class Row : IReadOnlyDictionary<string, object?>
 {
     private readonly RowShape _shape;
-    private readonly object?[] _values;
+    private readonly object _store; // object?[] (one row's values) or RowBlock (the row at _index)
+    private readonly int _index;
 
     internal Row(RowShape shape, object?[] values)
     {
         _shape = shape;
-        _values = values;
+        _store = values;
+    }
+
+    internal Row(RowShape shape, RowBlock block, int index)
+    {
+        _shape = shape;
+        _store = block;
+        _index = index;
     }
 
     /// <summary>The names and index shared by the rows of one fetch.</summary>
     internal RowShape Shape => _shape;
 
     /// <summary>The value at a position of <see cref="Shape"/>.</summary>
-    internal object? ValueAt(int ordinal) => _values[ordinal];
+    internal object? ValueAt(int ordinal) => _store is object?[] values ? values[ordinal] : ((RowBlock)_store).Get(ordinal, _index);
 
     /// <summary>The value of an attribute; throws a <see cref="DataJointException"/> naming it when absent.</summary>
     public object? this[string key] =>
-        _shape.Index.TryGetValue(key, out var i) ? _values[i] : throw new DataJointException($"`{key}` is not in the fetched row ({string.Join(", ", _shape.Names)})");
+        _shape.Index.TryGetValue(key, out var i) ? ValueAt(i) : throw new DataJointException($"`{key}` is not in the fetched row ({string.Join(", ", _shape.Names)})");
 
     /// <summary>The value of an attribute converted to <typeparamref name="T"/> (exact type expected; null for NULL).</summary>
     public T? Get<T>(string key)
@@ -71,16 +81,16 @@ public sealed class Row : IReadOnlyDictionary<string, object?>
     /// <inheritdoc />
     public IEnumerable<string> Keys => _shape.Names;
     /// <inheritdoc />
-    public IEnumerable<object?> Values => _values;
+    public IEnumerable<object?> Values => _store as object?[] ?? Enumerable.Range(0, Count).Select(ValueAt);
     /// <inheritdoc />
-    public int Count => _values.Length;
+    public int Count => _shape.Names.Length;
     /// <inheritdoc />
     public bool ContainsKey(string key) => _shape.Index.ContainsKey(key);
 
     /// <inheritdoc />
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
     {
-        if (_shape.Index.TryGetValue(key, out var i)) { value = _values[i]; return true; }
+        if (_shape.Index.TryGetValue(key, out var i)) { value = ValueAt(i); return true; }
         value = null;
         return false;
     }
@@ -88,7 +98,7 @@ public sealed class Row : IReadOnlyDictionary<string, object?>
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        for (var i = 0; i < _values.Length; i++) yield return new KeyValuePair<string, object?>(_shape.Names[i], _values[i]);
+        for (var i = 0; i < Count; i++) yield return new KeyValuePair<string, object?>(_shape.Names[i], ValueAt(i));
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -16,48 +16,66 @@ internal interface IRowRead<T>
 }
 
 /// <summary>
-/// A row read in two steps, so several rows can decode at once while the next ones are read: the stored values of the
-/// current row (no I/O), then their decoding (object-store reads).
+/// A row read in three steps, so several rows can decode at once while the next ones are read: its stored values, read
+/// from the reader in place (no I/O); their decoding (object-store reads, off the reader's thread, touching nothing the
+/// other rows share); then the row, made on the reader's thread in row order from the decoded values.
 /// </summary>
 internal interface IStagedRowRead<T> : IRowRead<T>
 {
     /// <summary>How many rows may decode at once (1: one after the other).</summary>
     int MaxParallelDecodes { get; }
 
-    /// <summary>The stored values of the current row.</summary>
-    object?[] ReadStored(DbDataReader reader);
+    /// <summary>Reads the reader's current row as stored.</summary>
+    StagedRow ReadStored(DbDataReader reader);
 
-    /// <summary>The row of <paramref name="stored"/> values, decoded.</summary>
-    ValueTask<T> DecodeAsync(object?[] stored, CancellationToken cancellationToken);
+    /// <summary>Decodes the codec values of <paramref name="row"/> (a new array: column → decoded value).</summary>
+    ValueTask<object?[]> DecodeAsync(StagedRow row, CancellationToken cancellationToken);
+
+    /// <summary>The row of <paramref name="row"/> with its <paramref name="decoded"/> values.</summary>
+    T Complete(StagedRow row, object?[] decoded);
 }
 
 /// <summary>
-/// Rows decoding concurrently, at most a fixed number at once, handed back in the order they were started. A failure
+/// A row read as stored and waiting for its codec values: its slot in a <see cref="RowBlock"/> (a fetched list) or its
+/// own value array (a stream), and the stored values of its codec columns (null elsewhere).
+/// </summary>
+internal readonly record struct StagedRow(RowBlock? Block, int Index, object?[]? Values, object?[] Stored);
+
+/// <summary>
+/// Rows decoding concurrently, at most a fixed number at once, handed back in the order they were read. A failure
 /// cancels the decodes still running when the window is disposed.
 /// </summary>
 internal sealed class DecodeWindow<T> : IAsyncDisposable
 {
-    private readonly Queue<Task<T>> _running = new();
+    private readonly Queue<(StagedRow Row, Task<object?[]> Decoding)> _running = new();
+    private readonly IStagedRowRead<T> _read;
     private readonly CancellationTokenSource _cancel;
-    private readonly int _degree;
 
-    public DecodeWindow(int degree, CancellationToken cancellationToken)
+    public DecodeWindow(IStagedRowRead<T> read, CancellationToken cancellationToken)
     {
-        _degree = degree;
+        _read = read;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
 
-    /// <summary>True when as many decodes run as the window allows (take the oldest before starting another).</summary>
-    public bool IsFull => _running.Count >= _degree;
+    /// <summary>True when as many rows decode as the window allows (take the oldest before starting another).</summary>
+    public bool IsFull => _running.Count >= _read.MaxParallelDecodes;
 
-    /// <summary>True while decodes are running or waiting to be taken.</summary>
+    /// <summary>True while rows are decoding or waiting to be taken.</summary>
     public bool HasRows => _running.Count > 0;
 
-    /// <summary>Starts decoding one row.</summary>
-    public void Start(Func<CancellationToken, ValueTask<T>> decode) => _running.Enqueue(decode(_cancel.Token).AsTask());
+    /// <summary>Reads the reader's current row as stored and starts decoding it.</summary>
+    public void Start(DbDataReader reader)
+    {
+        var row = _read.ReadStored(reader);
+        _running.Enqueue((row, _read.DecodeAsync(row, _cancel.Token).AsTask()));
+    }
 
     /// <summary>The oldest row, once decoded.</summary>
-    public Task<T> TakeAsync() => _running.Dequeue();
+    public async Task<T> TakeAsync()
+    {
+        var (row, decoding) = _running.Dequeue();
+        return _read.Complete(row, await decoding.ConfigureAwait(false));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -66,7 +84,7 @@ internal sealed class DecodeWindow<T> : IAsyncDisposable
             await _cancel.CancelAsync().ConfigureAwait(false);
             while (_running.Count > 0)
             {
-                try { await _running.Dequeue().ConfigureAwait(false); }
+                try { await _running.Dequeue().Decoding.ConfigureAwait(false); }
                 catch (Exception) { /* the failure that stopped the fetch is reported; these were cancelled */ }
             }
         }
@@ -75,90 +93,138 @@ internal sealed class DecodeWindow<T> : IAsyncDisposable
 }
 
 /// <summary>
-/// What one fetch reads per row: the attributes, their column readers (chosen once per fetch), their codecs (the table's
-/// codec plan) and the row shape all rows share. Rows whose codecs all decode without I/O are read in place.
+/// What one fetch reads per row: the columns (<see cref="FetchColumns"/>: readers chosen once per fetch, codecs from the
+/// table's codec plan) and the row shape all rows share. Rows whose codecs all decode without I/O are read in place.
+/// A fetched list reads its rows into <see cref="RowBlock"/>s (values by column, no box per number); a stream gives
+/// each row its own value array, so a row kept from a stream holds no other row's values. Rows with store-backed values
+/// decode <see cref="FetchOptions.MaxParallelDownloads"/> at once (<see cref="IStagedRowRead{T}"/>).
 /// </summary>
 internal sealed class RowReader : IStagedRowRead<Row>
 {
-    private readonly ColumnReaders.ReadColumn[] _readers;
-    private readonly AttributeCodec?[] _codecs;
-    private readonly bool _hasCodecs;
-    private readonly RowShape _shape;
-    private readonly string? _downloadPath;
+    /// <summary>Rows of the first block of a list; each next block doubles, up to <see cref="MaxBlockRows"/>.</summary>
+    private const int FirstBlockRows = 16;
+    private const int MaxBlockRows = 1024;
 
-    public RowReader(QueryExpression query, FetchOptions? options)
+    private readonly FetchColumns _columns;
+    private readonly RowShape _shape;
+    private readonly ColumnReader[]? _blockReaders;
+    private RowBlock? _block;
+
+    /// <param name="query">The query fetched.</param>
+    /// <param name="options">Attributes, order, paging and download path.</param>
+    /// <param name="intoBlocks">True for a fetched list (rows share blocks), false for a stream.</param>
+    public RowReader(QueryExpression query, FetchOptions? options, bool intoBlocks = false)
     {
         MaxParallelDecodes = options?.MaxParallelDownloads ?? DataJoint.Stores.ParallelUploads.DefaultDegree;
         if (MaxParallelDecodes < 1)
             throw new DataJointException($"Fetch from {query.RestrictionTarget}: MaxParallelDownloads must be at least 1, got {MaxParallelDecodes}");
         query = query.ForFetch(options);
-        _downloadPath = options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath;
         var names = query.ResolveAttributes(options?.Attributes);
         Sql = SelectSql.Select(query, names, forFetch: true);
-        var columns = names.Select(query.ColumnOf).ToArray();
-        _readers = columns.Select(c => ColumnReaders.For(c.Attribute.Kind)).ToArray();
-        _codecs = columns.Select(c => c.Codec).ToArray();
-        _hasCodecs = _codecs.Any(c => c is not null);
-        _shape = new RowShape(names);
-        // An unknown codec is reported when one of its values is decoded (asynchronous path), not before the fetch.
-        IsSynchronous = _codecs.All(c => c is null || IsSynchronousChain(c));
+        _columns = new FetchColumns(query, names, options?.DownloadPath ?? query.Connection.DownloadPath ?? query.Connection.AllSettings.DownloadPath);
+        _shape = new RowShape(_columns.Names);
+        if (intoBlocks) _blockReaders = _columns.BlockReaders();
     }
 
     /// <summary>The SELECT statement of the fetch.</summary>
     public SqlFragment Sql { get; }
 
     /// <inheritdoc />
-    public bool IsSynchronous { get; }
+    public bool IsSynchronous => _columns.IsSynchronous;
 
     /// <inheritdoc />
     public Row Read(DbDataReader reader)
     {
-        var values = ReadColumns(reader);
-        if (_hasCodecs)
+        if (_blockReaders is not null)
         {
-            for (var i = 0; i < values.Length; i++)
-                if (_codecs[i] is { } codec && values[i] is { } stored) values[i] = codec.Decode(stored, _downloadPath);
+            var block = NextSlot();
+            return new Row(_shape, block, block.Add(reader));
         }
+        var values = new object?[_columns.Names.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = _columns.Read(reader, i);
         return new Row(_shape, values);
     }
 
     /// <inheritdoc />
     public ValueTask<Row> ReadAsync(DbDataReader reader, CancellationToken cancellationToken) =>
-        IsSynchronous ? new ValueTask<Row>(Read(reader)) : DecodeAsync(ReadColumns(reader), cancellationToken);
+        IsSynchronous ? new ValueTask<Row>(Read(reader)) : DecodeAsync(reader, cancellationToken);
+
+    /// <summary>The block the next row goes into (a new one when the current one is full).</summary>
+    private RowBlock NextSlot()
+    {
+        if (_block is { } block && block.Count < block.Capacity) return block;
+        var capacity = _block is null ? FirstBlockRows : Math.Min(_block.Capacity * 2, MaxBlockRows);
+        return _block = new RowBlock(_blockReaders!, capacity);
+    }
 
     /// <inheritdoc />
     public int MaxParallelDecodes { get; }
 
     /// <inheritdoc />
-    public object?[] ReadStored(DbDataReader reader) => ReadColumns(reader);
-
-    private object?[] ReadColumns(DbDataReader reader)
+    public StagedRow ReadStored(DbDataReader reader)
     {
-        var n = _readers.Length;
-        var values = new object?[n];
-        for (var i = 0; i < n; i++)
-            values[i] = reader.IsDBNull(i) ? null : _readers[i](reader, i);
-        return values;
+        var codecs = _columns.Codecs;
+        var stored = new object?[codecs.Length];
+        if (_blockReaders is not null)
+        {
+            var block = NextSlot();
+            var index = block.Add(reader);
+            for (var i = 0; i < codecs.Length; i++)
+                if (codecs[i] is not null) stored[i] = block.Get(i, index);
+            return new StagedRow(block, index, null, stored);
+        }
+        var values = new object?[codecs.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = _columns.ReadStored(reader, i);
+            if (codecs[i] is not null) stored[i] = values[i];
+        }
+        return new StagedRow(null, 0, values, stored);
     }
 
     /// <inheritdoc />
-    public async ValueTask<Row> DecodeAsync(object?[] values, CancellationToken cancellationToken)
+    public async ValueTask<object?[]> DecodeAsync(StagedRow row, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < values.Length; i++)
-            if (_codecs[i] is { } codec && values[i] is { } stored)
-                values[i] = await codec.DecodeAsync(stored, cancellationToken, _downloadPath).ConfigureAwait(false);
+        var decoded = new object?[row.Stored.Length];
+        for (var i = 0; i < decoded.Length; i++)
+            if (row.Stored[i] is { } stored)
+                decoded[i] = await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false);
+        return decoded;
+    }
+
+    /// <inheritdoc />
+    public Row Complete(StagedRow row, object?[] decoded)
+    {
+        var codecs = _columns.Codecs;
+        if (row.Block is { } block)
+        {
+            for (var i = 0; i < codecs.Length; i++)
+                if (codecs[i] is not null) block.Set(i, row.Index, decoded[i]);
+            return new Row(_shape, block, row.Index);
+        }
+        var values = row.Values!;
+        for (var i = 0; i < codecs.Length; i++)
+            if (codecs[i] is not null) values[i] = decoded[i];
         return new Row(_shape, values);
     }
 
-    private static bool IsSynchronousChain(AttributeCodec codec)
+    private async ValueTask<Row> DecodeAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        try
+        var codecs = _columns.Codecs;
+        if (_blockReaders is not null)
         {
-            return codec.IsSynchronous;
+            var block = NextSlot();
+            var index = block.Add(reader);
+            for (var i = 0; i < codecs.Length; i++)
+                if (codecs[i] is not null && block.Get(i, index) is { } stored)
+                    block.Set(i, index, await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false));
+            return new Row(_shape, block, index);
         }
-        catch (DataJointException)
-        {
-            return false;
-        }
+        var values = new object?[codecs.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = _columns.ReadStored(reader, i);
+        for (var i = 0; i < values.Length; i++)
+            if (codecs[i] is not null && values[i] is { } stored)
+                values[i] = await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false);
+        return new Row(_shape, values);
     }
 }

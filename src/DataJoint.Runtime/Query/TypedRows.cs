@@ -24,7 +24,7 @@ public partial class QueryExpression
         where T : IQueryRow<T>
     {
         var (query, names, direct) = ForRowType<T>(options);
-        if (direct) return await query.ReadAllAsync(names, T.Read, cancellationToken).ConfigureAwait(false);
+        if (direct is not null) return await query.ReadAllAsync(direct, T.Read, cancellationToken).ConfigureAwait(false);
         var rows = await query.FetchAsync(RowOptions(options, names), cancellationToken).ConfigureAwait(false);
         var result = new T[rows.Count];
         for (var i = 0; i < result.Length; i++) result[i] = T.Read(rows[i]);
@@ -36,9 +36,9 @@ public partial class QueryExpression
         where T : IQueryRow<T>
     {
         var (query, names, direct) = ForRowType<T>(options);
-        if (direct)
+        if (direct is not null)
         {
-            await foreach (var row in query.StreamMappedAsync(names, T.Read, cancellationToken).ConfigureAwait(false)) yield return row;
+            await foreach (var row in query.StreamMappedAsync(direct, T.Read, cancellationToken).ConfigureAwait(false)) yield return row;
             yield break;
         }
         await foreach (var row in query.StreamAsync(RowOptions(options, names), cancellationToken).ConfigureAwait(false)) yield return T.Read(row);
@@ -54,8 +54,11 @@ public partial class QueryExpression
     private static FetchOptions RowOptions(FetchOptions? options, IReadOnlyList<string> names) =>
         (options ?? new FetchOptions()) with { Attributes = names };
 
-    /// <summary>The query a typed fetch reads, the row type's attributes (checked against the heading), and whether rows map from the reader.</summary>
-    private (QueryExpression Query, IReadOnlyList<string> Names, bool Direct) ForRowType<T>(FetchOptions? options) where T : IQueryRow<T>
+    /// <summary>
+    /// The query a typed fetch reads, the row type's attributes (checked against the heading), and the columns to map
+    /// straight from the data reader (null: rows map from dynamic rows).
+    /// </summary>
+    private (QueryExpression Query, IReadOnlyList<string> Names, FetchColumns? Direct) ForRowType<T>(FetchOptions? options) where T : IQueryRow<T>
     {
         var names = T.Attributes;
         for (var i = 0; i < names.Count; i++)
@@ -72,6 +75,7 @@ public partial class QueryExpression
         for (var i = 0; i < names.Count && direct; i++)
             direct = ColumnOf(names[i]) is { Codec: null } c && TypedColumns.NaturalType(c.Attribute.Kind) is { } natural
                      && (Nullable.GetUnderlyingType(types[i]) ?? types[i]) == natural;
-        return (ForFetch(options), names, direct);
+        var query = ForFetch(options);
+        return (query, names, direct ? query.DirectColumns(names) : null);
     }
 }

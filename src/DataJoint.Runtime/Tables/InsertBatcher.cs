@@ -13,8 +13,20 @@ internal static class InsertBatcher
 {
     private static readonly ConcurrentDictionary<string, long> MaxStatementBytes = new(StringComparer.Ordinal);
 
-    /// <summary>One statement: its SQL, its arguments and how many rows it writes.</summary>
-    internal readonly record struct Statement(string Sql, object?[] Args, int Count);
+    /// <summary>One statement: its SQL and the rows it writes (<paramref name="Count"/> rows of <paramref name="Rows"/> from <paramref name="First"/>).</summary>
+    internal readonly record struct Statement(string Sql, PreparedRows Rows, int First, int Count)
+    {
+        /// <summary>The statement's arguments in placeholder order: the rows' values, except those sent as <c>DEFAULT</c>.</summary>
+        public IEnumerable<object?> Args
+        {
+            get
+            {
+                for (var r = First; r < First + Count; r++)
+                    foreach (var v in Rows.Rows[r])
+                        if (!ReferenceEquals(v, SqlDefault.Instance)) yield return v;
+            }
+        }
+    }
 
     /// <summary>Bytes kept free of the server's packet limit for the driver's packet framing.</summary>
     private const long PacketHeadroom = 4096;
@@ -36,7 +48,6 @@ internal static class InsertBatcher
         var budget = maxBytes - fixedBytes;
         var hardBudget = packetLimit is { } packet ? packet - PacketHeadroom - fixedBytes : budget;
         var sb = new StringBuilder(prefix.Length + suffix.Length + 1024);
-        var args = new List<object?>();
         var rowsInBatch = 0;
         long batchBytes = 0;
         var param = dialect.Parameter;
@@ -48,9 +59,8 @@ internal static class InsertBatcher
             if (rowsInBatch > 0 && (batchBytes + rowBytes > budget || rowsInBatch >= maxRows))
             {
                 sb.Append(suffix);
-                yield return new Statement(sb.ToString(), args.ToArray(), rowsInBatch);
+                yield return new Statement(sb.ToString(), prepared, r - rowsInBatch, rowsInBatch);
                 sb.Clear();
-                args.Clear();
                 rowsInBatch = 0;
                 batchBytes = 0;
             }
@@ -71,7 +81,7 @@ internal static class InsertBatcher
             {
                 if (i > 0) sb.Append(',');
                 if (ReferenceEquals(row[i], SqlDefault.Instance)) sb.Append(def);
-                else { sb.Append(param); args.Add(row[i]); }
+                else sb.Append(param);
             }
             sb.Append(')');
             rowsInBatch++;
@@ -80,7 +90,7 @@ internal static class InsertBatcher
         if (rowsInBatch > 0)
         {
             sb.Append(suffix);
-            yield return new Statement(sb.ToString(), args.ToArray(), rowsInBatch);
+            yield return new Statement(sb.ToString(), prepared, prepared.Rows.Count - rowsInBatch, rowsInBatch);
         }
     }
 
@@ -100,14 +110,14 @@ internal static class InsertBatcher
         DbCommand? pendingCommand = null;
         try
         {
-            foreach (var (sql, args, _) in Statements(table, prepared, options.Mode, budget, options.MaxRowsPerStatement, max))
+            foreach (var statement in Statements(table, prepared, options.Mode, budget, options.MaxRowsPerStatement, max))
             {
                 var cmd = connection.CreateCommand();
                 cmd.Transaction = transaction;
-                cmd.CommandText = sql;
-                SqlLog.Statement(connection, sql);
+                cmd.CommandText = statement.Sql;
+                SqlLog.Statement(connection, statement.Sql);
                 var ps = cmd.Parameters;
-                foreach (var a in args)
+                foreach (var a in statement.Args)
                 {
                     var p = cmd.CreateParameter();
                     p.Value = a;

@@ -44,30 +44,12 @@ public partial class Table
         if (missing.Count > 0)
             throw Located(new DataJointException($"Cannot insert into {FullName}: the following attributes require values: [{string.Join(", ", missing)}]"));
         var sql = Dialect.InsertSelect(Database, Name, fields, TableHeading.PrimaryKey, SelectSql.Select(source, fields, forFetch: false), options.Mode);
-        try
-        {
-            await using var operation = WriteSession.Enter(Connection);
-            try
+        await WriteAsync($"insert into {FullName} from a query",
+            "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).", async operation =>
             {
                 var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: true).ConfigureAwait(false);
-                await using (var cmd = sql.CreateCommand(connection, transaction))
-                    await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await operation.FailAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"insert into {FullName} from a query", Database, Name) is { } dj)
-        {
-            throw dj;
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Database, Name);
-            throw;
-        }
+                await using var cmd = sql.CreateCommand(connection, transaction);
+                return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -89,16 +89,27 @@ internal sealed class InsertPlan
         }
     }
 
-    /// <summary>Reads typed rows (the generated mappers): every row's values in the order of <paramref name="names"/>, mapped once per call.</summary>
+    /// <summary>
+    /// Reads typed rows (the generated mappers): every row's values in the order of <paramref name="names"/>, mapped once
+    /// per call. Each array is the caller's to give away: when the names are the fields in order, it becomes the row's
+    /// statement values as it is.
+    /// </summary>
     public void AddRows(string[] names, IEnumerable<object?[]> rows)
     {
         int[]? map = null; // name index -> field index (-1: ignored)
+        var identity = false;
         foreach (var values in rows)
         {
             if (map is null)
             {
                 SetFields(names);
                 map = names.Select(n => Array.IndexOf(_fields!, n)).ToArray();
+                identity = map.Length == _fields!.Length && map.Select((f, i) => f == i).All(same => same);
+            }
+            if (identity && values.Length == map.Length)
+            {
+                AddRow(values);
+                continue;
             }
             var raw = new object?[_fields!.Length];
             for (var i = 0; i < map.Length; i++)

@@ -124,7 +124,7 @@ public partial class Table : QueryExpression
         return InsertCoreAsync(plan => plan.AddRows(rows), options, cancellationToken);
     }
 
-    /// <summary>Inserts typed rows (generated mappers): each row's values in the order of <paramref name="names"/>.</summary>
+    /// <summary>Inserts typed rows (generated mappers): each row's values in the order of <paramref name="names"/>, in a new array the insert keeps.</summary>
     internal Task InsertValuesAsync(string[] names, IEnumerable<object?[]> rows, InsertOptions? options, CancellationToken cancellationToken) =>
         InsertCoreAsync(plan => plan.AddRows(names, rows), options, cancellationToken);
 
@@ -139,12 +139,9 @@ public partial class Table : QueryExpression
                 Schema = Database,
                 Table = Name,
             };
-        var committing = false;
         MakeScope.CheckInsert(this, options);
-        try
-        {
-            await using var operation = WriteSession.Enter(Connection);
-            try
+        await WriteAsync($"insert into {FullName}",
+            "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).", async operation =>
             {
                 // Store-backed values are uploaded before the rows are written, so a committed row never points at a missing
                 // object. The tracker records what this insert uploaded: if it fails, its schema-addressed objects are
@@ -160,8 +157,35 @@ public partial class Table : QueryExpression
                     var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: prepared.Rows.Count == 1).ConfigureAwait(false);
                     await InsertBatcher.WriteAsync(this, connection, transaction, prepared, options, cancellationToken).ConfigureAwait(false);
                 }
-                committing = operation.CommitsSession;
-                await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                return prepared.Rows.Count;
+            }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one write operation on this table in the connection's write session (a session of its own, or the current
+    /// one joined under a savepoint): <paramref name="body"/> writes through the operation, which then commits (or
+    /// releases its savepoint) unless the body undid it itself. A failure undoes the operation (its rows and the
+    /// <c>_schema/</c> objects it uploaded) and is translated and located at this table (<see cref="WriteError"/>).
+    /// </summary>
+    /// <param name="action">What the operation does, for messages ("insert into `lab`.`scan`").</param>
+    /// <param name="unknownOutcome">What the caller should know when the connection is lost during COMMIT.</param>
+    /// <param name="body">The operation's work.</param>
+    /// <param name="cancellationToken">Cancels the operation (it is undone).</param>
+    private async Task<T> WriteAsync<T>(string action, string unknownOutcome, Func<WriteOperation, Task<T>> body, CancellationToken cancellationToken)
+    {
+        var committing = false;
+        try
+        {
+            await using var operation = WriteSession.Enter(Connection);
+            try
+            {
+                var result = await body(operation).ConfigureAwait(false);
+                if (!operation.IsFinished)
+                {
+                    committing = operation.CommitsSession;
+                    await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }
+                return result;
             }
             catch
             {
@@ -169,8 +193,7 @@ public partial class Table : QueryExpression
                 throw;
             }
         }
-        catch (Exception ex) when (WriteError(ex, $"insert into {FullName}", committing,
-                   "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).") is { } dj)
+        catch (Exception ex) when (WriteError(ex, action, committing, unknownOutcome) is { } dj)
         {
             throw dj;
         }
@@ -222,46 +245,29 @@ public partial class Table : QueryExpression
     {
         ArgumentNullException.ThrowIfNull(options);
         var safemode = DataJoint.Safemode.IsOn(options.Safemode, Connection);
-        var committing = false;
-        try
+        return await WriteAsync($"delete from {FullName}", "the rows may or may not have been deleted. Running the delete again is safe.", async operation =>
         {
-            await using var operation = WriteSession.Enter(Connection);
-            try
+            var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await PlanDeleteAsync(connection, transaction, options.PartIntegrity, cancellationToken).ConfigureAwait(false);
+            var counts = new long[plan.Count];
+            for (var i = plan.Count - 1; i >= 0; i--)
             {
-                var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
-                var plan = await PlanDeleteAsync(connection, transaction, options.PartIntegrity, cancellationToken).ConfigureAwait(false);
-                var counts = new long[plan.Count];
-                for (var i = plan.Count - 1; i >= 0; i--)
-                {
-                    var (db, table, condition) = plan[i];
-                    await using var cmd = Dialect.Delete(db, table, condition).CreateCommand(connection, transaction);
-                    counts[i] = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                // part_integrity="enforce" judges what was actually deleted: a part that lost rows while its master lost
-                // none rolls the whole delete back.
-                if (options.PartIntegrity == PartIntegrity.Enforce && Dependencies.PartIntegrityViolation(Dialect, plan, counts) is { } violation)
-                    throw new DataJointException(violation) { Schema = Database, Table = Name };
-                if (safemode && counts.Any(c => c > 0)
-                    && !await DataJoint.Safemode.ConfirmAsync(Preview("delete", plan, counts), options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
-                {
-                    await operation.FailAsync().ConfigureAwait(false);
-                    return 0;
-                }
-                committing = operation.CommitsSession;
-                await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                return counts[plan.FindIndex(p => p.Database == Database && p.Table == Name)];
+                var (db, table, condition) = plan[i];
+                await using var cmd = Dialect.Delete(db, table, condition).CreateCommand(connection, transaction);
+                counts[i] = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch
+            // part_integrity="enforce" judges what was actually deleted: a part that lost rows while its master lost
+            // none rolls the whole delete back.
+            if (options.PartIntegrity == PartIntegrity.Enforce && Dependencies.PartIntegrityViolation(Dialect, plan, counts) is { } violation)
+                throw new DataJointException(violation) { Schema = Database, Table = Name };
+            if (safemode && counts.Any(c => c > 0)
+                && !await DataJoint.Safemode.ConfirmAsync(Preview("delete", plan, counts), options.Confirm, Connection, cancellationToken).ConfigureAwait(false))
             {
                 await operation.FailAsync().ConfigureAwait(false);
-                throw;
+                return 0L;
             }
-        }
-        catch (Exception ex) when (WriteError(ex, $"delete from {FullName}", committing,
-                   "the rows may or may not have been deleted. Running the delete again is safe.") is { } dj)
-        {
-            throw dj;
-        }
+            return counts[plan.FindIndex(p => p.Database == Database && p.Table == Name)];
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -363,33 +369,13 @@ public partial class Table : QueryExpression
     }
 
     /// <summary>Deletes only this table's matching rows, without cascading (fails if dependents reference them).</summary>
-    public async Task<long> DeleteQuickAsync(CancellationToken cancellationToken = default)
-    {
-        await using var operation = WriteSession.Enter(Connection);
-        try
+    public Task<long> DeleteQuickAsync(CancellationToken cancellationToken = default) =>
+        WriteAsync($"delete from {FullName}", "the rows may or may not have been deleted. Running the delete again is safe.", async operation =>
         {
             var (connection, transaction) = await operation.BeginAsync(cancellationToken).ConfigureAwait(false);
-            long n;
-            await using (var cmd = Dialect.Delete(Database, Name, RootCondition()).CreateCommand(connection, transaction))
-            {
-                try
-                {
-                    n = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (Dialect.TranslateError(ex, $"delete from {FullName}", Database, Name) is { } dj)
-                {
-                    throw dj;
-                }
-            }
-            await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            return n;
-        }
-        catch
-        {
-            await operation.FailAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+            await using var cmd = Dialect.Delete(Database, Name, RootCondition()).CreateCommand(connection, transaction);
+            return (long)await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>Drops this table and, first, every table that depends on it; their <c>~lineage</c> rows go too.</summary>
     public Task DropAsync(CancellationToken cancellationToken = default) => DropAsync(new DropOptions(), cancellationToken);

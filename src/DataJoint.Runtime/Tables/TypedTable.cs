@@ -97,19 +97,8 @@ public sealed class TypedTable<TTable, TRow, TKey>
     /// <summary>All rows.</summary>
     public async Task<IReadOnlyList<TRow>> FetchAsync(CancellationToken cancellationToken = default)
     {
-        // Without codec columns (their values decode asynchronously) rows map straight from the data reader.
-        if (DirectRead) return await Table.ReadAllAsync(RowNames, TypedMapping<TTable, TRow, TKey>.ReadRow, cancellationToken).ConfigureAwait(false);
-        var rows = await Table.FetchAsync(null, cancellationToken).ConfigureAwait(false);
-        var result = new TRow[rows.Count];
-        for (var i = 0; i < result.Length; i++) result[i] = TypedMapping<TTable, TRow, TKey>.ReadRow(rows[i]);
-        return result;
+        return await FetchAsync(Table, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>True when every attribute of the row can be read by <see cref="TypedColumns"/> (no codecs, supported kinds).</summary>
-    private bool DirectRead => _directRead ??= RowNames.All(n =>
-        Table.Heading.Contains(n) && Table.Heading[n] is { CodecName: null } a && TypedColumns.Supports(a.Kind));
-
-    private bool? _directRead;
 
     /// <summary>The only row; throws a <see cref="DataJointException"/> when there is none or more than one.</summary>
     public async Task<TRow> Fetch1Async(CancellationToken cancellationToken = default) =>
@@ -157,9 +146,10 @@ public sealed class TypedTable<TTable, TRow, TKey>
     /// <summary>Streams the rows without holding them all in memory.</summary>
     public async IAsyncEnumerable<TRow> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (DirectRead)
+        // Rows map straight from the data reader unless a codec needs store I/O to decode (then through dynamic rows).
+        if (Table.DirectColumns(RowNames) is { } columns)
         {
-            await foreach (var row in Table.StreamMappedAsync(RowNames, TypedMapping<TTable, TRow, TKey>.ReadRow, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in Table.StreamMappedAsync(columns, TTable.ReadRow, cancellationToken).ConfigureAwait(false))
                 yield return row;
             yield break;
         }
@@ -198,7 +188,8 @@ public sealed class TypedTable<TTable, TRow, TKey>
 
     private async Task<IReadOnlyList<TRow>> FetchAsync(QueryExpression query, CancellationToken cancellationToken)
     {
-        if (DirectRead) return await query.ReadAllAsync(RowNames, TypedMapping<TTable, TRow, TKey>.ReadRow, cancellationToken).ConfigureAwait(false);
+        // Rows map straight from the data reader unless a codec needs store I/O to decode (then through dynamic rows).
+        if (query.DirectColumns(RowNames) is { } columns) return await query.ReadAllAsync(columns, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
         var rows = await query.FetchAsync(null, cancellationToken).ConfigureAwait(false);
         var result = new TRow[rows.Count];
         for (var i = 0; i < result.Length; i++) result[i] = TypedMapping<TTable, TRow, TKey>.ReadRow(rows[i]);

@@ -30,53 +30,33 @@ public partial class Table
 
         var key = Restrict(pairs.Where(p => TableHeading[p.Key].InPrimaryKey).ToDictionary(p => p.Key, p => p.Value));
         var where = key.RootCondition()!;
-        try
+        await WriteAsync($"update1 of {FullName}", "the row may or may not have been updated. Fetch it to check before updating it again.", async operation =>
         {
             // The row must exist before anything is encoded or uploaded.
             if (await key.CountAsync(cancellationToken).ConfigureAwait(false) != 1)
                 throw new DataJointException("Update can only be applied to one existing entry.");
-            await using var operation = WriteSession.Enter(Connection);
-            try
+            var options = new InsertOptions();
+            var uploads = Stores is not null && CodecPlan.HasStoreBacked
+                ? operation.TrackUploads(Stores, options.MaxParallelUploads, cancellationToken)
+                : null;
+            var plan = new InsertPlan(this, options, uploads, requireAll: false);
+            plan.AddRows([pairs.ToDictionary(p => p.Key, p => p.Value)]);
+            var prepared = await plan.FinishAsync(cancellationToken).ConfigureAwait(false);
+            var names = new List<string>();
+            var values = new List<object?>();
+            for (var i = 0; i < prepared.Fields.Length; i++)
             {
-                var options = new InsertOptions();
-                var uploads = Stores is not null && CodecPlan.HasStoreBacked
-                    ? operation.TrackUploads(Stores, options.MaxParallelUploads, cancellationToken)
-                    : null;
-                var plan = new InsertPlan(this, options, uploads, requireAll: false);
-                plan.AddRows([pairs.ToDictionary(p => p.Key, p => p.Value)]);
-                var prepared = await plan.FinishAsync(cancellationToken).ConfigureAwait(false);
-                var names = new List<string>();
-                var values = new List<object?>();
-                for (var i = 0; i < prepared.Fields.Length; i++)
-                {
-                    if (TableHeading[prepared.Fields[i]].InPrimaryKey) continue;
-                    names.Add(prepared.Fields[i]);
-                    values.Add(prepared.Rows[0][i]);
-                }
-                var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: true).ConfigureAwait(false);
-                await using (var cmd = Dialect.Update(Database, Name, names, values, where).CreateCommand(connection, transaction))
-                {
-                    // Matched rows (MySqlConnector reports found, not changed, rows): 0 when the row vanished meanwhile.
-                    if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-                        throw new DataJointException("Update can only be applied to one existing entry.");
-                }
-                await operation.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                if (TableHeading[prepared.Fields[i]].InPrimaryKey) continue;
+                names.Add(prepared.Fields[i]);
+                values.Add(prepared.Rows[0][i]);
             }
-            catch
-            {
-                await operation.FailAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"update1 of {FullName}", Database, Name) is { } dj)
-        {
-            throw dj;
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Database, Name);
-            throw;
-        }
+            var (connection, transaction) = await operation.BeginAsync(cancellationToken, singleStatement: true).ConfigureAwait(false);
+            await using var cmd = Dialect.Update(Database, Name, names, values, where).CreateCommand(connection, transaction);
+            // Matched rows (MySqlConnector reports found, not changed, rows): 0 when the row vanished meanwhile.
+            if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+                throw new DataJointException("Update can only be applied to one existing entry.");
+            return 1;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The exception with this table's schema and name.</summary>

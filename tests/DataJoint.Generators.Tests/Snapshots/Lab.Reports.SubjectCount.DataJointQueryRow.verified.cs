@@ -17,6 +17,6 @@ namespace Lab.Reports
 
         static SubjectCount global::DataJoint.Metadata.IQueryRow<SubjectCount>.Read(global::DataJoint.Row row) => new SubjectCount(global::DataJoint.Metadata.QueryRowValues.Read<int>(row, "subject_id"), global::DataJoint.Metadata.QueryRowValues.Read<long>(row, "n"), global::DataJoint.Metadata.QueryRowValues.ReadOrNull<double?>(row, "best_quality"));
 
-        static SubjectCount global::DataJoint.Metadata.IQueryRow<SubjectCount>.Read(global::System.Data.Common.DbDataReader reader) => new SubjectCount(global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "subject_id"), global::DataJoint.Metadata.TypedColumns.Read<long>(reader, 1, "n"), global::DataJoint.Metadata.TypedColumns.ReadOrNull<double?>(reader, 2, "best_quality"));
+        static SubjectCount global::DataJoint.Metadata.IQueryRow<SubjectCount>.Read(global::DataJoint.Metadata.ColumnSource source) => new SubjectCount(source.Read<int>(0), source.Read<long>(1), source.ReadOrNull<double?>(2));
     }
 }

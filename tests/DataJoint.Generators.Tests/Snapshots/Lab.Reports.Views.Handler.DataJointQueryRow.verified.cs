@@ -24,11 +24,11 @@ namespace Lab.Reports
                 Note = global::DataJoint.Metadata.QueryRowValues.ReadOrNull<string?>(row, "note"),
             };
 
-            static Handler global::DataJoint.Metadata.IQueryRow<Handler>.Read(global::System.Data.Common.DbDataReader reader) => new Handler()
+            static Handler global::DataJoint.Metadata.IQueryRow<Handler>.Read(global::DataJoint.Metadata.ColumnSource source) => new Handler()
             {
-                SubjectId = global::DataJoint.Metadata.TypedColumns.Read<int>(reader, 0, "subject_id"),
-                HandlerName = global::DataJoint.Metadata.TypedColumns.Read<string>(reader, 1, "name"),
-                Note = global::DataJoint.Metadata.TypedColumns.ReadOrNull<string?>(reader, 2, "note"),
+                SubjectId = source.Read<int>(0),
+                HandlerName = source.Read<string>(1),
+                Note = source.ReadOrNull<string?>(2),
             };
         }
     }

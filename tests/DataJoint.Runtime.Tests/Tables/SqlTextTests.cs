@@ -22,7 +22,7 @@ public class SqlTextTests
         plan.AddRows(rows);
         var prepared = await plan.FinishAsync(CancellationToken.None);
         return InsertBatcher.Statements(t, prepared, options.Mode, maxBytes, options.MaxRowsPerStatement)
-            .Select(s => (s.Sql, s.Args, s.Count)).ToList();
+            .Select(s => (s.Sql, s.Args.ToArray(), s.Count)).ToList();
     }
 
     [Test]

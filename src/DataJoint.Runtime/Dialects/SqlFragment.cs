@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 
-namespace DataJoint;
+namespace DataJoint.Dialects;
 
 /// <summary>SQL text with its positional arguments, composed without renumbering.</summary>
 internal sealed record SqlFragment(string Sql, object?[] Args)
