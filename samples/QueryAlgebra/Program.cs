@@ -13,7 +13,7 @@ using QueryAlgebra;
 var connection = DataJointConnection.FromEnvironment();
 var schemaName = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djnet_query_algebra";
 var lab = await Schema.ActivateAsync(connection, schemaName);
-await lab.DropAsync();                                       // a fresh demo schema each run
+await lab.DropAsync(new SchemaDropOptions { Safemode = false });   // a fresh demo schema each run, no prompt
 lab = await Schema.ActivateAsync(connection, schemaName);
 
 var subjects = await Subject.TableAsync(lab);
