@@ -155,7 +155,9 @@ public static class DocPages
 
         // Not compiled yet (DocPagesTests.NotYetCompiled): the prelude is ready for when its owners' rewrites land.
         ["docs/tables.md"] = Prelude(""""
+            #nullable enable
                 public static CancellationToken ct => default;
+                public static DataJointConnection connection => throw null!;
                 public static Schema lab => throw null!;
                 public static Table subject => throw null!;
                 public static Table session => throw null!;
@@ -168,6 +170,7 @@ public static class DocPages
                 public static IEnumerable<object> rows => throw null!;
                 public static IEnumerable<IReadOnlyDictionary<string, object?>> dicts => throw null!;
                 public static object key => throw null!;
+                public static QueryExpression query => throw null!;
                 public static TypedTable<Person, Person.Row, Person.Key> typedPerson => throw null!;
                 public static Person.Row row => throw null!;
             """", """"
@@ -179,6 +182,14 @@ public static class DocPages
                     ---
                     name : varchar(64)
                     note = null : varchar(255)
+                    """;
+            }
+
+            [Table]
+            public partial class Session : Manual
+            {
+                public const string Definition = """
+                    session_id : int32
                     """;
             }
             """"),

@@ -33,6 +33,26 @@ internal static class TypedColumns
         or AttributeKind.Uuid or AttributeKind.Json or AttributeKind.Bytes or AttributeKind.Date or AttributeKind.DateTime
         or AttributeKind.String or AttributeKind.Enum;
 
+    /// <summary>The .NET type a fetch gives values of <paramref name="kind"/> that <see cref="Read{T}"/> reads directly, or null.</summary>
+    internal static Type? NaturalType(AttributeKind kind) => kind switch
+    {
+        AttributeKind.Int8 => typeof(sbyte),
+        AttributeKind.Int16 => typeof(short),
+        AttributeKind.Int32 => typeof(int),
+        AttributeKind.Int64 => typeof(long),
+        AttributeKind.Float32 => typeof(float),
+        AttributeKind.Float64 => typeof(double),
+        AttributeKind.Decimal => typeof(decimal),
+        AttributeKind.Bool => typeof(bool),
+        AttributeKind.Uuid => typeof(Guid),
+        AttributeKind.Json => typeof(JsonElement),
+        AttributeKind.Bytes => typeof(byte[]),
+        AttributeKind.Date => typeof(DateOnly),
+        AttributeKind.DateTime => typeof(DateTime),
+        AttributeKind.String or AttributeKind.Enum => typeof(string),
+        _ => null,
+    };
+
     private static string TypeName(Type t) => Nullable.GetUnderlyingType(t) is { } u ? u.Name + "?" : t.Name;
 
     private static class Reader<T>
