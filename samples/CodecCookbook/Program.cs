@@ -13,7 +13,7 @@ using Samples.Cookbook;
 var connection = DataJointConnection.FromEnvironment();
 using var stores = StoreProvider.FromEnvironment();
 var schemaName = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djnet_codec_cookbook";
-await (await Schema.ActivateAsync(connection, schemaName, stores: stores)).DropAsync();
+await (await Schema.ActivateAsync(connection, schemaName, stores: stores)).DropAsync(new SchemaDropOptions { Safemode = false });   // a fresh demo schema, no prompt
 var lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
 Console.WriteLine($"schema `{schemaName}`; cookbook codecs: {string.Join(", ", Codecs.List().Where(c => c is "bam" or "nifti" or "spikes" or "trace"))}");
 

@@ -23,7 +23,7 @@ try
 {
     // The colleague's pipeline (declared here so that the sample is self-contained; the DDL is DataJoint Python's).
     var lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
-    await lab.DropAsync();                                   // a fresh demo schema each run (its store is a new temp folder)
+    await lab.DropAsync(new SchemaDropOptions { Safemode = false });   // a fresh demo schema each run, no prompt (its store is a new temp folder)
     lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
     await lab.DeclareAsync("Recording", TableTier.Manual, """
         # recordings analysed in numpy

@@ -20,7 +20,7 @@ using ProgressTask = Spectre.Console.ProgressTask;
 var connection = DataJointConnection.FromEnvironment();
 using var stores = StoreProvider.FromEnvironment();                 // DJ_STORES / datajoint.json "stores"
 var schemaName = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djnet_graph_pipeline";
-await (await Schema.ActivateAsync(connection, schemaName, stores: stores)).DropAsync();   // a fresh demo schema each run
+await (await Schema.ActivateAsync(connection, schemaName, stores: stores)).DropAsync(new SchemaDropOptions { Safemode = false });   // a fresh demo schema each run, no prompt
 var lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
 Console.WriteLine($"schema `{schemaName}` on {await connection.GetServerVersionAsync()}; codecs: {string.Join(", ", Codecs.List())}");
 

@@ -13,7 +13,7 @@ using Samples.Plugins;
 var connection = DataJointConnection.FromEnvironment();
 using var stores = StoreProvider.FromEnvironment();
 var schemaName = Environment.GetEnvironmentVariable("DJ_SAMPLE_SCHEMA") ?? "djnet_plugin_codecs";
-await (await Schema.ActivateAsync(connection, schemaName, stores: stores)).DropAsync();
+await (await Schema.ActivateAsync(connection, schemaName, stores: stores)).DropAsync(new SchemaDropOptions { Safemode = false });   // a fresh demo schema, no prompt
 var lab = await Schema.ActivateAsync(connection, schemaName, stores: stores);
 Console.WriteLine($"codecs: {string.Join(", ", Codecs.List())}");
 Console.WriteLine($"<zarr> from assembly {Codecs.Get("zarr").GetType().Assembly.GetName().Name}, <hdf5> from {Codecs.Get("hdf5").GetType().Assembly.GetName().Name}");

@@ -92,6 +92,7 @@ namespace DataJoint.Generators
             });
 
             Tables.TablePipeline.Register(context, codecs, referenced);
+            QueryRows.QueryRowPipeline.Register(context);
         }
 
         private static CodecModel? ExtractCodec(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)

@@ -10,7 +10,14 @@ namespace DataJoint.Generators
     /// <summary>Builds the record↔dict mapper model for a codec's stored type (records stored through &lt;blob&gt;).</summary>
     internal static class RecordMappers
     {
-        public static RecordMapperModel? TryBuild(ITypeSymbol stored, CancellationToken ct)
+        public static RecordMapperModel? TryBuild(ITypeSymbol stored, CancellationToken ct) =>
+            TryBuild(stored, static p => p.GetAttributes()
+                .Where(a => a.AttributeClass?.ToDisplayString() == CodecSymbols.BlobKeyAttribute && a.ConstructorArguments.Length == 1)
+                .Select(a => a.ConstructorArguments[0].Value as string)
+                .FirstOrDefault(k => !string.IsNullOrEmpty(k)) ?? p.Name, ct);
+
+        /// <summary>The mapper model of <paramref name="stored"/>, each property keyed by <paramref name="keyOf"/>.</summary>
+        public static RecordMapperModel? TryBuild(ITypeSymbol stored, Func<IPropertySymbol, string> keyOf, CancellationToken ct)
         {
             if (stored is not INamedTypeSymbol type) return null;
             if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct)) return null;
@@ -51,10 +58,7 @@ namespace DataJoint.Generators
             var models = new List<RecordPropertyModel>();
             foreach (var p in properties)
             {
-                var key = p.GetAttributes()
-                    .Where(a => a.AttributeClass?.ToDisplayString() == CodecSymbols.BlobKeyAttribute && a.ConstructorArguments.Length == 1)
-                    .Select(a => a.ConstructorArguments[0].Value as string)
-                    .FirstOrDefault(k => !string.IsNullOrEmpty(k)) ?? p.Name;
+                var key = keyOf(p);
                 var settable = p.SetMethod != null && p.SetMethod.DeclaredAccessibility == Accessibility.Public;
                 var inInit = settable && !ctorParams.Contains(p.Name);
                 models.Add(new RecordPropertyModel(p.Name, key, p.Type.ToDisplayString(CodecSymbols.Fq), inInit));

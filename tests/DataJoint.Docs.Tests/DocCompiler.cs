@@ -63,6 +63,7 @@ internal static class DocCompiler
         {
             typeof(DataJoint.Codecs).Assembly, typeof(DataJoint.Zarr.ZarrCodec).Assembly, typeof(DataJoint.Hdf5.Hdf5Codec).Assembly,
             typeof(PureHDF.H5File).Assembly, typeof(QuikGraph.AdjacencyGraph<,>).Assembly,
+            typeof(DataJoint.Arrow.ArrowFetch).Assembly, typeof(Apache.Arrow.RecordBatch).Assembly,
         }).Select(a => a.Location)
             // what the runtime's public API exposes (IConfiguration, ILoggerFactory, IServiceCollection, MySqlConnection)
             .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "Microsoft.Extensions.*.dll"))

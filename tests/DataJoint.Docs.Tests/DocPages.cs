@@ -42,6 +42,13 @@ public static class DocPages
         {{members}}
         }
 
+        /// <summary>An application host's builder (a WebApplicationBuilder or HostApplicationBuilder has these).</summary>
+        public sealed class AppBuilder
+        {
+            public IServiceCollection Services => throw null!;
+            public IConfigurationManager Configuration => throw null!;
+        }
+
         {{types}}
         """, references);
 
@@ -74,14 +81,7 @@ public static class DocPages
 
         ["docs/settings.md"] = Prelude(""""
                 public static ILoggerFactory loggerFactory => throw null!;
-                /// <summary>An application host's builder (a WebApplicationBuilder or HostApplicationBuilder).</summary>
                 public static AppBuilder builder => throw null!;
-            """", """"
-            public sealed class AppBuilder
-            {
-                public IServiceCollection Services => throw null!;
-                public IConfigurationManager Configuration => throw null!;
-            }
             """"),
 
         ["docs/stores.md"] = Prelude(""""
@@ -101,11 +101,6 @@ public static class DocPages
                 public static IEnumerable<object> rows => throw null!;
                 public static IObjectStore store => throw null!;
                 public static IReadOnlyCollection<string> referenced => throw null!;
-            """", """"
-            public sealed class AppBuilder
-            {
-                public IConfigurationManager Configuration => throw null!;
-            }
             """"),
 
         ["docs/introspection.md"] = Prelude(""""
@@ -160,7 +155,9 @@ public static class DocPages
 
         // Not compiled yet (DocPagesTests.NotYetCompiled): the prelude is ready for when its owners' rewrites land.
         ["docs/tables.md"] = Prelude(""""
+            #nullable enable
                 public static CancellationToken ct => default;
+                public static DataJointConnection connection => throw null!;
                 public static Schema lab => throw null!;
                 public static Table subject => throw null!;
                 public static Table session => throw null!;
@@ -173,6 +170,7 @@ public static class DocPages
                 public static IEnumerable<object> rows => throw null!;
                 public static IEnumerable<IReadOnlyDictionary<string, object?>> dicts => throw null!;
                 public static object key => throw null!;
+                public static QueryExpression query => throw null!;
                 public static TypedTable<Person, Person.Row, Person.Key> typedPerson => throw null!;
                 public static Person.Row row => throw null!;
             """", """"
@@ -186,7 +184,23 @@ public static class DocPages
                     note = null : varchar(255)
                     """;
             }
+
+            [Table]
+            public partial class Session : Manual
+            {
+                public const string Definition = """
+                    session_id : int32
+                    """;
+            }
             """"),
+
+        ["docs/errors.md"] = Prelude("""
+                public static Table table => throw null!;
+                public static IEnumerable<object> rows => throw null!;
+                public static Table session => throw null!;
+                public static object key => throw null!;
+                public static CancellationToken ct => default;
+            """),
 
         ["docs/diagnostics.md"] = Prelude("") with { Isolated = true },
 

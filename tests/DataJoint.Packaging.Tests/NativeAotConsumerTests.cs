@@ -88,7 +88,7 @@ public class NativeAotConsumerTests
                 }
                 finally
                 {
-                    await schema.DropAsync();
+                    await schema.DropAsync(new SchemaDropOptions { Safemode = false });
                 }
             }
         }

@@ -49,7 +49,7 @@ public class PopulateBenchmarks
     }
 
     [GlobalCleanup]
-    public Task Cleanup() => _schema.DropAsync();
+    public Task Cleanup() => _schema.DropAsync(new SchemaDropOptions { Safemode = false });
 
     /// <summary>The same inserts by hand: per key BEGIN, one parameterized INSERT, COMMIT on one connection.</summary>
     [Benchmark(Baseline = true)]

@@ -8,13 +8,13 @@ namespace DataJoint.Benchmarks.Stores;
 
 /// <summary>
 /// The S3 side shared by the store benchmarks: the endpoint from the services' DJ_S3_* variables, a location unique
-/// to the run, the 200 × 1 MB random payloads, the raw Minio <c>PutObject</c> baseline and the clean-up between
-/// iterations (moto keeps every object in memory).
+/// to the run, the random payloads (200 × 1 MB unless asked otherwise), the raw Minio <c>PutObject</c>/<c>GetObject</c>
+/// baselines and the clean-up between iterations (moto keeps every object in memory).
 /// </summary>
 internal sealed class BenchS3 : IDisposable
 {
-    public const int Count = 200;
-    public const int Size = 1024 * 1024;
+    public const int DefaultCount = 200;
+    public const int DefaultSize = 1024 * 1024;
 
     private readonly LatencyProxy? _proxy;
 
@@ -33,13 +33,17 @@ internal sealed class BenchS3 : IDisposable
 
     public byte[][] Payloads { get; }
 
+    /// <summary>The number of payloads.</summary>
+    public int Count => Payloads.Length;
+
     public string Bucket => Spec.Bucket!;
 
     /// <summary>
-    /// Reads the DJ_S3_* variables, makes the bucket if needed and draws the payloads. With <paramref name="linkLatencyMs"/>
-    /// above 0 every request goes through a <see cref="LatencyProxy"/> with that one-way latency.
+    /// Reads the DJ_S3_* variables, makes the bucket if needed and draws <paramref name="count"/> payloads of
+    /// <paramref name="size"/> bytes. With <paramref name="linkLatencyMs"/> above 0 every request goes through a
+    /// <see cref="LatencyProxy"/> with that one-way latency.
     /// </summary>
-    public static BenchS3 Create(int linkLatencyMs = 0)
+    public static BenchS3 Create(int linkLatencyMs = 0, int count = DefaultCount, int size = DefaultSize)
     {
         var endpoint = Environment.GetEnvironmentVariable("DJ_S3_ENDPOINT")
                        ?? throw new InvalidOperationException("Export the services' variables first: eval \"$(bash scripts/services.sh)\"");
@@ -57,7 +61,7 @@ internal sealed class BenchS3 : IDisposable
         var client = S3ObjectStore.CreateClient(spec);
         if (!client.BucketExistsAsync(new BucketExistsArgs().WithBucket(spec.Bucket)).GetAwaiter().GetResult())
             client.MakeBucketAsync(new MakeBucketArgs().WithBucket(spec.Bucket)).GetAwaiter().GetResult();
-        var payloads = Enumerable.Range(0, Count).Select(_ => RandomNumberGenerator.GetBytes(Size)).ToArray();
+        var payloads = Enumerable.Range(0, count).Select(_ => RandomNumberGenerator.GetBytes(size)).ToArray();
         return new BenchS3(spec, client, payloads, proxy);
     }
 
@@ -89,7 +93,21 @@ internal sealed class BenchS3 : IDisposable
     {
         using var stream = new MemoryStream(Payloads[i], writable: false);
         await Client.PutObjectAsync(new PutObjectArgs().WithBucket(Bucket).WithObject($"{Spec.Location}/raw/{run}/{i}")
-            .WithStreamData(stream).WithObjectSize(Size).WithContentType("application/octet-stream"), cancellationToken);
+            .WithStreamData(stream).WithObjectSize(Payloads[i].Length).WithContentType("application/octet-stream"), cancellationToken);
+    }
+
+    /// <summary>The fetch baseline: one raw Minio <c>GetObject</c> of the object at <paramref name="path"/> (relative to the store's location), read into memory.</summary>
+    public async Task<byte[]> RawGetAsync(string path, CancellationToken cancellationToken)
+    {
+        byte[]? bytes = null;
+        await Client.GetObjectAsync(new GetObjectArgs().WithBucket(Bucket).WithObject($"{Spec.Location}/{path}")
+            .WithCallbackStream(async (s, ct) =>
+            {
+                using var buffer = new MemoryStream();
+                await s.CopyToAsync(buffer, ct);
+                bytes = buffer.ToArray();
+            }), cancellationToken);
+        return bytes!;
     }
 
     /// <summary>The raw loop, one object after the other.</summary>

@@ -53,7 +53,7 @@ public class InsertBlobStoreBenchmarks
     public void Cleanup()
     {
         Reset();
-        _schema.DropAsync().GetAwaiter().GetResult();
+        _schema.DropAsync(new SchemaDropOptions { Safemode = false }).GetAwaiter().GetResult();
         _s3.Dispose();
         _provider.Dispose();
     }

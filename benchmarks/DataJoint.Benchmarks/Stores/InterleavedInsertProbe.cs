@@ -68,7 +68,7 @@ internal static class InterleavedInsertProbe
         }
         finally
         {
-            await schema.DropAsync();
+            await schema.DropAsync(new SchemaDropOptions { Safemode = false });
         }
     }
 

@@ -46,7 +46,7 @@ public class BlobFetchBenchmarks
     }
 
     [GlobalCleanup]
-    public Task Cleanup() => _schema.DropAsync();
+    public Task Cleanup() => _schema.DropAsync(new SchemaDropOptions { Safemode = false });
 
     [Benchmark(Baseline = true)]
     public async Task<int> RawReaderUnpack()

@@ -101,7 +101,7 @@ internal sealed class BenchTables
         await cmd.ExecuteNonQueryAsync();
     }
 
-    public Task DropAsync() => Schema.DropAsync();
+    public Task DropAsync() => Schema.DropAsync(new SchemaDropOptions { Safemode = false });
 
     /// <summary>Baseline: hand-written parameterized multi-row INSERT, 1000 rows per statement, one transaction.</summary>
     public async Task RawMultiRowInsertAsync(TableInsertBenchmarks.Sample[] rows)

@@ -26,7 +26,7 @@ public class TypedMapperBenchmarks
         for (var i = 0; i < Rows; i++)
         {
             var payload = new byte[64];
-            _rows[i] = new Row(shape, [i, i * 0.5, "label " + i, payload]);
+            _rows[i] = new Row(new RowValues(shape, [i, i * 0.5, "label " + i, payload]), 0);
             _typed[i] = new Sample.Row { SampleId = i, Value = i * 0.5, Label = "label " + i, Payload = payload };
         }
     }

@@ -10,6 +10,7 @@ namespace DataJoint.Generators.Diagnostics
         private const string HelpBase = "https://github.com/datajoint/datajoint-dotnet/blob/main/docs/diagnostics.md#";
 
         private const string DefinitionCategory = "DataJoint.Definitions";
+        private const string QueryCategory = "DataJoint.Queries";
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string category = Category) =>
             new DiagnosticDescriptor(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true,
@@ -75,6 +76,12 @@ namespace DataJoint.Generators.Diagnostics
         public static readonly DiagnosticDescriptor TableNotPartial = Error("DJ0016", "Table class must be partial",
             "Table class '{0}' must be declared partial (and so must its containing types) so the generator can add its Row, Key and metadata", DefinitionCategory);
 
+        public static readonly DiagnosticDescriptor QueryRowNotPartial = Error("DJ0030", "Query row type must be partial",
+            "[QueryRow] type '{0}' must be declared partial (and so must its containing types) so the generator can add its IQueryRow mappers", QueryCategory);
+
+        public static readonly DiagnosticDescriptor QueryRowNotFillable = Error("DJ0031", "Query row type cannot be filled",
+            "[QueryRow] type '{0}' has no public constructor whose parameters are all properties, or no property to fill: give it one (a positional record works)", QueryCategory);
+
         // The definition catalog (DJ1xxx): one descriptor per DefinitionErrorCode that can be seen at compile time.
         public static readonly DiagnosticDescriptor UnsupportedType = Definition("DJ1001", "Unsupported attribute type");
         public static readonly DiagnosticDescriptor AttributeSyntax = Definition("DJ1002", "Attribute line syntax error");
@@ -109,6 +116,7 @@ namespace DataJoint.Generators.Diagnostics
             TableCommentColon, UnknownCoreType, DuplicateAttribute, ForeignKeySyntax, InvalidForeignKeyOption, NullablePrimaryDependency,
             UnsupportedDependency, UnresolvedReference, IndexSyntax, TableNameTooLong, InvalidClassName, NonForeignKeyPrimaryKey,
             BlobOrJsonInPrimaryKey, InvalidRename, NativeTypeWarning, ClassNameUnderscoreWarning, RenameIgnoredWarning,
+            QueryRowNotPartial, QueryRowNotFillable,
         };
 
         private static readonly Dictionary<string, DiagnosticDescriptor> Index = BuildIndex();

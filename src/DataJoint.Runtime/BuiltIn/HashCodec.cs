@@ -28,7 +28,7 @@ public sealed partial class HashCodec : AsyncCodec<byte[], JsonElement>, ISplitB
         var store = StoreCodecSupport.WriteStore(context);
         var schema = string.IsNullOrEmpty(context.Schema) ? "unknown" : context.Schema;
         // The encoded value belongs to this insert: its upload may run while the next value is encoded.
-        var metadata = await HashStorage.PutOwnedAsync(store, schema, head, tail, context.Uploads, cancellationToken).ConfigureAwait(false);
+        var metadata = await HashStorage.PutOwnedAsync(store, schema, head, tail, context.Uploads, context, cancellationToken).ConfigureAwait(false);
         return StoreCodecSupport.ToElement(metadata.ToJson());
     }
 

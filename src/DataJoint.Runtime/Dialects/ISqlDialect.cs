@@ -102,6 +102,10 @@ internal interface ISqlDialect
     Task<IReadOnlyList<(string Database, string Table, ForeignKeyInfo Key)>> ReadChildrenAsync(
         DbConnection connection, string database, string table, CancellationToken cancellationToken);
 
+    /// <summary>The tables of other databases with a foreign key to a table of <paramref name="database"/>, sorted.</summary>
+    Task<IReadOnlyList<(string Database, string Table)>> ReadReferencingTablesAsync(
+        DbConnection connection, string database, CancellationToken cancellationToken);
+
     /// <summary>
     /// The statement text up to and including <c>VALUES</c> for inserting <paramref name="columns"/>
     /// (e.g. <c>INSERT INTO `db`.`t`(`a`,`b`) VALUES </c>).

@@ -222,6 +222,19 @@ internal sealed class MySqlDialect : ISqlDialect
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<(string Database, string Table)>> ReadReferencingTablesAsync(
+        DbConnection connection, string database, CancellationToken cancellationToken)
+    {
+        await using var cmd = Command(connection,
+            "SELECT DISTINCT table_schema, table_name FROM information_schema.key_column_usage " +
+            "WHERE referenced_table_schema = ? AND table_schema <> ? ORDER BY table_schema, table_name", database, database);
+        var result = new List<(string, string)>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) result.Add((r.GetString(0), r.GetString(1)));
+        return result;
+    }
+
+    /// <inheritdoc />
     public string InsertPrefix(string database, string table, IReadOnlyList<string> columns, InsertMode mode)
     {
         var sb = new StringBuilder(mode == InsertMode.Replace ? "REPLACE INTO " : "INSERT INTO ");

@@ -163,7 +163,17 @@ internal sealed class Populator
         // The make and every insert, delete and fetch it does on the same DataJoint connection run in this transaction
         // (the session is ambient for this flow).
         var tx = start.InTransaction ? WriteSession.InStartedTransaction(_target.Connection, conn) : null;
-        if (!await HoldsAsync(conn, jobs, start).ConfigureAwait(false))
+        bool held;
+        try
+        {
+            held = await HoldsAsync(conn, jobs, start).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (!held)
         {
             // Another worker has the job (or it is not due): end the transaction that began with the reservation.
             if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
@@ -362,9 +372,17 @@ internal sealed class Populator
     private static async Task<bool> HoldsAsync(DbConnection conn, JobTable? jobs, KeyStart start)
     {
         if (start.Reserved is { } known) return known;
-        await using var cmd = jobs!.HeldSql(start.Key).CreateCommand(conn);
-        await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(jobs); // only a reservation leaves the outcome open
+        try
+        {
+            await using var cmd = jobs.HeldSql(start.Key).CreateCommand(conn);
+            await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (jobs.Table.Dialect.TranslateError(ex, $"reading the reservation of {Describe(start.Key)} in {jobs.Table.FullName}") is { } dj)
+        {
+            throw dj;
+        }
     }
 
     /// <summary>

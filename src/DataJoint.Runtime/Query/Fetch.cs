@@ -19,6 +19,12 @@ public sealed record FetchOptions
     /// <see cref="DataJointConnection.DownloadPath"/>, else the <c>download_path</c> setting (default: the working directory).
     /// </summary>
     public string? DownloadPath { get; init; }
+    /// <summary>
+    /// How many rows decode their store-backed values (<c>&lt;blob@store&gt;</c>, <c>&lt;attach@store&gt;</c>...) at once
+    /// while the next rows are read (default 4; 1 = one row after the other). Rows keep their order. Custom codecs of
+    /// such columns must then be safe to call concurrently.
+    /// </summary>
+    public int MaxParallelDownloads { get; init; } = DataJoint.Stores.ParallelUploads.DefaultDegree;
 }
 
 // Fetching: every read runs one SELECT (SelectSql) on a leased connection (the current write session's, else a pooled
@@ -162,6 +168,17 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) list.Add(read.Read(reader));
                 }
+                else if (read is IStagedRowRead<T> { MaxParallelDecodes: > 1 } staged)
+                {
+                    // Store reads overlap: up to MaxParallelDecodes rows decode while the next rows are read.
+                    await using var window = new DecodeWindow<T>(staged, cancellationToken);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (window.IsFull) list.Add(await window.TakeAsync().ConfigureAwait(false));
+                        window.Start(reader);
+                    }
+                    while (window.HasRows) list.Add(await window.TakeAsync().ConfigureAwait(false));
+                }
                 else
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -190,6 +207,17 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
         var reader = await Guard(cmd.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
+            if (!read.IsSynchronous && read is IStagedRowRead<T> { MaxParallelDecodes: > 1 } staged)
+            {
+                await using var window = new DecodeWindow<T>(staged, cancellationToken);
+                while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+                {
+                    if (window.IsFull) yield return await window.TakeAsync().ConfigureAwait(false);
+                    window.Start(reader);
+                }
+                while (window.HasRows) yield return await window.TakeAsync().ConfigureAwait(false);
+                yield break;
+            }
             while (await Guard(reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
                 yield return read.IsSynchronous ? read.Read(reader) : await read.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
         }

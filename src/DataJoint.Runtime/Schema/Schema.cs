@@ -10,7 +10,7 @@ namespace DataJoint;
 /// A DataJoint schema: one database on a connection, the tables declared in it through this object (by class
 /// name, so definitions can reference each other with <c>-&gt; Parent</c>), and its <c>~lineage</c> table.
 /// </summary>
-public sealed class Schema
+public sealed partial class Schema
 {
     private readonly Dictionary<string, Table> _byClass = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _declareLock = new(1, 1);
@@ -156,21 +156,6 @@ public sealed class Schema
         {
             throw dj;
         }
-    }
-
-    /// <summary>Drops the database and everything in it.</summary>
-    public async Task DropAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var conn = await Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecAsync(conn, Dialect.DropDatabase(Database), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Dialect.TranslateError(ex, $"drop schema `{Database}`", Database) is { } dj)
-        {
-            throw dj;
-        }
-        lock (_byClass) _byClass.Clear();
     }
 
     /// <summary>

@@ -27,14 +27,15 @@ internal static class HashStorage
     /// Stores the content <paramref name="head"/> followed by <paramref name="tail"/> (a split blob: its header, then the
     /// value's own memory, never copied into one buffer), handed over by the caller (the built-in <c>&lt;hash@&gt;</c>
     /// codec's encoded value): inside an insert (<paramref name="uploads"/>: the operation's tracker) the upload then runs
-    /// in the background while the next value is encoded, and the insert waits for it before writing its rows.
+    /// in the background while the next value is encoded, and the insert waits for it before writing its rows. A
+    /// background upload that fails is reported for <paramref name="owner"/>'s attribute, wherever it surfaces.
     /// </summary>
     internal static Task<HashMetadata> PutOwnedAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        UploadTracker? uploads, CancellationToken cancellationToken = default) =>
-        PutCoreAsync(store, schema, head, tail, uploads, cancellationToken);
+        UploadTracker? uploads, EncodeContext? owner, CancellationToken cancellationToken = default) =>
+        PutCoreAsync(store, schema, head, tail, uploads, cancellationToken, owner: owner);
 
     private static async Task<HashMetadata> PutCoreAsync(IObjectStore store, string schema, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
-        UploadTracker? uploads, CancellationToken cancellationToken, bool verifyExistingContent = false)
+        UploadTracker? uploads, CancellationToken cancellationToken, bool verifyExistingContent = false, EncodeContext? owner = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var hash = ContentHash.Compute(head.Span, tail.Span);
@@ -45,7 +46,7 @@ internal static class HashStorage
         {
             if (uploads is not null)
             {
-                await uploads.PutOwnedAsync(store.Name, path, head, tail, cancellationToken).ConfigureAwait(false);
+                await uploads.PutOwnedAsync(store.Name, path, head, tail, cancellationToken, owner).ConfigureAwait(false);
             }
             else
             {

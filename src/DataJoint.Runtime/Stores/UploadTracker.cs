@@ -171,16 +171,20 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
     /// Queues the upload of content this insert owns (content-addressed, so a second put of the same path is skipped) to
     /// the object <paramref name="path"/> of the store named <paramref name="storeName"/>: <paramref name="head"/> then
     /// <paramref name="tail"/>, which the caller will not change until the operation completes. Returns once it is queued.
+    /// If the upload fails, its error names <paramref name="owner"/>'s schema, table and attribute (the value it stores),
+    /// although it surfaces in whichever later step of the insert notices it.
     /// </summary>
-    internal ValueTask PutOwnedAsync(string storeName, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken) =>
-        PutDeferredAsync(_inner.GetStore(storeName), path, head, tail, cancellationToken);
+    internal ValueTask PutOwnedAsync(string storeName, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
+        CancellationToken cancellationToken, EncodeContext? owner = null) =>
+        PutDeferredAsync(_inner.GetStore(storeName), path, head, tail, owner, cancellationToken);
 
     /// <summary>
     /// Queues the upload of content this insert owns: waits for a free slot (so at most the insert's degree of uploads
     /// run, and encoding is at most one value ahead per slot), then uploads on the thread pool and returns at once. A
     /// second put of the same path within the insert is skipped (deferred puts are content-addressed).
     /// </summary>
-    private async ValueTask PutDeferredAsync(IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, CancellationToken cancellationToken)
+    private async ValueTask PutDeferredAsync(IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, EncodeContext? owner,
+        CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         var key = (store.Name, path);
@@ -189,7 +193,7 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
         // thread pool: the SDK hashes and signs the body synchronously, work that should overlap the encoding of the
         // next value) once a slot is free.
         var start = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.TryAdd(key, new PendingUpload(UploadWhenStartedAsync(start.Task, store, path, head, tail), (long)head.Length + tail.Length)))
+        if (!_pending.TryAdd(key, new PendingUpload(UploadWhenStartedAsync(start.Task, store, path, head, tail, owner), (long)head.Length + tail.Length)))
         {
             start.TrySetResult(false); // another row queued the same content meanwhile
             return;
@@ -208,13 +212,14 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
         start.TrySetResult(true);
     }
 
-    private async Task UploadWhenStartedAsync(Task<bool> start, IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail)
+    private async Task UploadWhenStartedAsync(Task<bool> start, IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail,
+        EncodeContext? owner)
     {
         if (!await start.ConfigureAwait(false)) return;
-        await UploadAsync(store, path, head, tail).ConfigureAwait(false);
+        await UploadAsync(store, path, head, tail, owner).ConfigureAwait(false);
     }
 
-    private async Task UploadAsync(IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail)
+    private async Task UploadAsync(IObjectStore store, string path, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> tail, EncodeContext? owner)
     {
         try
         {
@@ -222,17 +227,42 @@ internal sealed class UploadTracker : IStoreProvider, IDisposable
             await using var stream = new ReadOnlyMemoryStream(head, tail);
             await store.PutAsync(path, stream, stream.Length, _abort.Token).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception caught)
         {
+            var ex = OwnedFailure(caught, store, path, owner);
             if (Interlocked.CompareExchange(ref _failure, ex, null) is null && !_abort.IsCancellationRequested)
             {
                 try { _abort.Cancel(); } catch (AggregateException) { /* callbacks of cancelled uploads */ }
             }
-            throw;
+            if (ex == caught) throw;
+            throw ex;
         }
         finally
         {
             _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// A background upload's failure, located at the value it stores: a DataJoint exception gets the owner's schema,
+    /// table and attribute (and the store) where it names none; anything else a store throws becomes a
+    /// <see cref="StoreException"/> naming them. Cancellations stay as they are.
+    /// </summary>
+    private static Exception OwnedFailure(Exception caught, IObjectStore store, string path, EncodeContext? owner)
+    {
+        switch (caught)
+        {
+            case OperationCanceledException:
+                return caught;
+            case DataJointException dj:
+                dj.Locate(owner?.Schema, owner?.Table, owner?.Attribute, store.Name);
+                return dj;
+            default:
+                var where = owner is null ? "" : $" (attribute '{owner.Attribute}' of table `{owner.Schema}`.`{owner.Table}`)";
+                return new StoreException($"Uploading {path} to store '{store.Name}' failed{where}: {caught.Message}", caught)
+                {
+                    Schema = owner?.Schema, Table = owner?.Table, Attribute = owner?.Attribute, Store = store.Name, ObjectPath = path,
+                };
         }
     }
 

@@ -12,25 +12,37 @@ public sealed record CascadeEntry(string Schema, string Table, long Rows);
 /// <summary>
 /// What a cascading <see cref="Table.DeleteAsync(DeleteOptions, CancellationToken)"/> or
 /// <see cref="Table.DropAsync(DropOptions, CancellationToken)"/> removes: every table it reaches, in this schema and in
-/// others, with its row count. <see cref="Table.PreviewDeleteAsync"/> and <see cref="Table.PreviewDropAsync"/> compute it
-/// without changing anything; with safemode on, the confirmation callback receives it before anything is committed.
+/// others, with its row count; or what <see cref="DataJoint.Schema.DropAsync(SchemaDropOptions, CancellationToken)"/>
+/// removes: every table of the schema. <see cref="Table.PreviewDeleteAsync"/>, <see cref="Table.PreviewDropAsync"/> and
+/// <see cref="DataJoint.Schema.PreviewDropAsync"/> compute it without changing anything; with safemode on, the
+/// confirmation callback receives it before anything is committed.
 /// </summary>
 public sealed record CascadePreview
 {
-    /// <summary>"delete" or "drop".</summary>
+    /// <summary>The <see cref="Operation"/> of a schema drop.</summary>
+    public const string DropSchema = "drop schema";
+
+    /// <summary>"delete", "drop" or "drop schema" (<see cref="DropSchema"/>).</summary>
     public required string Operation { get; init; }
 
-    /// <summary>The schema of the table the operation started from.</summary>
+    /// <summary>The schema of the table the operation started from, or the schema dropped.</summary>
     public required string Schema { get; init; }
 
-    /// <summary>The table the operation started from (its SQL name).</summary>
+    /// <summary>The table the operation started from (its SQL name); empty for a schema drop.</summary>
     public required string Table { get; init; }
 
     /// <summary>
     /// Every table reached, in dependency order (parents first): the starting table first, unless masters a
-    /// <see cref="PartIntegrity.Cascade"/> delete reaches come before it.
+    /// <see cref="PartIntegrity.Cascade"/> delete reaches come before it. For a schema drop: the schema's tables by name,
+    /// DataJoint's internal ones (<c>~lineage</c>, job tables) included.
     /// </summary>
     public required IReadOnlyList<CascadeEntry> Tables { get; init; }
+
+    /// <summary>
+    /// For a schema drop: the tables of other schemas whose foreign keys reference the schema's tables, with their rows.
+    /// The drop is refused while there are any (the server would drop part of the schema and then fail). Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<CascadeEntry> ReferencedBy { get; init; } = [];
 
     /// <summary>
     /// For a delete previewed with <see cref="PartIntegrity.Enforce"/>: the error the delete would raise because a part
@@ -48,16 +60,25 @@ public sealed record CascadePreview
     public override string ToString()
     {
         var sb = new StringBuilder();
+        var deleting = Operation == "delete";
+        if (Operation == DropSchema)
+        {
+            sb.Append("Dropping schema `").Append(Schema).Append("`: ").Append(Tables.Count.ToString(CultureInfo.InvariantCulture))
+              .Append(" tables, ").Append(TotalRows.ToString(CultureInfo.InvariantCulture)).AppendLine(" rows");
+        }
         foreach (var t in Tables)
         {
-            if (Operation == "delete" && t.Rows == 0) continue;
-            sb.Append(Operation == "delete" ? "Deleting " : "Dropping ")
-              .Append(Operation == "delete" ? t.Rows.ToString(CultureInfo.InvariantCulture) + " rows from " : "")
+            if (deleting && t.Rows == 0) continue;
+            sb.Append(deleting ? "Deleting " : "Dropping ")
+              .Append(deleting ? t.Rows.ToString(CultureInfo.InvariantCulture) + " rows from " : "")
               .Append('`').Append(t.Schema).Append("`.`").Append(t.Table).Append('`');
-            if (Operation == "drop") sb.Append(" (").Append(t.Rows.ToString(CultureInfo.InvariantCulture)).Append(" rows)");
+            if (!deleting) sb.Append(" (").Append(t.Rows.ToString(CultureInfo.InvariantCulture)).Append(" rows)");
             if (t.Schema != Schema) sb.Append("   <- in another schema");
             sb.AppendLine();
         }
+        foreach (var t in ReferencedBy)
+            sb.Append("Refused: `").Append(t.Schema).Append("`.`").Append(t.Table).Append("` (")
+              .Append(t.Rows.ToString(CultureInfo.InvariantCulture)).AppendLine(" rows) in another schema references this schema");
         if (OtherSchemas.Count > 0) sb.Append("This reaches other schemas: ").AppendJoin(", ", OtherSchemas).AppendLine();
         if (PartIntegrityViolation is not null) sb.Append("Refused: ").AppendLine(PartIntegrityViolation);
         return sb.ToString();
@@ -123,17 +144,20 @@ internal static class Safemode
     {
         confirm ??= connection.Confirm;
         if (confirm is not null) return await confirm(preview, cancellationToken).ConfigureAwait(false);
+        var schemaDrop = preview.Operation == CascadePreview.DropSchema;
         if (!IsInteractiveConsole)
             throw new SafemodeException(
-                $"Safemode is on: the {preview.Operation} of `{preview.Schema}`.`{preview.Table}` needs a confirmation, and there is no console to ask " +
-                $"and no Confirm callback. Nothing was changed. Pass {(preview.Operation == "delete" ? "DeleteOptions" : "DropOptions")} " +
+                $"Safemode is on: the {(schemaDrop ? $"drop of schema `{preview.Schema}`" : $"{preview.Operation} of `{preview.Schema}`.`{preview.Table}`")} " +
+                "needs a confirmation, and there is no console to ask and no Confirm callback. Nothing was changed. Pass " +
+                $"{(schemaDrop ? "SchemaDropOptions" : preview.Operation == "delete" ? "DeleteOptions" : "DropOptions")} " +
                 "{ Safemode = false } (or a Confirm callback), or set DataJointConnection.Safemode / the safemode setting.\n" + preview)
             {
                 Schema = preview.Schema,
-                Table = preview.Table,
+                Table = schemaDrop ? null : preview.Table,
             };
         Console.Out.Write(preview.ToString());
-        Console.Out.Write(preview.Operation == "delete" ? "Commit deletes? [yes, No]: " : "Proceed to drop? [yes, No]: ");
+        Console.Out.Write(schemaDrop ? $"Proceed to delete entire schema `{preview.Schema}`? [yes, No]: "
+            : preview.Operation == "delete" ? "Commit deletes? [yes, No]: " : "Proceed to drop? [yes, No]: ");
         Console.Out.Flush();
         var answer = await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false);
         return string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase);

@@ -53,7 +53,11 @@ public sealed class TypedTable<TTable, TRow, TKey>
     }
 
     /// <summary>Rows matching a condition of the dynamic API (dictionary, anonymous object, SQL string, query...).</summary>
-    public TypedTable<TTable, TRow, TKey> Restrict(object condition) => new(Table.Restrict(condition));
+    public TypedTable<TTable, TRow, TKey> Restrict(object condition) =>
+        condition is Top
+            ? throw new DataJointException(
+                $"A Top of {Table.FullName} is a query, not a table: fetch its rows with FetchAsync(top), or use it in the dynamic API (typed.Table & top)")
+            : new(Table.Restrict(condition));
 
     /// <summary>Rows not matching a condition.</summary>
     public TypedTable<TTable, TRow, TKey> Except(object condition) => new(Table.Except(condition is TKey k ? KeyValues(k) : condition));
@@ -168,7 +172,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public Task<CascadePreview> PreviewDeleteAsync(PartIntegrity partIntegrity = PartIntegrity.Enforce, CancellationToken cancellationToken = default) =>
         Table.PreviewDeleteAsync(partIntegrity, cancellationToken);
 
-    /// <summary>The first rows in an order (<see cref="Top"/>), as typed rows: <c>typed.Top(new Top(5, "score DESC"))</c>.</summary>
+    /// <summary>The first rows in an order (<see cref="Top"/>), as typed rows: <c>typed.FetchAsync(new Top(5, "score DESC"))</c>.</summary>
     public Task<IReadOnlyList<TRow>> FetchAsync(Top top, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(top);

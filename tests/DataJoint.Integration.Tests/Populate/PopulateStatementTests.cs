@@ -59,6 +59,9 @@ public class PopulateStatementTests
             .Select(t => t.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
     }
 
+    /// <summary>The worker connection's round trips from its first reservation on.</summary>
+    private List<string[]> ReservingRoundTrips() => WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'");
+
     private static int KeyOf(string statement) =>
         int.Parse(System.Text.RegularExpressions.Regex.Match(statement, @"`key_id`\s*=\s*(\d+)").Groups[1].Value);
 
@@ -69,7 +72,7 @@ public class PopulateStatementTests
         var result = await target.PopulateAsync(Make, new PopulateOptions { ReserveJobs = true, HandleSignals = false });
         Assert.That(result.SuccessCount, Is.EqualTo(3));
 
-        var trips = WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'");
+        var trips = ReservingRoundTrips();
         var shown = string.Join("\n", trips.Select(t => string.Join(" ; ", t)));
         // Per key, in this order: (1) reserve (autocommit), (2) START TRANSACTION WITH CONSISTENT SNAPSHOT, (3) key check,
         // (4) the make's insert, (5) COMMIT, (6) complete (jobs.keep_completed off: the job row is deleted).
@@ -136,7 +139,7 @@ public class PopulateStatementTests
         var result = await target.PopulateAsync(Make, new PopulateOptions { ReserveJobs = true, Refresh = false, Progress = progress, HandleSignals = false });
         Assert.That(result.SuccessCount, Is.EqualTo(2));
 
-        var trips = WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'");
+        var trips = ReservingRoundTrips();
         var shown = string.Join("\n", trips.Select(t => string.Join(" ; ", t)));
         var tried = trips.FindIndex(t => t.Contains(Start) && t.Any(x => x.StartsWith("UPDATE", StringComparison.Ordinal) &&
                                                                     x.Contains("'reserved'", StringComparison.Ordinal) && KeyOf(x) == taken));
@@ -190,7 +193,7 @@ public class PopulateStatementTests
         Assert.That(await target.CountAsync(), Is.EqualTo(2));
         Assert.That(await jobs.Table.CountAsync(), Is.Zero, "both jobs completed, one of them on the retry");
         Assert.That(await RemainingFailuresAsync(), Is.Zero);
-        AssertNoReservationInsideATransaction(WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'"));
+        AssertNoReservationInsideATransaction(ReservingRoundTrips());
     }
 
     [Test]
@@ -219,7 +222,7 @@ public class PopulateStatementTests
         Assert.That(result.SuccessCount, Is.EqualTo(2));
         Assert.That(await target.CountAsync(), Is.EqualTo(2));
         Assert.That(await RemainingFailuresAsync(), Is.Zero);
-        AssertNoReservationInsideATransaction(WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'"));
+        AssertNoReservationInsideATransaction(ReservingRoundTrips());
     }
 
     [Test]
@@ -236,7 +239,7 @@ public class PopulateStatementTests
         Assert.That(await target.CountAsync(), Is.EqualTo(2));
         Assert.That(await jobs.Table.CountAsync(), Is.Zero);
         Assert.That(await RemainingFailuresAsync(), Is.Zero);
-        var trips = WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'");
+        var trips = ReservingRoundTrips();
         var shown = string.Join("\n", trips.Select(t => string.Join(" ; ", t)));
         // The failed round trip ([COMMIT, complete, reserve, START, check]) is followed by a ROLLBACK, the committed-or-not
         // read of the first key, its completion again, and the second key's first round trip on its own.
@@ -261,7 +264,7 @@ public class PopulateStatementTests
         Assert.That(await target.CountAsync(), Is.EqualTo(1));
         Assert.That(await jobs.Reserved.CountAsync(), Is.Zero, "no stale reservation");
         Assert.That(await jobs.Pending.CountAsync(), Is.EqualTo(2));
-        var trips = WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'");
+        var trips = ReservingRoundTrips();
         var shown = string.Join("\n", trips.Select(t => string.Join(" ; ", t)));
         var rollback = trips.FindLastIndex(t => t is ["ROLLBACK"]);
         Assert.That(rollback, Is.GreaterThan(0), shown);
@@ -280,7 +283,7 @@ public class PopulateStatementTests
             Throws.InstanceOf<InvalidOperationException>().With.Message.EqualTo("progress bar broke"));
         Assert.That(await target.CountAsync(), Is.EqualTo(1));
         Assert.That(await jobs.Reserved.CountAsync(), Is.Zero);
-        AssertNoReservationInsideATransaction(WorkerRoundTrips($"UPDATE `{_database}`.`~~target` SET `status`='reserved'"));
+        AssertNoReservationInsideATransaction(ReservingRoundTrips());
     }
 
     /// <summary>

@@ -160,6 +160,20 @@ public class QueryAlgebraTests : SchemaFixture
     }
 
     [Test]
+    public async Task Aggr_AlongARenamedForeignKey_CountsEachHandlersSubjects()
+    {
+        // handler_id carries person_id's lineage, so the projection joins subject on it; carol (3) handles nobody.
+        var handled = _person.Proj("handler_id=person_id", "name").Aggr(_subject, "name", "n=count(subject_id)", "mice=sum(species='mouse')");
+        Assert.That(handled.PrimaryKey, Is.EqualTo(new[] { "handler_id" }));
+        var rows = await Rows(handled, "handler_id", "name", "n", "mice");
+        Assert.That(rows.Select(r => (r[0], r[1], r[2])), Is.EqualTo(new[]
+        {
+            ((object?)1, (object?)"alice", (object?)1L), (2, "bob", 1L), (3, "carol", 0L),
+        }));
+        Assert.That(rows.Select(r => r[3] is null ? (long?)null : Convert.ToInt64(r[3])), Is.EqualTo(new long?[] { 1, 1, null }));
+    }
+
+    [Test]
     public async Task Aggr_RequiresTheGroupToHoldTheKey_AndRefusesUngroupedAttributes()
     {
         var ex = Assert.Throws<DataJointException>(() => _session.Aggr(_subject, "n=count(*)"));
@@ -220,6 +234,21 @@ public class QueryAlgebraTests : SchemaFixture
     }
 
     [Test]
+    public async Task U_OfARestrictedQuery_AndOfAJoin()
+    {
+        Assert.That(await Rows(new U("species") & (_subject & new { sex = "M" }), "species"),
+            Is.EqualTo(new[] { new object?[] { "mouse" }, new object?[] { "rat" } }));
+        // The sexes of the subjects that have sessions with a quality: F (subject 1) and M (subject 2).
+        Assert.That(await Rows(new U("sex") & (_subject * _session & "quality IS NOT NULL"), "sex"),
+            Is.EqualTo(new[] { new object?[] { "F" }, new object?[] { "M" } }));
+        var perOutcome = new U("outcome").Aggr(_trial, "n=count(*)", "slowest=max(rt)");
+        Assert.That(await Rows(perOutcome, "outcome", "n", "slowest"), Is.EqualTo(new[]
+        {
+            new object?[] { "hit", 2L, 0.5 }, new object?[] { "miss", 2L, 0.7 },
+        }));
+    }
+
+    [Test]
     public void Union_RequiresTheSameKey_AndNoSharedSecondary()
     {
         var key = Assert.Throws<DataJointException>(() => _ = _subject.Proj() + _session.Proj());
@@ -267,6 +296,27 @@ public class QueryAlgebraTests : SchemaFixture
     }
 
     [Test]
+    public async Task Join_MasterSessionAndPart_HasThePartsKey_ExtendAPartByItsMaster()
+    {
+        var all = _subject * _session * _trial;
+        Assert.That(all.PrimaryKey, Is.EqualTo(new[] { "subject_id", "session_idx", "trial" }));
+        Assert.That(await Rows(all, "subject_id", "session_idx", "trial", "species", "quality", "outcome"), Is.EqualTo(new[]
+        {
+            new object?[] { 1, (short)1, 1, "mouse", 0.9, "hit" },
+            new object?[] { 1, (short)1, 2, "mouse", 0.9, "miss" },
+            new object?[] { 1, (short)2, 1, "mouse", null, "hit" },
+            new object?[] { 2, (short)1, 1, "rat", 0.5, "miss" },
+        }));
+        // Every trial determines its session: extend keeps the trials and adds the session's quality (NULL stays NULL).
+        var withQuality = _trial.Extend(_session & "quality > 0.6");
+        Assert.That(await Rows(withQuality, "subject_id", "session_idx", "trial", "quality"), Is.EqualTo(new[]
+        {
+            new object?[] { 1, (short)1, 1, 0.9 }, new object?[] { 1, (short)1, 2, 0.9 },
+            new object?[] { 1, (short)2, 1, null }, new object?[] { 2, (short)1, 1, null },
+        }));
+    }
+
+    [Test]
     public async Task SemanticCheck_RefusesNamesakesOfDifferentLineage_AndPlainSecondaries()
     {
         var different = Assert.Throws<SemanticMatchException>(() => _ = _subject * _person.Proj("subject_id=person_id"));
@@ -303,6 +353,41 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(await Ids(_subject & new AndList()), Is.EqualTo(new[] { 1, 2, 3, 4 }));
         var bad = Assert.Throws<RestrictionException>(() => _ = _subject & "specie = 'rat'");
         Assert.That(bad!.Message, Does.StartWith("Attribute `specie` is not found in query."));
+    }
+
+    [Test]
+    public async Task Restriction_ByAnEmptyListOfKeys_SelectsNothing_ItsNegationEverything()
+    {
+        Assert.That(await (_subject & Array.Empty<object>()).CountAsync(), Is.Zero);
+        Assert.That(await Ids(_subject - Array.Empty<object>()), Is.EqualTo(new[] { 1, 2, 3, 4 }));
+        Assert.That(await Ids(_subject & new object[] { new { subject_id = 2 }, "species = 'mouse' AND sex = 'M'" }), Is.EqualTo(new[] { 2, 3 }));
+    }
+
+    [Test]
+    public async Task Restriction_ByBytesAndUuidValues_ComparesTheirBytes()
+    {
+        // Python splices a bytes value into the SQL text (a syntax error); here it is a parameter. A uuid compares as its
+        // 16 big-endian bytes (spec §9 case 21).
+        var tags = await Schema.DeclareAsync("Tag", TableTier.Manual, """
+            tag_id : int32
+            ---
+            code : bytes
+            uid : uuid
+            """);
+        var u1 = Guid.Parse("12345678-1234-5678-1234-567812345678");
+        var u2 = Guid.Parse("00000000-0000-0000-0000-0000000000ff");
+        await tags.InsertAsync(new object[]
+        {
+            new { tag_id = 1, code = new byte[] { 0x00, 0x27, 0x5c, 0xff }, uid = u1 },  // NUL, quote, backslash
+            new { tag_id = 2, code = new byte[] { 0x01 }, uid = u2 },
+        });
+        Assert.That(await Ids(tags & new Dictionary<string, object?> { ["code"] = new byte[] { 0x00, 0x27, 0x5c, 0xff } }, "tag_id"),
+            Is.EqualTo(new[] { 1 }));
+        Assert.That(await Ids(tags - new { code = new byte[] { 0x01 } }, "tag_id"), Is.EqualTo(new[] { 1 }));
+        Assert.That(await Ids(tags & new { uid = u2 }, "tag_id"), Is.EqualTo(new[] { 2 }));
+        Assert.That(await Ids(tags & new { uid = "12345678-1234-5678-1234-567812345678" }, "tag_id"), Is.EqualTo(new[] { 1 }));
+        var raw = await QueryAsync($"SELECT `tag_id` FROM `{Schema.Database}`.`tag` WHERE `uid`=X'12345678123456781234567812345678'");
+        Assert.That(raw.Single()[0], Is.EqualTo(1), "the uuid is stored as Python stores it");
     }
 
     [Test]
@@ -351,6 +436,16 @@ public class QueryAlgebraTests : SchemaFixture
     }
 
     // ------------------------------------------------------------------ projection
+
+    [Test]
+    public async Task Proj_RenamesAKeyAndComputes_RestrictionsUseTheNewNames()
+    {
+        Assert.That(await Ids(_subject.Proj("sid=subject_id") & "sid > 2", "sid"), Is.EqualTo(new[] { 3, 4 }));
+        var doubled = _session.Proj("q2=quality * 2");
+        var rows = await Rows(doubled, "subject_id", "session_idx", "q2");
+        Assert.That(rows.Select(r => r[2] is null ? (double?)null : Convert.ToDouble(r[2])), Is.EqualTo(new double?[] { 1.8, null, 1.0 }));
+        Assert.That(await (doubled & "q2 > 1.5").CountAsync(), Is.EqualTo(1));
+    }
 
     [Test]
     public async Task Proj_CopyKeepsTheType_ExcludingAKeyIsRefused()

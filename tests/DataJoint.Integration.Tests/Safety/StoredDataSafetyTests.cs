@@ -165,6 +165,27 @@ public class StoredDataSafetyTests(string protocol) : StoresTablesFixture(protoc
     }
 
     [Test]
+    public async Task VerifyAsync_ChecksContent_OnlyWhenTheMetadataRecordsAHash()
+    {
+        // DataJoint's <object@> column JSON (spec §5.4: path, store, size, ext, is_dir, item_count, timestamp) has no
+        // checksum; readers accept an optional "hash" (§5.4, §6.3), which nothing writes for <object@>. So a same-size
+        // change within the clock-skew allowance is invisible to VerifyAsync, unless the metadata carries a hash.
+        var schema = await NewSchemaAsync("objhash");
+        var t = await schema.DeclareAsync("Raw", TableTier.Manual, "id : int32\n---\nraw : <object@main>");
+        var original = Encoding.ASCII.GetBytes("original");
+        await t.Insert1Async(new { id = 1, raw = original });
+        var stored = (ObjectRef)(await t.Fetch1Async())["raw"]!;
+        Assert.That(stored.Metadata.Hash, Is.Null, "DataJoint's format writes no content hash");
+        Assert.That(stored.ToJson(), Does.Not.Contain("\"hash\""));
+        var hashed = new ObjectRef(stored.Metadata with { Hash = ContentHash.Compute(original) }, stored.Store);
+        Assert.That(await hashed.VerifyAsync(), Is.True);
+
+        await PutAsync(stored.Path, Encoding.ASCII.GetBytes("replaced"));   // same size, right after the insert
+        Assert.That(await stored.VerifyAsync(), Is.True, "without a hash: same size, within the allowance - not seen (documented)");
+        Assert.That(await hashed.VerifyAsync(), Is.False, "with a hash: the content is checked");
+    }
+
+    [Test]
     public async Task DeclaringAColumnInAnUnconfiguredStore_IsRefused()
     {
         var schema = await NewSchemaAsync("nostore");

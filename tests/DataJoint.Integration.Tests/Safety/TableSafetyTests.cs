@@ -149,4 +149,71 @@ public class TableSafetyTests : SchemaFixture
         Assert.That(await other.ListTablesAsync(), Does.Not.Contain("session"));
         Assert.That(await Schema.ListTablesAsync(), Does.Not.Contain("subject"));
     }
+
+    [Test]
+    public async Task SchemaDrop_PreviewsEveryTable_AndHonoursSafemode()
+    {
+        var schema = await NewSchemaAsync("schemadrop");
+        var subject = await schema.DeclareAsync("Subject", TableTier.Manual, "subject_id : int32");
+        var session = await schema.DeclareAsync("Session", TableTier.Manual, "-> Subject\nsession_idx : int32");
+        await subject.InsertAsync(new[] { new { subject_id = 1 }, new { subject_id = 2 } });
+        await session.InsertAsync(new[] { new { subject_id = 1, session_idx = 1 } });
+
+        var preview = await schema.PreviewDropAsync();
+        Assert.That((preview.Operation, preview.Schema, preview.Table), Is.EqualTo((CascadePreview.DropSchema, schema.Database, "")));
+        Assert.That(preview.Tables.Select(e => (e.Schema, e.Table, e.Rows)), Is.SupersetOf(new[]
+        {
+            (schema.Database, "subject", 2L), (schema.Database, "session", 1L),
+        }));
+        Assert.That(preview.Tables.Select(e => e.Table), Does.Contain("~lineage"), "DataJoint's internal tables are dropped too");
+        Assert.That(preview.ReferencedBy, Is.Empty);
+        Assert.That(preview.ToString(), Does.StartWith($"Dropping schema `{schema.Database}`: {preview.Tables.Count} tables, {preview.TotalRows} rows")
+            .And.Contain($"Dropping `{schema.Database}`.`subject` (2 rows)"));
+
+        // declined: nothing dropped; the confirmation saw the preview
+        CascadePreview? seen = null;
+        Assert.That(await schema.DropAsync(new SchemaDropOptions { Safemode = true, Confirm = (p, _) => { seen = p; return ValueTask.FromResult(false); } }),
+            Is.False);
+        Assert.That(seen!.Tables, Is.EqualTo(preview.Tables));
+        Assert.That(await subject.CountAsync(), Is.EqualTo(2));
+
+        // no callback and no console: refused, nothing dropped
+        var refused = await Assert.ThrowsAsync<SafemodeException>(() => schema.DropAsync(new SchemaDropOptions { Safemode = true }));
+        Assert.That(refused!.Message, Does.StartWith($"Safemode is on: the drop of schema `{schema.Database}` needs a confirmation")
+            .And.Contain("SchemaDropOptions { Safemode = false }").And.Contain($"Dropping `{schema.Database}`.`session` (1 rows)"));
+        Assert.That((refused.Schema, refused.Table), Is.EqualTo((schema.Database, (string?)null)));
+        Assert.That(await subject.CountAsync(), Is.EqualTo(2));
+
+        // the connection's safemode and confirmation apply when the call says nothing (as loaded settings' safemode would)
+        var asked = 0;
+        var safe = new DataJointConnection(TestServices.Database) { Safemode = true, Confirm = (_, _) => { asked++; return ValueTask.FromResult(true); } };
+        Assert.That(await (await Schema.OpenAsync(safe, schema.Database)).DropAsync(), Is.True);
+        Assert.That(asked, Is.EqualTo(1));
+        Assert.That(Convert.ToInt64((await QueryAsync($"SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{schema.Database}'"))[0][0]),
+            Is.Zero);
+        // a database that is not there: nothing to drop, nobody asked
+        Assert.That(await schema.DropAsync(new SchemaDropOptions { Safemode = true }), Is.False);
+        Assert.That((await schema.PreviewDropAsync()).Tables, Is.Empty);
+    }
+
+    [Test]
+    public async Task SchemaDrop_ReferencedFromAnotherSchema_IsRefusedBeforeAnythingIsDropped()
+    {
+        // MariaDB's DROP DATABASE would drop the unreferenced tables, then fail on the referenced one (error 1451).
+        var (parent, child, other) = await CrossSchemaAsync();
+        var lonely = await Schema.DeclareAsync("Lonely", TableTier.Manual, "lonely_id : int32");
+        var preview = await Schema.PreviewDropAsync();
+        Assert.That(preview.ReferencedBy.Select(e => (e.Schema, e.Table, e.Rows)), Is.EqualTo(new[] { (other.Database, "session", 3L) }));
+        Assert.That(preview.ToString(), Does.Contain($"Refused: `{other.Database}`.`session` (3 rows) in another schema references this schema"));
+
+        var ex = await Assert.ThrowsAsync<IntegrityException>(() => Schema.DropAsync(new SchemaDropOptions { Safemode = false }));
+        Assert.That(ex!.Message, Is.EqualTo($"Cannot drop schema `{Schema.Database}`: tables of other schemas reference its tables: " +
+                                            $"`{other.Database}`.`session`. Drop those tables (or their schemas) first. Nothing was dropped."));
+        Assert.That(ex.Schema, Is.EqualTo(Schema.Database));
+        Assert.That(await Schema.ListTablesAsync(), Is.SupersetOf(new[] { "subject", "lonely" }), "nothing was dropped");
+        Assert.That((await parent.CountAsync(), await child.CountAsync(), await lonely.CountAsync()), Is.EqualTo((2L, 3L, 0L)));
+
+        await other.DropAsync(new SchemaDropOptions { Safemode = false });
+        Assert.That(await Schema.DropAsync(new SchemaDropOptions { Safemode = false }), Is.True);
+    }
 }

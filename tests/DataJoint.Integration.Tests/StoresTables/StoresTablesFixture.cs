@@ -72,11 +72,14 @@ public abstract class StoresTablesFixture(string protocol)
         }
     }
 
-    protected async Task<Schema> NewSchemaAsync(string purpose)
+    protected Task<Schema> NewSchemaAsync(string purpose) => NewSchemaAsync(purpose, Provider);
+
+    /// <summary>A new schema (dropped afterwards) whose tables use <paramref name="stores"/> (e.g. a wrapper of <see cref="Provider"/>).</summary>
+    protected async Task<Schema> NewSchemaAsync(string purpose, IStoreProvider stores)
     {
         var name = TestServices.UniqueSchemaName(purpose);
         _databases.Add(name);
-        return await Schema.ActivateAsync(Connection, name, stores: Provider);
+        return await Schema.ActivateAsync(Connection, name, stores: stores);
     }
 
     /// <summary>Store-relative paths under <paramref name="prefix"/>, sorted.</summary>

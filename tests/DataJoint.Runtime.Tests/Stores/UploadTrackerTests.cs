@@ -34,6 +34,35 @@ public class UploadTrackerTests
         Assert.That(store.MaxRunning, Is.EqualTo(degree));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task ABackgroundFailure_NamesTheAttributeWhoseValueItStores_WhereverItSurfaces(bool raw)
+    {
+        var store = new GatedStore { FailPath = "_hash/s/1", FailsRaw = raw };
+        store.Open();
+        using var tracker = new UploadTracker(new OneStore(store), 1);
+        var data = new EncodeContext { Schema = "lab", Table = "rec", Attribute = "data" };
+        var other = data with { Attribute = "other" };
+        await tracker.PutOwnedAsync("main", "_hash/s/1", new byte[] { 1 }, default, CancellationToken.None, data);
+        var ex = await Assert.CatchAsync<DataJointException>(async () =>
+        {
+            await tracker.DrainAsync();
+            await tracker.PutOwnedAsync("main", "_hash/s/2", new byte[] { 2 }, default, CancellationToken.None, other);
+        });
+        Assert.That((ex!.Schema, ex.Table, ex.Attribute, ex.Store), Is.EqualTo(("lab", "rec", "data", "main")));
+        if (raw)
+        {
+            Assert.That(ex, Is.TypeOf<StoreException>());
+            Assert.That(ex.Message, Is.EqualTo("Uploading _hash/s/1 to store 'main' failed (attribute 'data' of table `lab`.`rec`): disk refused _hash/s/1"));
+            Assert.That(((StoreException)ex).ObjectPath, Is.EqualTo("_hash/s/1"));
+            Assert.That(ex.InnerException, Is.TypeOf<IOException>());
+        }
+        // a later value's put rethrows the same failure, still naming the attribute whose upload failed
+        var again = await Assert.CatchAsync<DataJointException>(async () =>
+            await tracker.PutOwnedAsync("main", "_hash/s/3", new byte[] { 3 }, default, CancellationToken.None, other));
+        Assert.That(again, Is.SameAs(ex));
+    }
+
     [Test]
     public async Task ABackgroundFailureIsThrownByDrainAndByTheNextPut()
     {
@@ -106,6 +135,8 @@ public class UploadTrackerTests
 
         public ConcurrentDictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
         public string? FailPath { get; init; }
+        /// <summary>Fail <see cref="FailPath"/> with a raw <see cref="IOException"/> instead of a DataJoint exception.</summary>
+        public bool FailsRaw { get; init; }
         public bool IgnoresCancellation { get; init; }
         public int MaxRunning => Volatile.Read(ref _max);
         public int PutCount => Volatile.Read(ref _puts);
@@ -133,7 +164,7 @@ public class UploadTrackerTests
             try
             {
                 await (IgnoresCancellation ? _gate.Task : _gate.Task.WaitAsync(cancellationToken));
-                if (path == FailPath) throw new DataJointException($"store refused {path}");
+                if (path == FailPath) throw FailsRaw ? new IOException($"disk refused {path}") : new DataJointException($"store refused {path}");
                 using var ms = new MemoryStream();
                 await content.CopyToAsync(ms, IgnoresCancellation ? CancellationToken.None : cancellationToken);
                 Objects[path] = ms.ToArray();

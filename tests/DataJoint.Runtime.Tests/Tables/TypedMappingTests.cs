@@ -36,18 +36,18 @@ public class TypedMappingTests
     [Test]
     public void ReadRow_FromFetchedRows_FindsEachAttributeWhereverTheFetchPutIt()
     {
-        var first = new Row(Shape, [null, "n", "k1", 1]);
-        var second = new Row(Shape, [2.5, null, "k2", 2]);
+        var first = new Row(new RowValues(Shape, [null, "n", "k1", 1]), 0);
+        var second = new Row(new RowValues(Shape, [2.5, null, "k2", 2]), 0);
         Assert.That(TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(first),
             Is.EqualTo(new Mapped.Row { MappedId = 1, Key_ = "k1", Note = "n", Score = null }));
         Assert.That(TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(second),
             Is.EqualTo(new Mapped.Row { MappedId = 2, Key_ = "k2", Note = null, Score = 2.5 }));
         Assert.That(TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadKey(second), Is.EqualTo(new Mapped.Key { MappedId = 2 }));
 
-        var nullKey = new Row(Shape, [null, null, null, 4]);
+        var nullKey = new Row(new RowValues(Shape, [null, null, null, 4]), 0);
         Assert.That(Assert.Throws<DataJointException>(() => TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(nullKey))!.Message,
             Is.EqualTo("Attribute `key` is NULL but its typed property is a non-nullable String"));
-        var wrongType = new Row(Shape, [null, null, "k", 3L]);
+        var wrongType = new Row(new RowValues(Shape, [null, null, "k", 3L]), 0);
         Assert.That(Assert.Throws<DataJointException>(() => TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(wrongType))!.Message,
             Is.EqualTo("Attribute `mapped_id` holds a Int64, not the Int32 of its typed property"));
     }
@@ -55,7 +55,7 @@ public class TypedMappingTests
     [Test]
     public void ReadKey_NeedsOnlyTheKey_ReadRow_NamesAMissingAttribute()
     {
-        var keyOnly = new Row(new RowShape(["mapped_id"]), [5]);
+        var keyOnly = new Row(new RowValues(new RowShape(["mapped_id"]), [5]), 0);
         Assert.That(TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadKey(keyOnly), Is.EqualTo(new Mapped.Key { MappedId = 5 }));
         var e = Assert.Throws<DataJointException>(() => TypedMapping<Mapped, Mapped.Row, Mapped.Key>.ReadRow(keyOnly));
         Assert.That(e!.Message, Is.EqualTo("`key` is not in the fetched row (mapped_id)"));
