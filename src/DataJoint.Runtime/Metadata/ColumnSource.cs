@@ -47,7 +47,7 @@ public readonly struct ColumnSource
 
     /// <summary>As <see cref="Read{T}"/> for a nullable property: SQL NULL gives null.</summary>
     public T ReadOrNull<T>(int index) => _reader is { } reader && _columns!.Codecs[index] is null
-        ? TypedColumns.ReadOrNull<T>(reader, index, _names[index])
+        ? TypedColumns.ReadOrNull<T>(reader, index)
         : TypedValues.Convert<T>(Value(index), _names[index], nullable: true);
 
     private object? Value(int index)
