@@ -63,7 +63,10 @@ public class WorkerProcessTests : SchemaFixture
     /// </summary>
     private Process StartWorker(params string[] extra) => StartWorker(Schema, extra);
 
-    private Process StartWorker(Schema schema, params string[] extra)
+    private Process StartWorker(Schema schema, params string[] extra) => StartWorker(schema, TestServices.Database.Port, extra);
+
+    /// <summary>Starts a worker that reaches the database server through <paramref name="port"/> on the server's host (a proxy's).</summary>
+    private Process StartWorker(Schema schema, int port, params string[] extra)
     {
         var worker = Path.Combine(AppContext.BaseDirectory, "DataJoint.PopulateWorker.dll");
         var info = new ProcessStartInfo("env")
@@ -72,7 +75,7 @@ public class WorkerProcessTests : SchemaFixture
         };
         foreach (var a in new[] { "--default-signal", "dotnet", worker, "--schema", schema.Database, "--log", _log }.Concat(extra))
             info.ArgumentList.Add(a);
-        foreach (var (k, v) in new[] { ("DJ_HOST", TestServices.Database.Host), ("DJ_PORT", TestServices.Database.Port.ToString()),
+        foreach (var (k, v) in new[] { ("DJ_HOST", TestServices.Database.Host), ("DJ_PORT", port.ToString()),
                      ("DJ_USER", TestServices.Database.User), ("DJ_PASS", TestServices.Database.Password) })
             info.Environment[k] = v;
         var process = Process.Start(info)!;
@@ -80,13 +83,50 @@ public class WorkerProcessTests : SchemaFixture
         return process;
     }
 
+    /// <summary>
+    /// Waits for a worker to end and returns its exit code and output (standard output, then standard error). A worker
+    /// still running after <paramref name="timeout"/> is killed with its process tree; its exit code is then -1 and its
+    /// output, which says so, is kept for the failure message.
+    /// </summary>
     private static async Task<(int Exit, string Output)> FinishAsync(Process p, TimeSpan timeout)
     {
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
-        var output = p.StandardOutput.ReadToEndAsync(cts.Token);
-        var error = p.StandardError.ReadToEndAsync(cts.Token);
-        await p.WaitForExitAsync(cts.Token);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            return (-1, $"[worker {p.Id} did not end within {timeout.TotalSeconds:0} s and was killed]\n" + await output + await error);
+        }
         return (p.ExitCode, await output + await error);
+    }
+
+    /// <summary>
+    /// What a failing assertion shows: each worker's exit code and output, and every row of the job table (key, status,
+    /// pid, connection, error message) — the error a failed make or reservation recorded.
+    /// </summary>
+    private async Task<string> DescribeRunAsync(Table work, IReadOnlyList<(int Exit, string Output)> results)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < results.Count; i++)
+            text.Append("worker ").Append(i).Append(" exit ").Append(results[i].Exit).Append(": ").AppendLine(results[i].Output.Trim());
+        var jobTable = "~~" + work.Name.TrimStart('_');
+        try
+        {
+            var rows = await QueryAsync($"SELECT `subject_id`, `status`, `pid`, `connection_id`, `error_message` FROM `{Schema.Database}`.`{jobTable}` ORDER BY `subject_id`");
+            text.Append("job table ").Append(jobTable).Append(": ").Append(rows.Count).AppendLine(" rows");
+            foreach (var r in rows) text.AppendLine("  " + string.Join(" | ", r));
+        }
+        catch (Exception ex)
+        {
+            text.Append("job table ").Append(jobTable).Append(" could not be read: ").AppendLine(ex.Message);
+        }
+        return text.ToString();
     }
 
     private List<(string Kind, int Key, int Pid)> ReadLog() =>
@@ -99,21 +139,92 @@ public class WorkerProcessTests : SchemaFixture
         var work = await DeclareAsync(200);
         var workers = Enumerable.Range(0, 4).Select(_ => StartWorker("--sleep-ms", "2", "--fail-every", "50")).ToList();
         var results = await Task.WhenAll(workers.Select(w => FinishAsync(w, TimeSpan.FromMinutes(3))));
-        Assert.That(results.Select(r => r.Exit), Is.All.EqualTo(0), string.Join("\n", results.Select(r => r.Output)));
+        var run = await DescribeRunAsync(work, results);
+        Assert.That(results.Select(r => r.Exit), Is.All.EqualTo(0), run);
 
         var made = ReadLog().Where(l => l.Kind == "made").ToList();
         var failing = new[] { 50, 100, 150, 200 };
-        Assert.That(made.Select(m => m.Key).OrderBy(k => k), Is.EqualTo(Enumerable.Range(1, 200).Except(failing)), "every key made exactly once");
-        Assert.That(made.Select(m => m.Pid).Distinct().Count(), Is.GreaterThan(1), "the work was shared");
-        Assert.That(await work.CountAsync(), Is.EqualTo(196));
+        Assert.That(made.Select(m => m.Key).OrderBy(k => k), Is.EqualTo(Enumerable.Range(1, 200).Except(failing)), "every key made exactly once\n" + run);
+        Assert.That(made.Select(m => m.Pid).Distinct().Count(), Is.GreaterThan(1), "the work was shared\n" + run);
+        var committed = ReadLog().Where(l => l.Kind == "committed").Select(l => l.Key).OrderBy(k => k);
+        Assert.That(committed, Is.EqualTo(Enumerable.Range(1, 200).Except(failing)), "every key reported made exactly once\n" + run);
+        Assert.That(await work.CountAsync(), Is.EqualTo(196), run);
         var reported = results.Sum(r => int.Parse(System.Text.RegularExpressions.Regex.Match(r.Output, @"made (\d+)").Groups[1].Value));
-        Assert.That(reported, Is.EqualTo(196), "the workers' success counts add up");
+        Assert.That(reported, Is.EqualTo(196), "the workers' success counts add up\n" + run);
 
         var jobs = await work.JobsAsync();
         var errors = await jobs.Errors.FetchAsync();
-        Assert.That(errors.Select(e => (int)e["subject_id"]!).OrderBy(k => k), Is.EqualTo(failing), "no lost error");
-        Assert.That(errors.Select(e => e["error_message"]), Is.All.Matches<string>(m => m!.StartsWith("InvalidOperationException: key ", StringComparison.Ordinal)));
-        Assert.That(await jobs.Table.CountAsync(), Is.EqualTo(4), "only the errors stay");
+        Assert.That(errors.Select(e => (int)e["subject_id"]!).OrderBy(k => k), Is.EqualTo(failing), "no lost error\n" + run);
+        Assert.That(errors.Select(e => e["error_message"]), Is.All.Matches<string>(m => m!.StartsWith("InvalidOperationException: key ", StringComparison.Ordinal)), run);
+        Assert.That(await jobs.Table.CountAsync(), Is.EqualTo(4), "only the errors stay\n" + run);
+    }
+
+    /// <summary>
+    /// The database server goes away mid-run, as a restart of a shared server does: a proxy of the test's own in front of
+    /// MariaDB resets every worker connection and refuses new ones for two seconds, twice. Every worker rides it out —
+    /// reconnects, settles the key it had in flight (rolled back by the server: made again; committed: completed) — and
+    /// the run ends as an undisturbed one: every key committed exactly once, only the keys that fail on purpose recorded as
+    /// errors, no reservation left behind.
+    /// </summary>
+    [Test]
+    public async Task FourWorkers_RideOutLostConnections_EveryKeyCommittedOnce_NoErrorButTheRealOnes()
+    {
+        var work = await DeclareAsync(200);
+        await using var proxy = new Safety.CuttableProxy($"{TestServices.Database.Host}:{TestServices.Database.Port}");
+        var port = int.Parse(proxy.Endpoint.Split(':')[1]);
+        var workers = Enumerable.Range(0, 4).Select(_ => StartWorker(Schema, port, "--sleep-ms", "15", "--fail-every", "50")).ToList();
+        var committedAtCuts = new List<int>();
+        foreach (var after in new[] { 30, 90 })
+        {
+            await WaitForAsync(workers[0], () => ReadLog().Count(l => l.Kind == "made") >= after, TimeSpan.FromMinutes(2));
+            committedAtCuts.Add(ReadLog().Count(l => l.Kind == "committed"));
+            proxy.Cut();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            proxy.Restore();
+        }
+        var results = await Task.WhenAll(workers.Select(w => FinishAsync(w, TimeSpan.FromMinutes(3))));
+        var run = await DescribeRunAsync(work, results) + $"committed when cut: {string.Join(", ", committedAtCuts)}\n";
+        TestContext.Out.WriteLine(run);
+        Assert.That(results.Select(r => r.Exit), Is.All.EqualTo(0), run);
+        Assert.That(committedAtCuts, Is.All.LessThan(196), "the cuts came mid-run\n" + run);
+        // Each cut met at least one populating worker, which logged that it reconnected (DataJoint.Populate warning).
+        var reconnects = results.Sum(r => System.Text.RegularExpressions.Regex.Matches(r.Output, "reconnecting").Count);
+        Assert.That(reconnects, Is.GreaterThanOrEqualTo(proxy.Cuts), "the workers reconnected\n" + run);
+
+        var failing = new[] { 50, 100, 150, 200 };
+        var committed = ReadLog().Where(l => l.Kind == "committed").Select(l => l.Key).OrderBy(k => k);
+        Assert.That(committed, Is.EqualTo(Enumerable.Range(1, 200).Except(failing)), "every key committed exactly once\n" + run);
+        // A make runs again only when the server rolled it back: at most one key per worker and cut.
+        var made = ReadLog().Where(l => l.Kind == "made").Select(l => l.Key).ToList();
+        Assert.That(made.Distinct().Order(), Is.EqualTo(Enumerable.Range(1, 200).Except(failing)), run);
+        Assert.That(made.Count - made.Distinct().Count(), Is.LessThanOrEqualTo(workers.Count * proxy.Cuts), "makes run again\n" + run);
+        Assert.That(await work.CountAsync(), Is.EqualTo(196), run);
+        var reported = results.Sum(r => int.Parse(System.Text.RegularExpressions.Regex.Match(r.Output, @"made (\d+)").Groups[1].Value));
+        Assert.That(reported, Is.EqualTo(196), "the workers' success counts add up\n" + run);
+
+        var jobs = await work.JobsAsync();
+        var errors = await jobs.Errors.FetchAsync();
+        Assert.That(errors.Select(e => (int)e["subject_id"]!).OrderBy(k => k), Is.EqualTo(failing), "only the real errors\n" + run);
+        Assert.That(await jobs.Table.CountAsync(), Is.EqualTo(4), "only the errors stay, no reservation\n" + run);
+    }
+
+    [Test, Explicit("temporary stress")]
+    public async Task TempStress()
+    {
+        var spec = (Environment.GetEnvironmentVariable("P3_STRESS") ?? "8x1000x0x50").Split('x').Select(int.Parse).ToArray();
+        var (n, keys, sleep, every) = (spec[0], spec[1], spec[2], spec[3]);
+        var work = await DeclareAsync(keys);
+        var workers = Enumerable.Range(0, n).Select(_ => StartWorker("--sleep-ms", sleep.ToString(), "--fail-every", every.ToString())).ToList();
+        var results = await Task.WhenAll(workers.Select(w => FinishAsync(w, TimeSpan.FromMinutes(5))));
+        var run = await DescribeRunAsync(work, results);
+        Assert.That(results.Select(r => r.Exit), Is.All.EqualTo(0), run);
+        var made = ReadLog().Where(l => l.Kind == "made").ToList();
+        var failing = Enumerable.Range(1, keys).Where(k => k % every == 0).ToArray();
+        Assert.That(made.Select(m => m.Key).OrderBy(k => k), Is.EqualTo(Enumerable.Range(1, keys).Except(failing)), "every key made exactly once\n" + run);
+        var jobs = await work.JobsAsync();
+        var errors = await jobs.Errors.FetchAsync();
+        Assert.That(errors.Select(e => (int)e["subject_id"]!).OrderBy(k => k), Is.EqualTo(failing), "no lost error\n" + run);
+        Assert.That(await jobs.Table.CountAsync(), Is.EqualTo(failing.Length), "only the errors stay\n" + run);
     }
 
     [Test]
