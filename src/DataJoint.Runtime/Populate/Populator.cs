@@ -97,7 +97,7 @@ internal sealed class Populator
         var progress = new PopulateProgress(keys.Count, 0, 0, 0, 0, null);
         _options.Progress?.Report(progress);
         var errors = new List<PopulateError>();
-        await using var worker = await WorkerConnection.OpenAsync(_target, cancellationToken).ConfigureAwait(false);
+        await using var worker = await WorkerConnection.OpenAsync(_target, token).ConfigureAwait(false);
         // The first round trip of the next key, sent together with the current key's COMMIT (see PopulateOneAsync).
         KeyStart? sent = null;
         try
@@ -117,8 +117,17 @@ internal sealed class Populator
                 object outcome;
                 for (var attempt = 1; ; attempt++)
                 {
-                    (outcome, sent) = await PopulateOneAsync(worker, jobs, keys[i], current, next, attempt, signals, token, cancellationToken)
-                        .ConfigureAwait(false);
+                    try
+                    {
+                        (outcome, sent) = await PopulateOneAsync(worker, jobs, keys[i], current, next, attempt, signals, token, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        // Stopped while waiting for a lost server: what the key held stays for an orphan refresh.
+                        Stop(signals, cancellationToken);
+                        throw;
+                    }
                     if (outcome != TryAgain) break;
                     current = null; // given back: the key starts again with a round trip of its own
                     if (token.IsCancellationRequested) Stop(signals, cancellationToken);
@@ -237,7 +246,7 @@ internal sealed class Populator
                     await tx.DisposeAsync().ConfigureAwait(false);
                     tx = null;
                 }
-                if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, null, userToken), userToken).ConfigureAwait(false);
+                if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, null, userToken)).ConfigureAwait(false);
                 return (false, null);
             }
             token.ThrowIfCancellationRequested();
@@ -286,7 +295,7 @@ internal sealed class Populator
                 nextStart = null;
                 var committed = await SettleCommitAsync(worker, tx!, key, failure).ConfigureAwait(false);
                 if (nextStatements is not null && jobs is not null)
-                    await worker.RunAsync(c => jobs.ReleaseAsync(c, next!, sentBy, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                    await worker.RunAsync(c => jobs.ReleaseAsync(c, next!, sentBy, CancellationToken.None)).ConfigureAwait(false);
                 tx!.SettleCommit(committed);
                 if (!committed) throw; // the key failed at its COMMIT: rolled back, and tried again or recorded below
                 afterCommit = failure;
@@ -307,7 +316,7 @@ internal sealed class Populator
             {
                 // Cancelled by the caller: nothing of the key stays, and its reservation goes back to the queue.
                 if (jobs is not null)
-                    await worker.RunAsync(c => jobs.ReleaseAsync(c, key, start.ReservedBy, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                    await worker.RunAsync(c => jobs.ReleaseAsync(c, key, start.ReservedBy, CancellationToken.None)).ConfigureAwait(false);
                 throw;
             }
             if (!stopped && attempt < KeyAttempts && IsTransient(worker, ex))
@@ -321,7 +330,7 @@ internal sealed class Populator
             {
                 try
                 {
-                    await worker.RunAsync(c => jobs.ErrorAsync(c, key, message, MakeErrors.Stack(ex), CancellationToken.None), CancellationToken.None)
+                    await worker.RunAsync(c => jobs.ErrorAsync(c, key, message, MakeErrors.Stack(ex), CancellationToken.None))
                         .ConfigureAwait(false);
                 }
                 catch (Exception recording)
@@ -361,9 +370,9 @@ internal sealed class Populator
     private async Task GiveBackAsync(WorkerConnection worker, JobTable? jobs, KeyStart start, Exception failure, int attempt)
     {
         DataJoint.Logging.DataJointLog.KeyRetried(_target.Connection.Loggers.Populate, Describe(start.Key), _target.FullName, attempt, KeyAttempts, failure.Message);
-        if (worker.MayBeLost(failure)) await worker.EnsureOpenAsync(failure, CancellationToken.None).ConfigureAwait(false);
+        if (worker.MayBeLost(failure)) await worker.EnsureOpenAsync(failure).ConfigureAwait(false);
         if (jobs is not null && start.Reserved is not false)
-            await worker.RunAsync(c => jobs.ReleaseAsync(c, start.Key, start.ReservedBy, CancellationToken.None), CancellationToken.None)
+            await worker.RunAsync(c => jobs.ReleaseAsync(c, start.Key, start.ReservedBy, CancellationToken.None))
                 .ConfigureAwait(false);
     }
 
@@ -425,11 +434,11 @@ internal sealed class Populator
             }
             catch (Exception ex) when (ex is DbException || worker.MayBeLost(ex))
             {
-                var reopened = worker.MayBeLost(ex) && await worker.EnsureOpenAsync(ex, CancellationToken.None).ConfigureAwait(false);
+                var reopened = worker.MayBeLost(ex) && await worker.EnsureOpenAsync(ex).ConfigureAwait(false);
                 if (reopened)
                 {
                     if (jobs is not null)
-                        await worker.RunAsync(c => jobs.ReleaseAsync(c, key, sentBy, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                        await worker.RunAsync(c => jobs.ReleaseAsync(c, key, sentBy, CancellationToken.None)).ConfigureAwait(false);
                 }
                 else if (beginTransaction) await RollbackAsync(worker.Connection).ConfigureAwait(false); // the START may have run
                 if ((reopened || Autocommit.IsRetryable(ex)) && Autocommit.MayRetry(attempt))
@@ -473,7 +482,7 @@ internal sealed class Populator
         if (sent is null) return;
         if (!worker.IsBroken) await RollbackAsync(worker.Connection).ConfigureAwait(false);
         if (jobs is not null && sent.Reserved is not false)
-            await worker.RunAsync(c => jobs.ReleaseAsync(c, sent.Key, sent.ReservedBy, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+            await worker.RunAsync(c => jobs.ReleaseAsync(c, sent.Key, sent.ReservedBy, CancellationToken.None)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -485,7 +494,7 @@ internal sealed class Populator
     /// </summary>
     private async Task<bool> SettleCommitAsync(WorkerConnection worker, WriteSession tx, IReadOnlyDictionary<string, object?> key, Exception failure)
     {
-        var reopened = worker.MayBeLost(failure) && await worker.EnsureOpenAsync(failure, CancellationToken.None).ConfigureAwait(false);
+        var reopened = worker.MayBeLost(failure) && await worker.EnsureOpenAsync(failure).ConfigureAwait(false);
         if (!reopened) await RollbackAsync(worker.Connection).ConfigureAwait(false);
         if (!tx.IsActive) return true; // the COMMIT ran; reading the next key's start failed
         try
@@ -495,7 +504,7 @@ internal sealed class Populator
                 await using var cmd = InTargetSql(key).CreateCommand(c);
                 await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
                 return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-            }, CancellationToken.None).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is DataJointException || WriteSession.IsConnectionFailure(ex))
         {
@@ -534,9 +543,8 @@ internal sealed class Populator
         try
         {
             if (_hasJobMetadata)
-                await worker.RunAsync(c => Autocommit.ExecAsync(c, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None),
-                    CancellationToken.None).ConfigureAwait(false);
-            if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, duration, CancellationToken.None), CancellationToken.None).ConfigureAwait(false);
+                await worker.RunAsync(c => Autocommit.ExecAsync(c, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)).ConfigureAwait(false);
+            if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, duration, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception again)
         {

@@ -10,7 +10,8 @@ namespace DataJoint;
 /// server goes away — restarted, or the network cut — the connection is opened again, as DataJoint Python reconnects
 /// (<c>database.reconnect</c>, on by default), and the populate settles the key that was in flight and goes on. Attempts
 /// to reconnect follow each other 0.25 s, 0.5 s, 1 s … (at most 5 s) apart for up to <see cref="Window"/>; after that, or
-/// with <c>database.reconnect</c> off, the loss stops the populate with a <see cref="LostConnectionException"/>.
+/// with <c>database.reconnect</c> off, the loss stops the populate with a <see cref="LostConnectionException"/>. A stop
+/// (cancellation, SIGTERM, Ctrl-C) ends the waiting at once: one attempt is made right away, none after it.
 /// </summary>
 internal sealed class WorkerConnection : IAsyncDisposable
 {
@@ -21,18 +22,27 @@ internal sealed class WorkerConnection : IAsyncDisposable
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
     private readonly Table _target;
+    private readonly CancellationToken _stop;
     private MySqlConnection _current;
 
-    private WorkerConnection(Table target, MySqlConnection current)
+    private WorkerConnection(Table target, MySqlConnection current, CancellationToken stop)
     {
         _target = target;
         _current = current;
+        _stop = stop;
         ServerId = current.ServerThread;
     }
 
-    /// <summary>Opens the worker's connection (waiting for a server that is away, as a reconnect does).</summary>
-    public static async Task<WorkerConnection> OpenAsync(Table target, CancellationToken cancellationToken) =>
-        new(target, await RetryAsync(target, target.Connection.OpenAsync, cancellationToken).ConfigureAwait(false));
+    /// <summary>
+    /// Opens the worker's connection (waiting for a server that is away, as a reconnect does). <paramref name="stop"/> is
+    /// the populate's stop: it ends any wait for the server.
+    /// </summary>
+    public static async Task<WorkerConnection> OpenAsync(Table target, CancellationToken stop) =>
+        new(target, await OpenNewAsync(target, stop).ConfigureAwait(false), stop);
+
+    /// <summary>A new session: one attempt at once, further ones only while not stopping.</summary>
+    private static Task<MySqlConnection> OpenNewAsync(Table target, CancellationToken stop) =>
+        RetryAsync(target, _ => target.Connection.OpenAsync(CancellationToken.None), stop);
 
     /// <summary>The current connection.</summary>
     public DbConnection Connection => _current;
@@ -60,17 +70,17 @@ internal sealed class WorkerConnection : IAsyncDisposable
     /// After a failure: opens the connection again when it is gone (<see cref="IsBroken"/>, or it no longer answers a
     /// ping). Whatever the lost connection had begun, the server rolled back. Returns true when it was opened again.
     /// </summary>
-    public async Task<bool> EnsureOpenAsync(Exception cause, CancellationToken cancellationToken)
+    public async Task<bool> EnsureOpenAsync(Exception cause)
     {
         if (!IsBroken)
         {
             try
             {
-                if (await _current.PingAsync(cancellationToken).ConfigureAwait(false)) return false;
+                if (await _current.PingAsync(CancellationToken.None).ConfigureAwait(false)) return false;
             }
             catch (Exception ex) when (WriteSession.IsConnectionFailure(ex)) { /* gone */ }
         }
-        await ReopenAsync(cause, cancellationToken).ConfigureAwait(false);
+        await ReopenAsync(cause).ConfigureAwait(false);
         return true;
     }
 
@@ -78,7 +88,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
     /// Runs an idempotent autocommit statement (a job's completion, error, release; a read): after a lost connection it
     /// opens a new one and runs the statement again.
     /// </summary>
-    public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> statement, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<DbConnection, Task<T>> statement)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -86,29 +96,38 @@ internal sealed class WorkerConnection : IAsyncDisposable
             {
                 return await statement(_current).ConfigureAwait(false);
             }
-            catch (Exception ex) when (attempt < 5 && MayBeLost(ex) && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (attempt < 5 && MayBeLost(ex))
             {
-                await EnsureOpenAsync(ex, cancellationToken).ConfigureAwait(false);
+                await EnsureOpenAsync(ex).ConfigureAwait(false);
             }
         }
     }
 
-    /// <inheritdoc cref="RunAsync{T}(Func{DbConnection, Task{T}}, CancellationToken)"/>
-    public Task RunAsync(Func<DbConnection, Task> statement, CancellationToken cancellationToken) =>
+    /// <inheritdoc cref="RunAsync{T}(Func{DbConnection, Task{T}})"/>
+    public Task RunAsync(Func<DbConnection, Task> statement) =>
         RunAsync(async c =>
         {
             await statement(c).ConfigureAwait(false);
             return true;
-        }, cancellationToken);
+        });
 
-    private async Task ReopenAsync(Exception cause, CancellationToken cancellationToken)
+    private async Task ReopenAsync(Exception cause)
     {
         await _current.DisposeAsync().ConfigureAwait(false); // a broken session is never returned to the pool
-        DataJoint.Logging.DataJointLog.Reconnecting(_target.Connection.Loggers.Populate, _target.FullName, cause.Message);
         if (!_target.Connection.Settings.Reconnect)
             throw new LostConnectionException(
                 $"The connection to the database server was lost while populating {_target.FullName} (database.reconnect is off): {cause.Message}", cause);
-        _current = await RetryAsync(_target, _target.Connection.OpenAsync, cancellationToken).ConfigureAwait(false);
+        DataJoint.Logging.DataJointLog.Reconnecting(_target.Connection.Loggers.Populate, _target.FullName, cause.Message);
+        try
+        {
+            _current = await OpenNewAsync(_target, _stop).ConfigureAwait(false);
+        }
+        catch (DataJointException ex) when (ex.IsTransient)
+        {
+            throw new LostConnectionException(
+                $"The connection to the database server was lost while populating {_target.FullName} and could not be opened again " +
+                $"within {Window.TotalSeconds:0} s: {ex.Message}", ex);
+        }
         ServerId = _current.ServerThread;
         Reconnects++;
     }
