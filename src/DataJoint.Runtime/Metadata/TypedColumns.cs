@@ -27,6 +27,12 @@ internal static class TypedColumns
         return reader.IsDBNull(ordinal) ? default! : Reader<T>.Read(reader, ordinal);
     }
 
+    /// <summary>As <see cref="Read{T}"/> for <see cref="ColumnSource"/>: the attribute's name is looked up only to report a NULL.</summary>
+    internal static T ReadAt<T>(DbDataReader reader, int ordinal, string[] attributes) =>
+        reader.IsDBNull(ordinal)
+            ? throw new DataJointException($"Attribute `{attributes[ordinal]}` is NULL but its typed property is a non-nullable {TypeName(typeof(T))}")
+            : Reader<T>.Read(reader, ordinal);
+
     /// <summary>True when every attribute kind has a typed reader here (else typed fetches take the dynamic path).</summary>
     internal static bool Supports(AttributeKind kind) => kind is AttributeKind.Int8 or AttributeKind.Int16 or AttributeKind.Int32
         or AttributeKind.Int64 or AttributeKind.Float32 or AttributeKind.Float64 or AttributeKind.Decimal or AttributeKind.Bool
