@@ -18,6 +18,39 @@ namespace DataJoint.Generators
         public static readonly SymbolDisplayFormat Fq = SymbolDisplayFormat.FullyQualifiedFormat
             .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+        /// <summary>
+        /// How generated code writes <paramref name="type"/>: fully qualified (<c>global::</c>), so it binds the same with or
+        /// without usings. A type that does not resolve (the user's own code already has the error, e.g. a missing
+        /// <c>using</c>) is written <c>object</c>: copying its unresolved name would add errors in generated files.
+        /// </summary>
+        public static string TypeName(ITypeSymbol type) =>
+            ContainsError(type)
+                ? (type.NullableAnnotation == NullableAnnotation.Annotated ? "object?" : "object")
+                : type.ToDisplayString(Fq);
+
+        /// <summary>True when <paramref name="type"/> or a type it is built from does not resolve.</summary>
+        public static bool ContainsError(ITypeSymbol type)
+        {
+            switch (type)
+            {
+                case IErrorTypeSymbol:
+                    return true;
+                case IArrayTypeSymbol array:
+                    return ContainsError(array.ElementType);
+                case IPointerTypeSymbol pointer:
+                    return ContainsError(pointer.PointedAtType);
+                case INamedTypeSymbol named:
+                    if (named.TypeKind == TypeKind.Error) return true;
+                    foreach (var argument in named.TypeArguments)
+                    {
+                        if (ContainsError(argument)) return true;
+                    }
+                    return named.ContainingType != null && ContainsError(named.ContainingType);
+                default:
+                    return type.TypeKind == TypeKind.Error;
+            }
+        }
+
         /// <summary>The (TValue, TStored) of the CodecBase&lt;,&gt; the class derives from, or null.</summary>
         public static (ITypeSymbol Value, ITypeSymbol Stored)? GetCodecTypes(INamedTypeSymbol type)
         {

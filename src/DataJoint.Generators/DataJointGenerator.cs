@@ -133,8 +133,8 @@ namespace DataJoint.Generators
                 values.InStore,
                 values.InTableError,
                 values.InStoreError,
-                types.Value.Value.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(CodecSymbols.Fq),
-                types.Value.Stored.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(CodecSymbols.Fq),
+                CodecSymbols.TypeName(types.Value.Value.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
+                CodecSymbols.TypeName(types.Value.Stored.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
                 canGenerate,
                 canRegister,
                 ctx.SemanticModel.Compilation.AssemblyName == CodecSymbols.RuntimeAssembly,
@@ -171,7 +171,7 @@ namespace DataJoint.Generators
                     var valuePublic = entry.ValueType.DeclaredAccessibility == Accessibility.Public
                         || entry.ValueType.SpecialType != SpecialType.None || entry.ValueType is IArrayTypeSymbol;
                     var valueType = valuePublic
-                        ? entry.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(CodecSymbols.Fq)
+                        ? CodecSymbols.TypeName(entry.ValueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated))
                         : "object";
                     var v = entry.Values;
                     result.Add(new ReferencedCodecModel(v.Name!, assembly.Name, accessible, valueType, v.InTable, v.InStore, v.InTableError, v.InStoreError));

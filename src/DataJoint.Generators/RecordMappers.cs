@@ -40,6 +40,8 @@ namespace DataJoint.Generators
                 }
             }
             if (properties.Count == 0) return null;
+            // A property whose type does not resolve is the user's compile error already; a mapper could not convert to it.
+            if (properties.Any(p => CodecSymbols.ContainsError(p.Type))) return null;
 
             // The public constructor with the most parameters that all match a property (case-insensitively).
             IMethodSymbol? best = null;
@@ -61,7 +63,7 @@ namespace DataJoint.Generators
                 var key = keyOf(p);
                 var settable = p.SetMethod != null && p.SetMethod.DeclaredAccessibility == Accessibility.Public;
                 var inInit = settable && !ctorParams.Contains(p.Name);
-                models.Add(new RecordPropertyModel(p.Name, key, p.Type.ToDisplayString(CodecSymbols.Fq), inInit));
+                models.Add(new RecordPropertyModel(p.Name, key, CodecSymbols.TypeName(p.Type), inInit));
             }
             return new RecordMapperModel(type.ToDisplayString(CodecSymbols.Fq), new EquatableArray<RecordPropertyModel>(models),
                 new EquatableArray<string>(ctorParams));

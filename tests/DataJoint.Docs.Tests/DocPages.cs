@@ -153,7 +153,6 @@ public static class DocPages
                 public static double ExpensiveFit(double[] trace) => throw null!;
             """, usings: "global using Samples.Graphs;", references: typeof(Samples.Graphs.GraphCodec).Assembly),
 
-        // Not compiled yet (DocPagesTests.NotYetCompiled): the prelude is ready for when its owners' rewrites land.
         ["docs/tables.md"] = Prelude(""""
             #nullable enable
                 public static CancellationToken ct => default;

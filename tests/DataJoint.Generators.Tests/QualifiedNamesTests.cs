@@ -61,6 +61,9 @@ public class QualifiedNamesTests
                     """;
             }
 
+            [global::DataJoint.QueryRow]
+            public sealed partial record SubjectCount(int SubjectId, long N, string Label);
+
             [global::DataJoint.Table]
             public partial class Session : global::DataJoint.Computed
             {
@@ -88,7 +91,7 @@ public class QualifiedNamesTests
                      "IEnumerable", "Task", "Type", "Func", "Array", "Object", "String", "Attribute"])
             .Where(n => n.Length > 0 && char.IsUpper(n[0]))
             .Distinct(StringComparer.Ordinal)
-            .Except(["Lab", "Hostile", "Point", "PointCodec", "LabelCodec", "Kind", "Subject", "Session", "Trial", "Row", "Key"])
+            .Except(["Lab", "Hostile", "Point", "PointCodec", "LabelCodec", "Kind", "Subject", "SubjectCount", "Session", "Trial", "Row", "Key"])
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.That(names, Does.Contain("TableMetadata").And.Contain("Guid").And.Contain("CancellationToken"), "the names come from the generated code");
@@ -102,6 +105,52 @@ public class QualifiedNamesTests
         using var stream = new MemoryStream();
         var emit = hostile.Output.Emit(stream);
         Assert.That(emit.Success, Is.True, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+    }
+
+    /// <summary>
+    /// A file without the usings its types need (a project with implicit usings off): the compiler reports each
+    /// unresolved name in the user's file, and the generated code, which cannot name such a type, adds no error of its own.
+    /// </summary>
+    [Test]
+    public void UnresolvedTypesInTheUsersCode_AreTheOnlyErrors_GeneratedCodeAddsNone()
+    {
+        const string source = """"
+            namespace Lab.NoUsings
+            {
+                public sealed record Meta(int X, IReadOnlyDictionary<string, object> Tags);
+
+                [DataJoint.Codec("meta", InTable = "<blob>")]
+                public sealed partial class MetaCodec : DataJoint.Codec<Meta, Meta>
+                {
+                    protected override Meta Encode(Meta v, DataJoint.EncodeContext ctx) => v;
+                    protected override Meta Decode(Meta s, DataJoint.DecodeContext ctx) => s;
+                }
+
+                [DataJoint.Codec("tags", InTable = "<blob>")]
+                public sealed partial class TagsCodec : DataJoint.Codec<IReadOnlyDictionary<string, object>, Dictionary<string, object>>
+                {
+                    protected override Dictionary<string, object> Encode(IReadOnlyDictionary<string, object> v, DataJoint.EncodeContext ctx) => null!;
+                    protected override IReadOnlyDictionary<string, object> Decode(Dictionary<string, object> s, DataJoint.DecodeContext ctx) => s;
+                }
+
+                [DataJoint.Table]
+                public partial class Holder : DataJoint.Manual
+                {
+                    public const string Definition = "holder_id : int32\n---\nm : <meta>\nt : <tags>";
+                }
+
+                [DataJoint.QueryRow]
+                public sealed partial record Tagged(int HolderId, List<string> Names);
+            }
+            """";
+        var result = Run(source, NullableContextOptions.Disable);
+        var errors = result.Errors.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.That(errors, Is.Not.Empty);
+        Assert.That(errors.Where(d => d.Location.SourceTree?.FilePath != "Hostile.cs"), Is.Empty,
+            "errors in generated files:\n" + string.Join("\n", errors));
+        Assert.That(errors.Select(d => d.Id).Distinct(), Is.EqualTo(new[] { "CS0246" }), string.Join("\n", errors));
+        Assert.That(result.Generated.Single(g => g.Contains("partial class Holder")), Does.Contain("public required object T { get; init; }"),
+            "an attribute whose codec's type does not resolve is typed object until it does");
     }
 
     private sealed record Outcome(Compilation Output, List<string> Generated, List<Diagnostic> Errors);

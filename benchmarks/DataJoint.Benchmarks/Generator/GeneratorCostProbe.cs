@@ -11,7 +11,9 @@ namespace DataJoint.Benchmarks.Generator;
 /// <c>dotnet run -c Release -- generator-cost [--rounds N]</c>: where the generator benchmark's time goes, as CPU time of
 /// this process (the machine is shared, so wall time is noisy) over interleaved rounds: compiling without the generator,
 /// running the generator alone, compiling its output, and the analyzer; plus the generator's own timing and output size.
-/// Prints the median and range of each, and the ratios of the benchmark's rows to the baseline.
+/// A second pair of rows emits the assembly as <c>csc</c> does (binding, lowering and IL of every method, synthesized
+/// record members included), against a baseline whose codecs get the generated member written by hand so that it
+/// compiles. Prints the median and range of each, and the ratios to the baselines.
 /// </summary>
 internal static class GeneratorCostProbe
 {
@@ -20,6 +22,7 @@ internal static class GeneratorCostProbe
         var rounds = args.Length >= 2 && args[0] == "--rounds" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7;
         var references = SyntheticProject.References();
         var sources = SyntheticProject.Sources(200, 500);
+        var compilable = SyntheticProject.WithCodecMembersByHand(sources, 200);
         var parse = SyntheticProject.Parse;
         var rows = new Dictionary<string, List<double>>();
         void Add(string name, double ms) => (rows.TryGetValue(name, out var l) ? l : rows[name] = []).Add(ms);
@@ -42,6 +45,19 @@ internal static class GeneratorCostProbe
             GeneratorDriver driver2 = CSharpGeneratorDriver.Create([new DataJointGenerator().AsSourceGenerator()], parseOptions: parse);
             driver2.RunGeneratorsAndUpdateCompilation(SyntheticProject.Compilation(sources, references), out var output2, out _);
             var (_, withAnalyzer) = Cpu(() => output2.WithAnalyzers([new DataJointAnalyzer()]).GetAllDiagnosticsAsync().GetAwaiter().GetResult().Length);
+
+            // As csc builds: one Emit of a fresh compilation (it reports the diagnostics and writes IL in one pass).
+            GC.Collect();
+            var (baselineEmitted, baselineEmit) = Cpu(() => SyntheticProject.Compilation(compilable, references).Emit(Stream.Null).Success);
+            GC.Collect();
+            GeneratorDriver driver3 = CSharpGeneratorDriver.Create([new DataJointGenerator().AsSourceGenerator()], parseOptions: parse);
+            var (emitted, generateEmit) = Cpu(() =>
+            {
+                driver3.RunGeneratorsAndUpdateCompilation(SyntheticProject.Compilation(sources, references), out var output3, out _);
+                return output3.Emit(Stream.Null).Success;
+            });
+            if (!baselineEmitted || !emitted) throw new InvalidOperationException($"emit failed (baseline {baselineEmitted}, generated {emitted})");
+
             if (round < 0 && Environment.GetEnvironmentVariable("DJ_GENERATOR_DUMP") is { } dump)
             {
                 Directory.CreateDirectory(dump);
@@ -49,8 +65,12 @@ internal static class GeneratorCostProbe
             }
             if (round < 0)
             {
+                var tables = generated.Where(t => t.FilePath.EndsWith(".DataJointTable.g.cs", StringComparison.Ordinal)).ToList();
+                var codecs = generated.Where(t => t.FilePath.EndsWith(".DataJointCodec.g.cs", StringComparison.Ordinal)).ToList();
                 Console.WriteLine($"generated: {generated.Length} files, {generated.Sum(t => t.Length) / 1024} KiB, " +
                                   $"{generated.Sum(t => t.GetText().Lines.Count)} lines (user sources {sources.Sum(s => s.Length) / 1024} KiB)");
+                Console.WriteLine($"  per table: {tables.Sum(t => t.Length) / Math.Max(1, tables.Count)} bytes ({tables.Count} tables, 8 attributes each); " +
+                                  $"per codec: {codecs.Sum(t => t.Length) / Math.Max(1, codecs.Count)} bytes ({codecs.Count} codecs)");
                 continue;
             }
             Add("baseline: compile without generator", baseline);
@@ -62,8 +82,11 @@ internal static class GeneratorCostProbe
             Add("generator (driver timing, wall)", timing.ElapsedTime.TotalMilliseconds);
             Add("row 2: generator + compile", generate + compileOutput);
             Add("row 3: generator + compile + analyzer", generate + withAnalyzer);
+            Add("emit baseline (codec members by hand)", baselineEmit);
+            Add("emit: generator + compile + emit", generateEmit);
             Add("ratio row 2 / baseline", (generate + compileOutput) / baseline);
             Add("ratio row 3 / baseline", (generate + withAnalyzer) / baseline);
+            Add("ratio emit / emit baseline", generateEmit / baselineEmit);
         }
         Console.WriteLine($"CPU time of this process, ms ({rounds} rounds; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}):");
         foreach (var (name, values) in rows)

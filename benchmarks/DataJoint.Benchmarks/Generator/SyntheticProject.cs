@@ -63,6 +63,22 @@ internal static class SyntheticProject
         return [.. sources];
     }
 
+    /// <summary>
+    /// The sources plus, for each codec, the member the generator writes (returning null): a project that compiles
+    /// without the generator, for the emit baseline (its tables get no typed code).
+    /// </summary>
+    public static string[] WithCodecMembersByHand(string[] sources, int codecCount) =>
+    [
+        .. sources,
+        .. Enumerable.Range(0, codecCount).Select(i => $$"""
+            namespace Synthetic;
+            public sealed partial class Codec{{i}}
+            {
+                protected override DataJoint.CodecDescriptor CodecClassMustBePartial_AndItsProjectMustReferenceTheDataJointSourceGenerator() => null!;
+            }
+            """),
+    ];
+
     /// <summary>A fresh compilation of the sources (freshly parsed trees, like a clean build).</summary>
     public static CSharpCompilation Compilation(string[] sources, MetadataReference[] references) => CSharpCompilation.Create("Synthetic",
         sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, Parse, path: $"F{i}.cs")),

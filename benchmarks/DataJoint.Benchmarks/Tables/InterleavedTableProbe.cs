@@ -7,7 +7,7 @@ namespace DataJoint.Benchmarks.Tables;
 /// The 100 000-row table benchmarks (<see cref="TypedTableBenchmarks"/>, <see cref="BlobFetchBenchmarks"/>,
 /// <see cref="TypedTableInsertBenchmarks"/>: the same methods) run in turn, round after round, so that the drift of a
 /// shared machine hits the raw baseline and DataJoint alike (BenchmarkDotNet runs one method's iterations in a block,
-/// minutes apart). Each run starts after a full garbage collection. Prints per method the median wall time, the median
+/// minutes apart); the order of the methods rotates from round to round. Each run starts after a full garbage collection. Prints per method the median wall time, the median
 /// and range of its ratio to the raw baseline of the same round, the median client CPU time and the bytes allocated.
 /// Run: <c>dotnet run -c Release -- interleaved-tables [--rounds 15]</c> with the services' variables.
 /// </summary>
@@ -43,8 +43,9 @@ internal static class InterleavedTableProbe
                 var bytes = modes.Select(_ => new List<double>()).ToArray();
                 for (var round = 0; round <= rounds; round++)
                 {
-                    for (var m = 0; m < modes.Length; m++)
+                    for (var k = 0; k < modes.Length; k++)
                     {
+                        var m = (k + round) % modes.Length; // each method runs first, second and third in turn
                         if (before is not null) await before();
                         GC.Collect();
                         GC.WaitForPendingFinalizers();

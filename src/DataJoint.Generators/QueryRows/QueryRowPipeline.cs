@@ -89,6 +89,8 @@ namespace DataJoint.Generators.QueryRows
                 return new QueryRowModel(ns, new EquatableArray<string>(containing), declarationKeyword, type.Name, null, EquatableArray<string>.Empty,
                     new DiagnosticInfo(DiagnosticDescriptors.QueryRowNotPartial.Id, location, type.Name));
             ct.ThrowIfCancellationRequested();
+            // A property whose type does not resolve is already the compiler's error at that type; no mapper, no second error.
+            if (AllProperties(type).Any(p => CodecSymbols.ContainsError(p.Type))) return null;
             var mapper = RecordMappers.TryBuild(type, static p => p.GetAttributes()
                 .Where(a => a.AttributeClass?.ToDisplayString() is ColumnAttribute or AttributeNameAttribute && a.ConstructorArguments.Length == 1)
                 .Select(a => a.ConstructorArguments[0].Value as string)
@@ -108,7 +110,7 @@ namespace DataJoint.Generators.QueryRows
             {
                 var property = AllProperties(type).First(x => x.Name == p.Name);
                 var t = property.Type.IsReferenceType ? property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : property.Type;
-                return t.ToDisplayString(CodecSymbols.Fq);
+                return CodecSymbols.TypeName(t);
             });
             return new QueryRowModel(ns, new EquatableArray<string>(containing), declarationKeyword, type.Name, mapper,
                 new EquatableArray<string>(typeOfs), null);

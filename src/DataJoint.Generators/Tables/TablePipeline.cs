@@ -246,7 +246,7 @@ namespace DataJoint.Generators.Tables
                     || (p.Type is INamedTypeSymbol nt && nt.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
                 var valueType = p.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } wrapped
                     ? wrapped.TypeArguments[0] : p.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
-                attributes.Add(new ResolvedAttribute(name, string.Empty, valueType.ToDisplayString(CodecSymbols.Fq), nullable, true));
+                attributes.Add(new ResolvedAttribute(name, string.Empty, CodecSymbols.TypeName(valueType), nullable, true));
             }
             return new ExternalParentModel(FullName(table), table.ToDisplayString(CodecSymbols.Fq), new EquatableArray<ResolvedAttribute>(attributes));
         }

@@ -101,9 +101,6 @@ public sealed class SchemaCatalog
     public IReadOnlyList<TableInfo> Parts(TableInfo master) =>
         Tables.Where(t => t.MasterName == master.Name && t.Database == master.Database).ToList();
 
-    /// <summary>Whether <paramref name="name"/> is a table of this schema (SQL name).</summary>
-    internal bool ContainsSqlName(string name) => _bySql.ContainsKey(name);
-
     internal TableInfo? BySqlName(string name) => _bySql.GetValueOrDefault(name);
 
     /// <summary>The name a definition uses for <paramref name="database"/>.<paramref name="table"/> seen from this schema: the class name when it is here, else <c>`db`.`table`</c>.</summary>

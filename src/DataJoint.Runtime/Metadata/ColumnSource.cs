@@ -42,12 +42,12 @@ public readonly struct ColumnSource
     /// another type raises a <see cref="DataJointException"/> naming the attribute.
     /// </summary>
     public T Read<T>(int index) => _reader is { } reader && _columns!.Codecs[index] is null
-        ? TypedColumns.Read<T>(reader, index, _names[index])
+        ? TypedColumns.ReadAt<T>(reader, index, _names)
         : TypedValues.Convert<T>(Value(index), _names[index], nullable: false);
 
     /// <summary>As <see cref="Read{T}"/> for a nullable property: SQL NULL gives null.</summary>
     public T ReadOrNull<T>(int index) => _reader is { } reader && _columns!.Codecs[index] is null
-        ? TypedColumns.ReadOrNull<T>(reader, index, _names[index])
+        ? TypedColumns.ReadOrNull<T>(reader, index)
         : TypedValues.Convert<T>(Value(index), _names[index], nullable: true);
 
     private object? Value(int index)

@@ -4,12 +4,12 @@ using System.Text.Json;
 namespace DataJoint.Metadata;
 
 /// <summary>
-/// Typed column reads the generated <c>ReadRow(DbDataReader)</c> mappers call: the conversions of a dynamic fetch
-/// (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian binary(16), <c>float32</c> from its
-/// DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without boxing. The reader for a type is chosen once per type.
+/// Typed column reads behind <see cref="ColumnSource"/> when the generated mappers read a data reader's row: the
+/// conversions of a dynamic fetch (<see cref="ColumnReaders"/>: <c>bool</c> from tinyint, <c>uuid</c> from big-endian
+/// binary(16), <c>float32</c> from its DOUBLE cast, <c>json</c> parsed...) but straight into the property's type, without
+/// boxing. The reader for a type is chosen once per type.
 /// </summary>
-[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-public static class TypedColumns
+internal static class TypedColumns
 {
     /// <summary>Column <paramref name="ordinal"/> as <typeparamref name="T"/> for a non-nullable property: SQL NULL raises a <see cref="DataJointException"/> naming the attribute.</summary>
     public static T Read<T>(DbDataReader reader, int ordinal, string attribute)
@@ -21,11 +21,17 @@ public static class TypedColumns
     }
 
     /// <summary>As <see cref="Read{T}"/> for a nullable property: SQL NULL gives null.</summary>
-    public static T ReadOrNull<T>(DbDataReader reader, int ordinal, string attribute)
+    public static T ReadOrNull<T>(DbDataReader reader, int ordinal)
     {
         ArgumentNullException.ThrowIfNull(reader);
         return reader.IsDBNull(ordinal) ? default! : Reader<T>.Read(reader, ordinal);
     }
+
+    /// <summary>As <see cref="Read{T}"/> for <see cref="ColumnSource"/>: the attribute's name is looked up only to report a NULL.</summary>
+    internal static T ReadAt<T>(DbDataReader reader, int ordinal, string[] attributes) =>
+        reader.IsDBNull(ordinal)
+            ? throw new DataJointException($"Attribute `{attributes[ordinal]}` is NULL but its typed property is a non-nullable {TypeName(typeof(T))}")
+            : Reader<T>.Read(reader, ordinal);
 
     /// <summary>True when every attribute kind has a typed reader here (else typed fetches take the dynamic path).</summary>
     internal static bool Supports(AttributeKind kind) => kind is AttributeKind.Int8 or AttributeKind.Int16 or AttributeKind.Int32
@@ -83,22 +89,7 @@ public static class TypedColumns
 
     private static Func<DbDataReader, int, T> Plain<T>() => (Func<DbDataReader, int, T>)Plain(typeof(T));
 
-    private static Delegate Plain(Type t)
-    {
-        if (t == typeof(int)) return (Func<DbDataReader, int, int>)((r, i) => r.GetInt32(i));
-        if (t == typeof(long)) return (Func<DbDataReader, int, long>)((r, i) => r.GetInt64(i));
-        if (t == typeof(short)) return (Func<DbDataReader, int, short>)((r, i) => r.GetInt16(i));
-        if (t == typeof(sbyte)) return (Func<DbDataReader, int, sbyte>)ColumnReaders.ReadInt8;
-        if (t == typeof(double)) return (Func<DbDataReader, int, double>)((r, i) => r.GetDouble(i));
-        if (t == typeof(float)) return (Func<DbDataReader, int, float>)ColumnReaders.ReadFloat32;
-        if (t == typeof(decimal)) return (Func<DbDataReader, int, decimal>)((r, i) => r.GetDecimal(i));
-        if (t == typeof(bool)) return (Func<DbDataReader, int, bool>)ColumnReaders.ReadBool;
-        if (t == typeof(string)) return (Func<DbDataReader, int, string>)((r, i) => r.GetString(i));
-        if (t == typeof(byte[])) return (Func<DbDataReader, int, byte[]>)((r, i) => r.GetFieldValue<byte[]>(i));
-        if (t == typeof(DateOnly)) return (Func<DbDataReader, int, DateOnly>)((r, i) => r.GetFieldValue<DateOnly>(i));
-        if (t == typeof(DateTime)) return (Func<DbDataReader, int, DateTime>)((r, i) => r.GetDateTime(i));
-        if (t == typeof(Guid)) return (Func<DbDataReader, int, Guid>)ColumnReaders.ReadGuid;
-        if (t == typeof(JsonElement)) return (Func<DbDataReader, int, JsonElement>)((r, i) => ColumnReaders.ParseJson(r.GetValue(i)));
-        throw new DataJointException($"No typed column reader for {t.Name}; this table's typed fetch should have taken the dynamic path.");
-    }
+    /// <summary>The reads of the dynamic fetch (<see cref="ColumnReaders"/>), by the property's type.</summary>
+    private static Delegate Plain(Type t) => ColumnReaders.ForType(t)
+        ?? throw new DataJointException($"No typed column reader for {t.Name}; this table's typed fetch should have taken the dynamic path.");
 }

@@ -30,6 +30,13 @@ internal static class ColumnReaders
     private static readonly ColumnReader String = new ColumnReader<string>(static (r, i) => r.GetString(i));
     private static readonly ColumnReader Other = new ColumnReader<object>(static (r, i) => r.GetValue(i));
 
+    /// <summary>The readers whose values a typed property can take as they are (one per .NET type).</summary>
+    private static readonly ColumnReader[] ByType = [Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64, Float32, Float64, Decimal, Bool,
+        Uuid, Json, Bytes, Date, DateTime, Time, String];
+
+    /// <summary>The reader of <paramref name="type"/> values (a <c>Func&lt;DbDataReader, int, T&gt;</c>), or null when no column kind reads one.</summary>
+    public static Delegate? ForType(Type type) => Array.Find(ByType, r => r.ValueType == type)?.Typed;
+
     public static ColumnReader For(AttributeKind kind) => kind switch
     {
         AttributeKind.Int8 => Int8,
@@ -90,6 +97,12 @@ internal static class ColumnReaders
 /// <summary>Reads one column kind: boxed, or into a typed block column.</summary>
 internal abstract class ColumnReader
 {
+    /// <summary>The .NET type of the values.</summary>
+    public abstract Type ValueType { get; }
+
+    /// <summary>The typed read, a <c>Func&lt;DbDataReader, int, T&gt;</c> of <see cref="ValueType"/>.</summary>
+    public abstract Delegate Typed { get; }
+
     /// <summary>The non-null value of column <paramref name="ordinal"/> of the reader's current row, boxed.</summary>
     public abstract object Read(DbDataReader reader, int ordinal);
 
@@ -100,6 +113,10 @@ internal abstract class ColumnReader
 /// <summary>A column kind whose values are <typeparamref name="T"/>.</summary>
 internal sealed class ColumnReader<T>(Func<DbDataReader, int, T> read) : ColumnReader
 {
+    public override Type ValueType => typeof(T);
+
+    public override Delegate Typed => read;
+
     public override object Read(DbDataReader reader, int ordinal) => read(reader, ordinal)!;
 
     public override BlockColumn NewColumn(int capacity) => new BlockColumn<T>(read, capacity);

@@ -42,32 +42,24 @@ internal sealed class RowShape
 /// </summary>
 public sealed class Row : IReadOnlyDictionary<string, object?>
 {
-    private readonly RowShape _shape;
-    private readonly object _store; // object?[] (one row's values) or RowBlock (the row at _index)
+    private readonly RowStore _store;
     private readonly int _index;
 
-    internal Row(RowShape shape, object?[] values)
+    internal Row(RowStore store, int index)
     {
-        _shape = shape;
-        _store = values;
-    }
-
-    internal Row(RowShape shape, RowBlock block, int index)
-    {
-        _shape = shape;
-        _store = block;
+        _store = store;
         _index = index;
     }
 
     /// <summary>The names and index shared by the rows of one fetch.</summary>
-    internal RowShape Shape => _shape;
+    internal RowShape Shape => _store.Shape;
 
     /// <summary>The value at a position of <see cref="Shape"/>.</summary>
-    internal object? ValueAt(int ordinal) => _store is object?[] values ? values[ordinal] : ((RowBlock)_store).Get(ordinal, _index);
+    internal object? ValueAt(int ordinal) => _store.Get(ordinal, _index);
 
     /// <summary>The value of an attribute; throws a <see cref="DataJointException"/> naming it when absent.</summary>
     public object? this[string key] =>
-        _shape.Index.TryGetValue(key, out var i) ? ValueAt(i) : throw new DataJointException($"`{key}` is not in the fetched row ({string.Join(", ", _shape.Names)})");
+        Shape.Index.TryGetValue(key, out var i) ? ValueAt(i) : throw new DataJointException($"`{key}` is not in the fetched row ({string.Join(", ", Shape.Names)})");
 
     /// <summary>The value of an attribute converted to <typeparamref name="T"/> (exact type expected; null for NULL).</summary>
     public T? Get<T>(string key)
@@ -79,18 +71,18 @@ public sealed class Row : IReadOnlyDictionary<string, object?>
     }
 
     /// <inheritdoc />
-    public IEnumerable<string> Keys => _shape.Names;
+    public IEnumerable<string> Keys => Shape.Names;
     /// <inheritdoc />
-    public IEnumerable<object?> Values => _store as object?[] ?? Enumerable.Range(0, Count).Select(ValueAt);
+    public IEnumerable<object?> Values => Enumerable.Range(0, Count).Select(ValueAt);
     /// <inheritdoc />
-    public int Count => _shape.Names.Length;
+    public int Count => Shape.Names.Length;
     /// <inheritdoc />
-    public bool ContainsKey(string key) => _shape.Index.ContainsKey(key);
+    public bool ContainsKey(string key) => Shape.Index.ContainsKey(key);
 
     /// <inheritdoc />
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out object? value)
     {
-        if (_shape.Index.TryGetValue(key, out var i)) { value = ValueAt(i); return true; }
+        if (Shape.Index.TryGetValue(key, out var i)) { value = ValueAt(i); return true; }
         value = null;
         return false;
     }
@@ -98,7 +90,7 @@ public sealed class Row : IReadOnlyDictionary<string, object?>
     /// <inheritdoc />
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
-        for (var i = 0; i < Count; i++) yield return new KeyValuePair<string, object?>(_shape.Names[i], ValueAt(i));
+        for (var i = 0; i < Count; i++) yield return new KeyValuePair<string, object?>(Shape.Names[i], ValueAt(i));
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -2,16 +2,32 @@ using System.Data.Common;
 
 namespace DataJoint;
 
+/// <summary>Where fetched <see cref="Row"/>s keep their values: a row is its store and its index in it.</summary>
+internal abstract class RowStore(RowShape shape)
+{
+    /// <summary>The names and index shared by the rows of one fetch.</summary>
+    public RowShape Shape { get; } = shape;
+
+    /// <summary>The value of column <paramref name="ordinal"/> in row <paramref name="row"/> (null for SQL NULL).</summary>
+    public abstract object? Get(int ordinal, int row);
+}
+
+/// <summary>The values of one row (a streamed row: it holds no other row's values).</summary>
+internal sealed class RowValues(RowShape shape, object?[] values) : RowStore(shape)
+{
+    public override object? Get(int ordinal, int row) => values[ordinal];
+}
+
 /// <summary>
 /// Consecutive rows of one fetch, stored by column: an <c>int32</c> column is an <c>int[]</c>, a <c>float64</c> column a
 /// <c>double[]</c>. A fetched list's <see cref="Row"/>s point into their block, so a row costs its <see cref="Row"/>
 /// object and its values' slots — no value array and no box per number (a number is boxed when it is read from the row).
 /// </summary>
-internal sealed class RowBlock
+internal sealed class RowBlock : RowStore
 {
     private readonly BlockColumn[] _columns;
 
-    public RowBlock(ColumnReader[] readers, int capacity)
+    public RowBlock(RowShape shape, ColumnReader[] readers, int capacity) : base(shape)
     {
         Capacity = capacity;
         _columns = new BlockColumn[readers.Length];
@@ -32,8 +48,8 @@ internal sealed class RowBlock
         return row;
     }
 
-    /// <summary>The value of column <paramref name="ordinal"/> in row <paramref name="row"/> (null for SQL NULL).</summary>
-    public object? Get(int ordinal, int row) => _columns[ordinal].Get(row);
+    /// <inheritdoc />
+    public override object? Get(int ordinal, int row) => _columns[ordinal].Get(row);
 
     /// <summary>Replaces the value of a codec column (its decoded value); <see cref="BlockColumn{T}"/> of <c>object</c> only.</summary>
     public void Set(int ordinal, int row, object? value) => _columns[ordinal].Set(row, value);

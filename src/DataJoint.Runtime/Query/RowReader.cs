@@ -138,11 +138,11 @@ internal sealed class RowReader : IStagedRowRead<Row>
         if (_blockReaders is not null)
         {
             var block = NextSlot();
-            return new Row(_shape, block, block.Add(reader));
+            return new Row(block, block.Add(reader));
         }
         var values = new object?[_columns.Names.Length];
         for (var i = 0; i < values.Length; i++) values[i] = _columns.Read(reader, i);
-        return new Row(_shape, values);
+        return new Row(new RowValues(_shape, values), 0);
     }
 
     /// <inheritdoc />
@@ -154,7 +154,7 @@ internal sealed class RowReader : IStagedRowRead<Row>
     {
         if (_block is { } block && block.Count < block.Capacity) return block;
         var capacity = _block is null ? FirstBlockRows : Math.Min(_block.Capacity * 2, MaxBlockRows);
-        return _block = new RowBlock(_blockReaders!, capacity);
+        return _block = new RowBlock(_shape, _blockReaders!, capacity);
     }
 
     /// <inheritdoc />
@@ -200,12 +200,12 @@ internal sealed class RowReader : IStagedRowRead<Row>
         {
             for (var i = 0; i < codecs.Length; i++)
                 if (codecs[i] is not null) block.Set(i, row.Index, decoded[i]);
-            return new Row(_shape, block, row.Index);
+            return new Row(block, row.Index);
         }
         var values = row.Values!;
         for (var i = 0; i < codecs.Length; i++)
             if (codecs[i] is not null) values[i] = decoded[i];
-        return new Row(_shape, values);
+        return new Row(new RowValues(_shape, values), 0);
     }
 
     private async ValueTask<Row> DecodeAsync(DbDataReader reader, CancellationToken cancellationToken)
@@ -218,13 +218,13 @@ internal sealed class RowReader : IStagedRowRead<Row>
             for (var i = 0; i < codecs.Length; i++)
                 if (codecs[i] is not null && block.Get(i, index) is { } stored)
                     block.Set(i, index, await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false));
-            return new Row(_shape, block, index);
+            return new Row(block, index);
         }
         var values = new object?[codecs.Length];
         for (var i = 0; i < values.Length; i++) values[i] = _columns.ReadStored(reader, i);
         for (var i = 0; i < values.Length; i++)
             if (codecs[i] is not null && values[i] is { } stored)
                 values[i] = await _columns.DecodeAsync(i, stored, cancellationToken).ConfigureAwait(false);
-        return new Row(_shape, values);
+        return new Row(new RowValues(_shape, values), 0);
     }
 }

@@ -6,12 +6,6 @@ namespace DataJoint;
 /// <summary>A read-only name→value view over mapped values (names shared by all rows of one call).</summary>
 internal sealed class MappedValues(string[] names, object?[] values) : IReadOnlyDictionary<string, object?>
 {
-    /// <summary>The attribute names (the same array for every row of one typed call).</summary>
-    public string[] NameArray => names;
-
-    /// <summary>The values, in <see cref="NameArray"/> order.</summary>
-    public object?[] ValueArray => values;
-
     public object? this[string key] => TryGetValue(key, out var v) ? v : throw new KeyNotFoundException(key);
     public IEnumerable<string> Keys => names;
     public IEnumerable<object?> Values => values;

@@ -68,7 +68,5 @@ namespace DataJoint.Shared.Codecs
             }
             return true;
         }
-
-        internal static StringComparison Comparison => StringComparison.Ordinal;
     }
 }

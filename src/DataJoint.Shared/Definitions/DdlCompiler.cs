@@ -88,8 +88,6 @@ namespace DataJoint.Definitions
             }
         }
 
-        private static string Quote(string name) => "`" + name + "`";
-
         private static string JoinQuoted(IEnumerable<string> names, string separator)
         {
             var sb = new StringBuilder();

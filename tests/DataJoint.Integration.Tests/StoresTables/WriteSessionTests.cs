@@ -9,6 +9,7 @@ namespace DataJoint.Integration.Tests.StoresTables;
 /// operation is undone to its savepoint while the session goes on.
 /// </summary>
 [TestFixture("file")]
+[TestFixture("s3")]
 public class WriteSessionTests(string protocol) : StoresTablesFixture(protocol)
 {
     private async Task<(Table Parent, Table Child)> DeclareAsync(string purpose)
@@ -79,5 +80,48 @@ public class WriteSessionTests(string protocol) : StoresTablesFixture(protocol)
         Assert.That((await parent.FetchAsync(new FetchOptions { OrderBy = ["subject_id"] })).Select(r => r["name"]), Is.EqualTo(new[] { "a", "old" }));
         Assert.That(await child.CountAsync(), Is.EqualTo(1));
         Assert.That(await ListAsync("_schema/"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ASessionDisposedWithoutCommit_RollsBackRowsAndObjects_AndEndsForItsConnection()
+    {
+        var (parent, child) = await DeclareAsync("sessdp");
+        await using (WriteSession.Begin(Connection, ambient: true))
+        {
+            await parent.Insert1Async(new { subject_id = 1, name = "a" });
+            await child.Insert1Async(new { subject_id = 1, scan_id = 1, obj = Encoding.UTF8.GetBytes("left behind?") });
+            Assert.That(await ListAsync("_schema/"), Has.Count.EqualTo(1));
+            // an exception here would end the block the same way: nothing committed
+        }
+        Assert.That(WriteSession.Current(Connection), Is.Null, "the session ended with its block");
+        Assert.That(await parent.CountAsync(), Is.Zero);
+        Assert.That(await child.CountAsync(), Is.Zero);
+        Assert.That(await ListAsync("_schema/"), Is.Empty, "disposing an uncommitted session removes its uploads");
+
+        // Operations after the session run in sessions of their own again and commit on their own.
+        await parent.Insert1Async(new { subject_id = 2, name = "b" });
+        Assert.That(await CountElsewhereAsync(parent), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ACommittedSessionIsFinal_ASecondSessionOnTheSameConnectionIsRefusedWhileOneRuns()
+    {
+        var (parent, child) = await DeclareAsync("sessfn");
+        await using (var session = WriteSession.Begin(Connection, ambient: true))
+        {
+            var nested = Assert.Throws<DataJointException>(() => WriteSession.Begin(Connection, ambient: true));
+            Assert.That(nested!.Message, Does.Contain("A transaction is already in progress"));
+            await child.InsertAsync(Array.Empty<object>());   // an insert of no rows joins and writes nothing
+            await parent.Insert1Async(new { subject_id = 1, name = "a" });
+            await child.Insert1Async(new { subject_id = 1, scan_id = 1, obj = Encoding.UTF8.GetBytes("committed") });
+            await session.CommitAsync();
+
+            await session.RollbackAsync();   // after COMMIT nothing is undone, and no uploaded object is deleted
+            var ended = await Assert.ThrowsAsync<DataJointException>(() => session.CommitAsync());
+            Assert.That(ended!.Message, Does.Contain("has already ended"));
+        }
+        Assert.That(await CountElsewhereAsync(parent), Is.EqualTo(1));
+        Assert.That(await child.CountAsync(), Is.EqualTo(1));
+        Assert.That(await ListAsync("_schema/"), Has.Count.EqualTo(1), "a committed session's objects stay");
     }
 }

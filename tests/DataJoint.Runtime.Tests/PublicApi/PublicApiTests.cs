@@ -53,7 +53,7 @@ public class PublicApiTests
         var metadata = Runtime.GetExportedTypes().Where(t => t.Namespace == "DataJoint.Metadata").ToList();
         Assert.That(metadata.Select(t => t.Name), Is.SupersetOf(new[]
         {
-            "ITypedTable`3", "ColumnSource", "TypedColumns", "AttributeNameAttribute", "CodecManifestAttribute", "BlobRecordMapper", "BlobRecordMapper`1",
+            "ITypedTable`3", "ColumnSource", "AttributeNameAttribute", "CodecManifestAttribute", "BlobRecordMapper", "BlobRecordMapper`1",
             "TableMetadata",
         }));
         foreach (var type in metadata)
