@@ -327,6 +327,11 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(missing!.Message, Does.StartWith("Cannot join on attribute `species`: lineage missing on one side (None vs None)."));
         Assert.Throws<SemanticMatchException>(() => _ = _subject & _person.Proj("subject_id=person_id"));
         Assert.Throws<SemanticMatchException>(() => _ = _subject - _animal);
+        Assert.Throws<SemanticMatchException>(() => _ = new U("species") & _subject * _animal);
+        var extend = Assert.Throws<SemanticMatchException>(() => _subject.Extend(_animal.Proj("subject_id=animal_id", "species")));
+        Assert.That(extend!.Message, Does.StartWith("Cannot join on attribute `subject_id`: different lineages"));
+        Assert.That(await Rows(_subject.Extend(_animal.Proj("subject_id=animal_id", "kind=species"), semanticCheck: false), "subject_id", "kind"),
+            Is.EqualTo(new[] { new object?[] { 1, "mouse" }, new object?[] { 2, "rat" }, new object?[] { 3, null }, new object?[] { 4, null } }));
 
         // semanticCheck: false matches by name, as Python's semantic_check=False does.
         var natural = _subject.Join(_animal, semanticCheck: false);
