@@ -97,8 +97,7 @@ internal sealed class AttributeCodec
     }
 
     /// <summary>The message for a codec that is not registered (the attribute and table are appended).</summary>
-    public static string NotRegistered(string codecName) =>
-        $"Codec <{codecName}> is not registered. Define a Codec subclass with name='{{type_name}}'.";
+    public static string NotRegistered(string codecName) => DataJoint.Shared.Codecs.ChainMessages.Unknown(codecName);
 
     /// <summary>The checks encoding starts with: the value's .NET type and the outermost codec's <c>Validate</c> (once per value).</summary>
     public void Validate(object value)

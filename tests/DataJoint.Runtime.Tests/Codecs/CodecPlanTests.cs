@@ -109,7 +109,7 @@ public class CodecPlanTests
         Assert.DoesNotThrow(() => _ = new RowReader(table, null), "opening and planning a fetch does not need the codec");
         var ex = Assert.Throws<DataJointException>(() => codec.Validate("v"));
         Assert.That(ex!.Message, Is.EqualTo(
-            "Codec <plan_missing> is not registered. Define a Codec subclass with name='{type_name}'. (attribute `x` of table `lab`.`__scan`)"));
+            "Codec <plan_missing> is not registered. Define a Codec subclass with name='plan_missing'. (attribute `x` of table `lab`.`__scan`)"));
         var decode = await Assert.ThrowsAsync<DataJointException>(async () => await codec.DecodeAsync("v", CancellationToken.None));
         Assert.That(decode!.Message, Does.Contain("(attribute `x` of table `lab`.`__scan`)"));
     }
