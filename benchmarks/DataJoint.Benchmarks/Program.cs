@@ -3,6 +3,8 @@ using DataJoint.Benchmarks.Stores;
 
 // `interleaved-insert` runs the store insert modes in turn (see InterleavedInsertProbe); anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "interleaved-insert") return await InterleavedInsertProbe.RunAsync(args[1..]);
+// `interleaved-fetch` runs the <blob@main> fetch benchmark's methods in turn (see InterleavedFetchProbe).
+if (args.Length > 0 && args[0] == "interleaved-fetch") return await InterleavedFetchProbe.RunAsync(args[1..]);
 // `generator-cost` splits the generator benchmark's time into its parts as CPU time (see GeneratorCostProbe).
 if (args.Length > 0 && args[0] == "generator-cost") return DataJoint.Benchmarks.Generator.GeneratorCostProbe.Run(args[1..]);
 // `zarr-interleaved` runs the <zarr@> write/read benchmark and its raw baselines in turn (see ZarrInterleavedProbe).

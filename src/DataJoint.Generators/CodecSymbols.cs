@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -70,7 +71,14 @@ namespace DataJoint.Generators
         {
             var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
             var v = new CodecAttributeValues { Name = name };
-            foreach (var named in attribute.NamedArguments)
+            ReadModes(v, attribute.NamedArguments);
+            return v;
+        }
+
+        /// <summary>The dtype and error properties, named alike on [Codec] and on [assembly: CodecManifest].</summary>
+        private static void ReadModes(CodecAttributeValues v, ImmutableArray<KeyValuePair<string, TypedConstant>> namedArguments)
+        {
+            foreach (var named in namedArguments)
             {
                 var s = named.Value.Value as string;
                 switch (named.Key)
@@ -81,7 +89,6 @@ namespace DataJoint.Generators
                     case "InStoreError": v.InStoreError = s; break;
                 }
             }
-            return v;
         }
 
         public static bool IsPartial(INamedTypeSymbol type) =>
@@ -101,17 +108,7 @@ namespace DataJoint.Generators
                 var storedType = a.ConstructorArguments[3].Value as ITypeSymbol;
                 if (name == null || codecType == null || valueType == null || storedType == null) continue;
                 var v = new CodecAttributeValues { Name = name };
-                foreach (var named in a.NamedArguments)
-                {
-                    var s = named.Value.Value as string;
-                    switch (named.Key)
-                    {
-                        case "InTable": v.InTable = s; break;
-                        case "InStore": v.InStore = s; break;
-                        case "InTableError": v.InTableError = s; break;
-                        case "InStoreError": v.InStoreError = s; break;
-                    }
-                }
+                ReadModes(v, a.NamedArguments);
                 yield return new ManifestEntry(assembly, v, codecType, valueType, storedType);
             }
         }

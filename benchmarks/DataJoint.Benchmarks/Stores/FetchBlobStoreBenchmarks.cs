@@ -54,7 +54,7 @@ public class FetchBlobStoreBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        _schema.DropAsync().GetAwaiter().GetResult();
+        _schema.DropAsync(new SchemaDropOptions { Safemode = false }).GetAwaiter().GetResult();
         _s3.DeleteAll();
         _s3.Dispose();
         _provider.Dispose();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DataJoint.Stores;
+using static DataJoint.Benchmarks.ProbeSupport;
 
 namespace DataJoint.Benchmarks.Stores;
 
@@ -70,43 +71,5 @@ internal static class InterleavedInsertProbe
         {
             await schema.DropAsync(new SchemaDropOptions { Safemode = false });
         }
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-
-    /// <summary>A local process whose command line mentions <paramref name="marker"/> (Linux /proc), or null.</summary>
-    private static int? FindProcess(string marker)
-    {
-        if (!Directory.Exists("/proc")) return null;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker, StringComparison.Ordinal)) return pid;
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return null;
-    }
-
-    /// <summary>User + system CPU time of a process in ms from /proc/{pid}/stat (fields 14 and 15, in clock ticks of 10 ms).</summary>
-    private static double CpuMs(int? pid)
-    {
-        if (pid is null) return 0;
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 }

@@ -122,22 +122,28 @@ internal static class ValueConverter
         _ => value.GetType().Name + " " + Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The value of a .NET integer (any width, signed or not); false for anything else.</summary>
+    private static bool TryInteger(object value, out BigInteger v)
+    {
+        switch (value)
+        {
+            case int i: v = i; return true;
+            case long l: v = l; return true;
+            case short s: v = s; return true;
+            case sbyte sb: v = sb; return true;
+            case byte b: v = b; return true;
+            case ushort us: v = us; return true;
+            case uint ui: v = ui; return true;
+            case ulong ul: v = ul; return true;
+            case BigInteger bi: v = bi; return true;
+            default: v = default; return false;
+        }
+    }
+
     private static BigInteger Integer(HeadingAttribute a, object value, string table, BigInteger min, BigInteger max)
     {
-        BigInteger v = value switch
-        {
-            int i => i,
-            long l => l,
-            short s => s,
-            sbyte sb => sb,
-            byte b => b,
-            ushort us => us,
-            uint ui => ui,
-            ulong ul => ul,
-            BigInteger bi => bi,
-            Enum e => Convert.ToInt64(e, CultureInfo.InvariantCulture),
-            _ => throw Bad(a, value, table, "expects an integer"),
-        };
+        if (!TryInteger(value, out var v))
+            v = value is Enum e ? Convert.ToInt64(e, CultureInfo.InvariantCulture) : throw Bad(a, value, table, "expects an integer");
         if (v < min || v > max) throw Bad(a, value, table, $"value is out of range [{min}, {max}]");
         return v;
     }
@@ -148,16 +154,10 @@ internal static class ValueConverter
         {
             double x => x,
             float f => f,
-            int i => i,
-            long l => l,
-            short s => s,
-            sbyte sb => sb,
-            byte b => b,
-            ushort us => us,
-            uint ui => ui,
-            ulong ul => ul,
             decimal m => (double)m,
             Half h => (double)h,
+            BigInteger => throw Bad(a, value, table, "expects a number"),
+            _ when TryInteger(value, out var i) => (double)i,
             _ => throw Bad(a, value, table, "expects a number"),
         };
         if (double.IsNaN(d))

@@ -275,7 +275,7 @@ namespace DataJoint.Definitions
                     if (_codecs == null)
                     {
                         resolution = CodecTypeResolution.Failure(
-                            "Codec <" + info.CodecName + "> is not registered. Define a Codec subclass with name='{type_name}'.");
+                            DataJoint.Shared.Codecs.ChainMessages.Unknown(info.CodecName!));
                     }
                     else
                     {

@@ -6,7 +6,7 @@ namespace DataJoint.Integration.Tests.Connection;
 /// <summary>DataJoint logs through the application's ILoggerFactory: statements at Debug, declarations and GC at Information.</summary>
 public class LoggingTests
 {
-    private sealed class Capture : ILoggerProvider
+    internal sealed class Capture : ILoggerProvider
     {
         public List<(string Category, LogLevel Level, string Message)> Entries { get; } = [];
         public ILogger CreateLogger(string categoryName) => new L(this, categoryName);

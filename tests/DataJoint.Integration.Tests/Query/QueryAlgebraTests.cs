@@ -1,4 +1,5 @@
 using DataJoint.Integration.Tests.Tables;
+using Microsoft.Extensions.Logging;
 
 namespace DataJoint.Integration.Tests.Query;
 
@@ -95,6 +96,20 @@ public class QueryAlgebraTests : SchemaFixture
     private static async Task<List<int>> Ids(QueryExpression q, string name = "subject_id") =>
         (await q.FetchAsync(new FetchOptions { OrderBy = [name] })).Select(r => Convert.ToInt32(r[name])).ToList();
 
+    /// <summary>
+    /// The first column of a statement run raw (the shapes of DataJoint Python's statements that issue #14 describes
+    /// as defects, run on this server with this data, so each test shows that its expected rows are not Python's).
+    /// </summary>
+    private async Task<List<int>> RawIds(string sql) =>
+        (await QueryAsync(sql.Replace("{db}", Schema.Database, StringComparison.Ordinal))).Select(r => Convert.ToInt32(r[0])).ToList();
+
+    /// <summary>The MariaDB error number a statement run raw fails with.</summary>
+    private async Task<int> RawError(string sql)
+    {
+        var ex = await Assert.ThrowsAsync<MySqlConnector.MySqlException>(() => QueryAsync(sql.Replace("{db}", Schema.Database, StringComparison.Ordinal)));
+        return ex!.Number;
+    }
+
     // ------------------------------------------------------------------ aggregation
 
     [Test]
@@ -128,6 +143,8 @@ public class QueryAlgebraTests : SchemaFixture
         {
             new object?[] { 1, 1L }, new object?[] { 2, 0L }, new object?[] { 3, 0L }, new object?[] { 4, 0L },
         }));
+        Assert.That(await RawIds("SELECT `subject_id`,count(session_idx) FROM `{db}`.`subject` LEFT JOIN `{db}`.`session` USING (`subject_id`) " +
+            "WHERE (quality > 0.6) GROUP BY `subject_id`"), Is.EqualTo(new[] { 1 }), "Python's shape keeps subject 1 only");
     }
 
     [Test]
@@ -143,6 +160,9 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(await q.AnyAsync(), Is.True);
         Assert.That(await (q & new { n = 5L }).AnyAsync(), Is.False);
         Assert.That(await Ids(_subject.Aggr(_session, "n=count(session_idx)") & new { n = 0 }), Is.EqualTo(new[] { 3, 4 }));
+        // Python's shape groups by the key alone: MariaDB refuses it under DataJoint's sql_mode (ER_WRONG_FIELD_WITH_GROUP).
+        Assert.That(await RawError("SELECT `subject_id`,`species`,`sex`,`handler_id`,count(session_idx) AS `n` FROM `{db}`.`subject` " +
+            "LEFT JOIN `{db}`.`session` USING (`subject_id`) GROUP BY `subject_id`"), Is.EqualTo(1055));
     }
 
     [Test]
@@ -289,6 +309,8 @@ public class QueryAlgebraTests : SchemaFixture
         {
             new object?[] { 1, 1, "alice" }, new object?[] { 2, null, null }, new object?[] { 3, 2, null }, new object?[] { 4, null, null },
         }));
+        Assert.That(await RawIds("SELECT `subject_id` FROM `{db}`.`subject` LEFT JOIN (SELECT `person_id` AS `handler_id`,`name` FROM `{db}`.`person`) AS `$0` " +
+            "USING (`handler_id`) WHERE (`name`='alice')"), Is.EqualTo(new[] { 1 }), "Python's shape drops subjects 2, 3 and 4");
         var ex = Assert.Throws<DataJointException>(() => _subject.Extend(_session));
         Assert.That(ex!.Message, Is.EqualTo(
             "Left join requires the left operand to determine the right operand (A → B). The following attributes from the right " +
@@ -327,6 +349,11 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(missing!.Message, Does.StartWith("Cannot join on attribute `species`: lineage missing on one side (None vs None)."));
         Assert.Throws<SemanticMatchException>(() => _ = _subject & _person.Proj("subject_id=person_id"));
         Assert.Throws<SemanticMatchException>(() => _ = _subject - _animal);
+        Assert.Throws<SemanticMatchException>(() => _ = new U("species") & _subject * _animal);
+        var extend = Assert.Throws<SemanticMatchException>(() => _subject.Extend(_animal.Proj("subject_id=animal_id", "species")));
+        Assert.That(extend!.Message, Does.StartWith("Cannot join on attribute `subject_id`: different lineages"));
+        Assert.That(await Rows(_subject.Extend(_animal.Proj("subject_id=animal_id", "kind=species"), semanticCheck: false), "subject_id", "kind"),
+            Is.EqualTo(new[] { new object?[] { 1, "mouse" }, new object?[] { 2, "rat" }, new object?[] { 3, null }, new object?[] { 4, null } }));
 
         // semanticCheck: false matches by name, as Python's semantic_check=False does.
         var natural = _subject.Join(_animal, semanticCheck: false);
@@ -336,6 +363,26 @@ public class QueryAlgebraTests : SchemaFixture
         }));
         Assert.That(await Ids(_subject.Restrict((_person & new { active = true }).Proj("subject_id=person_id"), semanticCheck: false)),
             Is.EqualTo(new[] { 1, 2 }));
+    }
+
+    [Test]
+    public async Task SemanticCheck_IsSkippedWithPythonsWarning_WhenTheSchemaHasNoLineageTable()
+    {
+        // A schema declared by a client that writes no ~lineage (DataJoint before 2.0): names match as they are, as in Python.
+        await ExecAsync($"DROP TABLE `{Schema.Database}`.`~lineage`");
+        var capture = new Connection.LoggingTests.Capture();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(capture));
+        var old = await DataJoint.Schema.OpenAsync(new DataJointConnection(TestServices.Database, factory), Schema.Database);
+        var subject = await old.OpenTableAsync("subject");
+        var animal = await old.OpenTableAsync("animal");
+        Assert.That(await Rows(subject * animal, "subject_id", "animal_id"), Is.EqualTo(new[]
+        {
+            new object?[] { 1, 1 }, new object?[] { 2, 2 }, new object?[] { 3, 1 }, new object?[] { 4, 1 },
+        }));
+        Assert.That(await Ids(subject - animal.Proj("subject_id=animal_id")), Is.EqualTo(new[] { 3, 4 }));
+        lock (capture.Entries)
+            Assert.That(capture.Entries.Select(e => (e.Level, e.Message)), Has.Member((LogLevel.Warning,
+                "Semantic check disabled: ~lineage table not found. To enable semantic matching, rebuild lineage with: schema.rebuild_lineage()")));
     }
 
     // ------------------------------------------------------------------ restriction forms and NULLs
@@ -384,6 +431,8 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(await Ids(tags & new Dictionary<string, object?> { ["code"] = new byte[] { 0x00, 0x27, 0x5c, 0xff } }, "tag_id"),
             Is.EqualTo(new[] { 1 }));
         Assert.That(await Ids(tags - new { code = new byte[] { 0x01 } }, "tag_id"), Is.EqualTo(new[] { 1 }));
+        // Python splices str(b'\x01') into the text: a bit-value literal with other digits, a syntax error.
+        Assert.That(await RawError("SELECT `tag_id` FROM `{db}`.`tag` WHERE (`code`=b'\\x01')"), Is.EqualTo(1064));
         Assert.That(await Ids(tags & new { uid = u2 }, "tag_id"), Is.EqualTo(new[] { 2 }));
         Assert.That(await Ids(tags & new { uid = "12345678-1234-5678-1234-567812345678" }, "tag_id"), Is.EqualTo(new[] { 1 }));
         var raw = await QueryAsync($"SELECT `tag_id` FROM `{Schema.Database}`.`tag` WHERE `uid`=X'12345678123456781234567812345678'");
@@ -396,6 +445,8 @@ public class QueryAlgebraTests : SchemaFixture
         // Subjects 2 and 4 have no handler (NULL): carol handles nobody. Python's NOT IN returns nothing here.
         var idle = _person.Proj("handler_id=person_id") - _subject;
         Assert.That(await Ids(idle, "handler_id"), Is.EqualTo(new[] { 3 }));
+        Assert.That(await RawIds("SELECT `handler_id` FROM (SELECT `person_id` AS `handler_id` FROM `{db}`.`person`) AS `$0` " +
+            "WHERE (NOT (`handler_id` IN (SELECT `handler_id` FROM `{db}`.`subject`)))"), Is.Empty, "Python's NOT IN returns nothing");
         Assert.That(await Ids(_person.Proj("handler_id=person_id") & _subject, "handler_id"), Is.EqualTo(new[] { 1, 2 }));
     }
 
@@ -415,11 +466,17 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(await Ids(_subject & new Top(2) { Offset = 1 }), Is.EqualTo(new[] { 2, 3 }));
         // A Top inside a join keeps its window (Python loses it).
         Assert.That(await ((_subject & new Top(1, "species DESC")) * _session).CountAsync(), Is.EqualTo(1));
-        // In a semi-join on MariaDB (Python fails with error 1235).
+        Assert.That((await QueryAsync($"SELECT count(*) FROM `{Schema.Database}`.`subject` JOIN `{Schema.Database}`.`session` USING (`subject_id`)")).Single()[0],
+            Is.EqualTo(3L), "the join without its Top (Python's) has 3 rows");
+        // In a semi-join on MariaDB (Python fails with error 1235, LIMIT in an IN subquery).
         Assert.That(await (_session & (_subject & new Top(1))).CountAsync(), Is.EqualTo(2));
         Assert.That(await (_session - (_subject & new Top(1))).CountAsync(), Is.EqualTo(1));
+        Assert.That(await RawError("SELECT `subject_id` FROM `{db}`.`session` WHERE (`subject_id`) IN " +
+            "(SELECT `subject_id` FROM `{db}`.`subject` ORDER BY `subject_id` LIMIT 1)"), Is.EqualTo(1235));
         // Two Tops in one order narrow one window: rows 3.. of the first three is one row (Python returns two).
         Assert.That(await Ids(_subject & new Top(3) & new Top(2) { OrderBy = null, Offset = 2 }), Is.EqualTo(new[] { 3 }));
+        Assert.That(await RawIds("SELECT `subject_id` FROM `{db}`.`subject` ORDER BY `subject_id` LIMIT 2 OFFSET 2"), Is.EqualTo(new[] { 3, 4 }),
+            "Python's merged window");
         // In another order, the second Top orders the first one's rows.
         Assert.That(await Ids(_subject & new Top(3) & new Top(1, "subject_id DESC")), Is.EqualTo(new[] { 3 }));
         // A restriction after a Top applies to its rows.
@@ -433,6 +490,33 @@ public class QueryAlgebraTests : SchemaFixture
         Assert.That(rows.Select(r => (r["subject_id"], r["session_idx"])), Is.EqualTo(new[] { ((object?)1, (object?)(short)1), (1, (short)2) }));
         var last = await _subject.FetchAsync(new FetchOptions { Limit = 1, Offset = 3 });
         Assert.That(last.Single()["subject_id"], Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task FetchLimitWithoutOrder_IsKeyOrder_WhereTheServersOwnOrderIsAnIndexs()
+    {
+        // A unique index whose order is the reverse of the key's: the server reads (item_id, label) from that index, so
+        // a LIMIT without ORDER BY gives items 4 and 3 (shown raw); a fetch's limit without an order is key order, as in Python.
+        var item = await Schema.DeclareAsync("Item", TableTier.Manual, """
+            item_id : int32
+            ---
+            label : varchar(8)
+            unique index (label)
+            """);
+        await item.InsertAsync(new object[]
+        {
+            new { item_id = 1, label = "d" }, new { item_id = 2, label = "c" }, new { item_id = 3, label = "b" }, new { item_id = 4, label = "a" },
+        });
+        Assert.That(await RawIds("SELECT `item_id`,`label` FROM `{db}`.`item` LIMIT 2"), Is.EqualTo(new[] { 4, 3 }), "the server's own order");
+
+        Assert.That((await item.FetchAsync(new FetchOptions { Limit = 2 })).Select(r => r["item_id"]), Is.EqualTo(new object[] { 1, 2 }));
+        Assert.That((await item.FetchAsync(new FetchOptions { Limit = 1, Offset = 2 })).Select(r => r["label"]), Is.EqualTo(new object[] { "b" }));
+        var streamed = new List<object?>();
+        await foreach (var r in item.StreamAsync(new FetchOptions { Limit = 2 })) streamed.Add(r["item_id"]);
+        Assert.That(streamed, Is.EqualTo(new object[] { 1, 2 }));
+        Assert.That(item.ToSql(new FetchOptions { Limit = 2 }), Does.EndWith("ORDER BY `item_id` LIMIT 2"), "ToSql shows the fetch's order and window");
+        // A Top without an order is key order too.
+        Assert.That((await (item & new Top(2)).FetchAsync()).Select(r => r["item_id"]), Is.EqualTo(new object[] { 1, 2 }));
     }
 
     // ------------------------------------------------------------------ projection

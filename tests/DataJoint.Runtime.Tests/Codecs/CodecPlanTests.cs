@@ -109,7 +109,7 @@ public class CodecPlanTests
         Assert.DoesNotThrow(() => _ = new RowReader(table, null), "opening and planning a fetch does not need the codec");
         var ex = Assert.Throws<DataJointException>(() => codec.Validate("v"));
         Assert.That(ex!.Message, Is.EqualTo(
-            "Codec <plan_missing> is not registered. Define a Codec subclass with name='{type_name}'. (attribute `x` of table `lab`.`__scan`)"));
+            "Codec <plan_missing> is not registered. Define a Codec subclass with name='plan_missing'. (attribute `x` of table `lab`.`__scan`)"));
         var decode = await Assert.ThrowsAsync<DataJointException>(async () => await codec.DecodeAsync("v", CancellationToken.None));
         Assert.That(decode!.Message, Does.Contain("(attribute `x` of table `lab`.`__scan`)"));
     }
@@ -141,6 +141,34 @@ public class CodecPlanTests
         var async = TableWith($"<{name}>");
         Assert.That(async.CodecPlan.For("x")!.IsSynchronous, Is.False);
         Assert.That(new RowReader(async, null).IsSynchronous, Is.False);
+    }
+
+    [Test]
+    public void ABlobChain_DecodesAColumnsBytesInPlace_AsItDecodesAnArray_AndFailsTheSameWay()
+    {
+        var blob = TableWith("<blob>").CodecPlan.For("x")!;
+        Assert.That(blob.DecodesSpans, Is.True);
+        var packed = DataJoint.Blob.Pack(new[] { 1.0, 2.5, -4.0 });
+        Assert.That(((BlobArray<double>)blob.Decode(packed.AsSpan())!).Data, Is.EqualTo(new[] { 1.0, 2.5, -4.0 }));
+        Assert.That(blob.Decode(packed.AsSpan()), Is.EqualTo(blob.Decode(packed)));
+
+        // an outer codec decodes what <blob> read in place (the stored record arrives as a dict and is mapped)
+        var graph = TableWith("<testgraph>").CodecPlan.For("x")!;
+        Assert.That(graph.DecodesSpans, Is.True);
+        var stored = (byte[])graph.Chain.EncodeAsync(new Graph(true, ["a", "b"], [(0, 1)]), new EncodeContext { Schema = "lab", Table = "t", Attribute = "x" })
+            .AsTask().GetAwaiter().GetResult()!;
+        var decoded = (Graph)graph.Decode(stored.AsSpan())!;
+        Assert.That((decoded.Directed, decoded.Nodes, decoded.Edges), Is.EqualTo((true, new[] { "a", "b" }, new[] { (0, 1) })));
+
+        Assert.That(TableWith("<testshout>").CodecPlan.For("x")!.DecodesSpans, Is.False, "a chain that does not end in a span decoder");
+        Assert.That(TableWith("<testpoint>").CodecPlan.For("x")!.DecodesSpans, Is.False, "a json chain");
+
+        byte[] corrupt = [0x6D, 0x59, 0x6D, 0x00, 0x41, 0x02];
+        var fromArray = Assert.Catch<DataJointException>(() => blob.Decode(corrupt));
+        var inPlace = Assert.Catch<DataJointException>(() => blob.Decode(corrupt.AsSpan()));
+        Assert.That(inPlace!.GetType(), Is.EqualTo(fromArray!.GetType()));
+        Assert.That(inPlace.Message, Is.EqualTo(fromArray.Message));
+        Assert.That((inPlace.Schema, inPlace.Table, inPlace.Attribute), Is.EqualTo(("lab", "__scan", "x")));
     }
 
     [Test]

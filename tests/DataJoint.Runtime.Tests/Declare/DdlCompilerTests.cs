@@ -84,7 +84,7 @@ public class DdlCompilerTests
     [TestCase("x : <hash>", "<hash> requires @ (in-store storage only)", "<hash>")]
     [TestCase("x : <object>", "<object> requires @ (store only)", "<object>")]
     [TestCase("x : <filepath>  # f", "<filepath> requires @ symbol. Use <filepath@> for default store or <filepath@store> to specify store.", "<filepath>")]
-    [TestCase("x : <nope@s>", "Codec <nope> is not registered. Define a Codec subclass with name='{type_name}'.", "<nope@s>")]
+    [TestCase("x : <nope@s>", "Codec <nope> is not registered. Define a Codec subclass with name='nope'.", "<nope@s>")]
     [TestCase("x : <weird>", "Invalid dtype 'geometry' in codec <weird>.", "<weird>")]
     public void Case4StoreModeErrors(string line, string message, string span)
     {
@@ -107,7 +107,7 @@ public class DdlCompilerTests
     public void NoCodecResolverMeansUnregistered()
     {
         var r = DdlCompiler.Compile("lab", "t", "id : int32\n---\nx : <blob>", null, null);
-        Assert.That(r.Errors.Single().Message, Is.EqualTo("Codec <blob> is not registered. Define a Codec subclass with name='{type_name}'."));
+        Assert.That(r.Errors.Single().Message, Is.EqualTo("Codec <blob> is not registered. Define a Codec subclass with name='blob'."));
     }
 
     // ---------------------------------------------------------------- case 5: CREATE TABLE layout

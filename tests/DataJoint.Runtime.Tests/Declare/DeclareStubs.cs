@@ -34,7 +34,7 @@ internal sealed class StubCodecs : IDeclareCodecTypeResolver
             case "weird":
                 return CodecTypeResolution.Success("geometry");
             default:
-                return CodecTypeResolution.Failure("Codec <" + name + "> is not registered. Define a Codec subclass with name='{type_name}'.");
+                return CodecTypeResolution.Failure("Codec <" + name + "> is not registered. Define a Codec subclass with name='" + name + "'.");
         }
     }
 }
