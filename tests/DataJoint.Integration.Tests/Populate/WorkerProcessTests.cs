@@ -217,19 +217,6 @@ public class WorkerProcessTests : SchemaFixture
         Assert.That(run.Made.Count - run.Made.Distinct().Count(), Is.LessThanOrEqualTo(4 * proxy.Cuts), "makes run again\n" + shown);
     }
 
-    /// <summary>
-    /// A heavier run for reproducing races by hand, not part of the suite:
-    /// <c>DJ_WORKER_STRESS=&lt;workers&gt;x&lt;keys&gt;x&lt;sleep ms&gt;x&lt;fail every&gt;</c> (default 8x1000x0x50), e.g. under
-    /// <c>stress-ng</c> or with <c>DJ_PORT</c> pointing at a slow proxy.
-    /// </summary>
-    [Test, Explicit("a stress run for reproducing races by hand")]
-    public async Task ManyWorkers_StressRun_EveryKeyMadeOnce()
-    {
-        var spec = (Environment.GetEnvironmentVariable("DJ_WORKER_STRESS") ?? "8x1000x0x50").Split('x').Select(int.Parse).ToArray();
-        var run = await RunWorkersAsync(workers: spec[0], keys: spec[1], sleepMs: spec[2], failEvery: spec[3]);
-        Assert.That(run.Made.Order(), Is.EqualTo(Enumerable.Range(1, spec[1]).Where(k => k % spec[3] != 0)), "every make ran exactly once\n" + run.Description);
-    }
-
     [Test]
     public async Task WorkerKilledMidMake_LeavesAReservation_ThatAnOrphanRefreshRePends()
     {
