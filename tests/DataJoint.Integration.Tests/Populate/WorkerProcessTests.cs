@@ -114,7 +114,13 @@ public class WorkerProcessTests : SchemaFixture
     {
         var text = new System.Text.StringBuilder();
         for (var i = 0; i < results.Count; i++)
-            text.Append("worker ").Append(i).Append(" exit ").Append(results[i].Exit).Append(": ").AppendLine(results[i].Output.Trim());
+        {
+            var exit = results[i].Exit;
+            // 134: an unhandled exception (.NET aborts); other 128 + n: ended by signal n — 9 is a SIGKILL this test did not
+            // send (another process killing workers by name).
+            var how = exit == 134 ? " (unhandled exception)" : exit > 128 ? $" (killed by signal {exit - 128})" : "";
+            text.Append("worker ").Append(i).Append(" exit ").Append(exit).Append(how).Append(": ").AppendLine(results[i].Output.Trim());
+        }
         var jobTable = "~~" + work.Name.TrimStart('_');
         try
         {
