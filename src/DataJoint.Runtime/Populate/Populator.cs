@@ -217,7 +217,7 @@ internal sealed class Populator
         catch (Exception ex)
         {
             if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
-            if (attempt < KeyAttempts && !token.IsCancellationRequested && IsTransient(worker, ex))
+            if (attempt < KeyAttempts && !token.IsCancellationRequested && worker.MayTryAgain(ex))
             {
                 await GiveBackAsync(worker, jobs, start, ex, attempt).ConfigureAwait(false);
                 return (TryAgain, null);
@@ -319,7 +319,7 @@ internal sealed class Populator
                     await worker.RunAsync(c => jobs.ReleaseAsync(c, key, start.ReservedBy, CancellationToken.None)).ConfigureAwait(false);
                 throw;
             }
-            if (!stopped && attempt < KeyAttempts && IsTransient(worker, ex))
+            if (!stopped && attempt < KeyAttempts && worker.MayTryAgain(ex))
             {
                 // Lost connection, deadlock, lock wait timeout: the server rolled the key back; make it again.
                 await GiveBackAsync(worker, jobs, start, ex, attempt).ConfigureAwait(false);
@@ -353,15 +353,6 @@ internal sealed class Populator
         if (afterCommit is not null) await RetryAfterCommitAsync(worker, jobs, key, started, duration, afterCommit).ConfigureAwait(false);
         return (true, nextStart);
     }
-
-    /// <summary>
-    /// True when a key that failed with <paramref name="failure"/> may simply be made again: the connection was lost (the
-    /// server rolled the transaction back), or the server chose it as a deadlock victim or timed out a lock wait, or any
-    /// other failure a DataJoint operation marks as transient (<see cref="Retry.IsRetryable"/>).
-    /// </summary>
-    private bool IsTransient(WorkerConnection worker, Exception failure) =>
-        worker.MayBeLost(failure) || Autocommit.IsRetryable(failure)
-        || Retry.IsRetryable(failure as DataJointException ?? _target.Dialect.TranslateError(failure, _target.FullName) ?? failure);
 
     /// <summary>
     /// Before a key that failed transiently is tried again: the connection is opened again if it was lost, and the key's
