@@ -271,6 +271,37 @@ public class WorkerProcessTests : SchemaFixture
         Assert.That(await jobs.Reserved.CountAsync(), Is.Zero);
     }
 
+    /// <summary>
+    /// SIGTERM while the server is away (a worker waiting to reconnect, for up to a minute) stops the worker at once: the
+    /// key it had in flight keeps its reservation, which an orphan refresh re-pends once the server is back.
+    /// </summary>
+    [Test]
+    public async Task StopSignal_WhileTheServerIsAway_EndsTheWaitForIt_AtOnce()
+    {
+        var work = await DeclareAsync(100);
+        await using var proxy = new Safety.CuttableProxy($"{TestServices.Database.Host}:{TestServices.Database.Port}");
+        var worker = StartWorker(Schema, int.Parse(proxy.Endpoint.Split(':')[1]), "--sleep-ms", "20");
+        await WaitForAsync(worker, () => ReadLog().Count(l => l.Kind == "made") >= 5, TimeSpan.FromMinutes(2));
+        proxy.Cut(); // and it stays cut
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString()])) await kill.WaitForExitAsync();
+        var (exit, output) = await FinishAsync(worker, TimeSpan.FromMinutes(1));
+        Assert.That(exit, Is.EqualTo(3), output);
+        Assert.That(output, Does.Contain("interrupted").And.Contain("reconnecting"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the worker did not wait out the reconnect window (60 s)\n" + output);
+
+        var jobs = await work.JobsAsync();
+        var reserved = await jobs.Reserved.FetchAsync();
+        Assert.That(reserved, Has.Count.LessThanOrEqualTo(1), "at most the key in flight stays reserved");
+        if (reserved.Count == 1)
+        {
+            Assert.That(await (work & new { subject_id = reserved[0]["subject_id"] }).CountAsync(), Is.Zero, "and it is not made");
+            await Task.Delay(TimeSpan.FromSeconds(1.2));
+            Assert.That((await jobs.RefreshAsync(new JobRefreshOptions { OrphanTimeout = TimeSpan.FromSeconds(1) })).Orphaned, Is.EqualTo(1));
+        }
+    }
+
     [Test]
     public async Task AWorkerNeverOutlivesItsTest_ItEndsWhenItsStandardInputCloses_OrAfterItsLifetime()
     {
