@@ -155,10 +155,18 @@ public class WorkerProcessTests : SchemaFixture
         Func<List<Process>, Task>? during = null)
     {
         var work = await DeclareAsync(keys);
-        var started = Enumerable.Range(0, workers)
-            .Select(_ => StartWorker(Schema, port ?? TestServices.Database.Port, "--sleep-ms", sleepMs.ToString(), "--fail-every", failEvery.ToString()))
-            .ToList();
-        if (during is not null) await during(started);
+        string[] options = ["--sleep-ms", sleepMs.ToString(), "--fail-every", failEvery.ToString()];
+        // A test that acts during the run starts it once every worker is ready (its own start-up — opening the schema — is
+        // not populate's, and lasts seconds on a loaded machine): then all of them populate when it acts.
+        var go = _log + ".go";
+        if (during is not null) options = [.. options, "--go", go];
+        var started = Enumerable.Range(0, workers).Select(_ => StartWorker(Schema, port ?? TestServices.Database.Port, options)).ToList();
+        if (during is not null)
+        {
+            await WaitForAsync(started, () => ReadLog().Count(l => l.Kind == "ready") == workers, TimeSpan.FromMinutes(2));
+            await File.WriteAllTextAsync(go, "");
+            await during(started);
+        }
         var results = await Task.WhenAll(started.Select(w => FinishAsync(w, TimeSpan.FromMinutes(3))));
         var run = await DescribeRunAsync(work, results);
         Assert.That(results.Select(r => r.Exit), Is.All.EqualTo(0), run);
@@ -206,7 +214,7 @@ public class WorkerProcessTests : SchemaFixture
             {
                 foreach (var after in new[] { 30, 90 })
                 {
-                    await WaitForAsync(workers[0], () => ReadLog().Count(l => l.Kind == "made") >= after, TimeSpan.FromMinutes(2));
+                    await WaitForAsync(workers, () => ReadLog().Count(l => l.Kind == "made") >= after, TimeSpan.FromMinutes(2));
                     committedAtCuts.Add(ReadLog().Count(l => l.Kind == "committed"));
                     proxy.Cut();
                     await Task.Delay(TimeSpan.FromSeconds(2));
@@ -324,15 +332,18 @@ public class WorkerProcessTests : SchemaFixture
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds; fails at once, with its output, if the worker ends first.</summary>
-    private static async Task WaitForAsync(Process worker, Func<bool> condition, TimeSpan timeout)
+    private static Task WaitForAsync(Process worker, Func<bool> condition, TimeSpan timeout) => WaitForAsync([worker], condition, timeout);
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails at once, with its output, if one of the workers ends first.</summary>
+    private static async Task WaitForAsync(IReadOnlyList<Process> workers, Func<bool> condition, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            if (worker.HasExited)
-                Assert.Fail($"the worker ended (exit code {worker.ExitCode}) before the awaited point: " +
+            if (workers.FirstOrDefault(w => w.HasExited) is { } worker)
+                Assert.Fail($"a worker ended (exit code {worker.ExitCode}) before the awaited point: " +
                             await worker.StandardOutput.ReadToEndAsync() + await worker.StandardError.ReadToEndAsync());
-            if (clock.Elapsed > timeout) Assert.Fail("timed out waiting for the worker");
+            if (clock.Elapsed > timeout) Assert.Fail("timed out waiting for the workers");
             await Task.Delay(50);
         }
     }
