@@ -9,7 +9,7 @@ namespace DataJoint.Benchmarks.Tables;
 /// shared machine hits the raw baseline and DataJoint alike (BenchmarkDotNet runs one method's iterations in a block,
 /// minutes apart); the order of the methods rotates from round to round. Each run starts after a full garbage collection. Prints per method the median wall time, the median
 /// and range of its ratio to the raw baseline of the same round, the median client CPU time and the bytes allocated.
-/// Run: <c>dotnet run -c Release -- interleaved-tables [--rounds 15]</c> with the services' variables.
+/// Run: <c>dotnet run -c Release -- interleaved-tables [--rounds 15] [--only fetch,blob,insert]</c> with the services' variables.
 /// </summary>
 internal static class InterleavedTableProbe
 {
@@ -17,6 +17,8 @@ internal static class InterleavedTableProbe
     {
         var i = Array.IndexOf(args, "--rounds");
         var rounds = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 15;
+        var o = Array.IndexOf(args, "--only");
+        var only = o >= 0 && o + 1 < args.Length ? args[o + 1].Split(',') : ["fetch", "blob", "insert"];
 
         var fetch = new TypedTableBenchmarks();
         var blob = new BlobFetchBenchmarks();
@@ -26,18 +28,20 @@ internal static class InterleavedTableProbe
         await insert.Setup();
         try
         {
-            var groups = new (string Title, Func<Task>? Before, (string Name, Func<Task> Run)[] Modes)[]
+            var groups = new (string Key, string Title, Func<Task>? Before, (string Name, Func<Task> Run)[] Modes)[]
             {
-                ("fetch, 100 000 rows (int32, float64, varchar, 64-byte bytes)", null,
+                ("fetch", "fetch, 100 000 rows (int32, float64, varchar, 64-byte bytes)", null,
                     [("raw reader loop", fetch.RawFetch), ("dynamic FetchAsync", fetch.DynamicFetch), ("typed FetchAsync", fetch.TypedFetch)]),
-                ("fetch, 100 000 rows with a <blob> column (10 float64 each)", null,
-                    [("raw loop + Blob.Unpack", blob.RawReaderUnpack), ("dynamic FetchAsync", blob.DynamicFetch), ("typed FetchAsync", blob.TypedFetch)]),
-                ("insert, 100 000 rows (int32, float64, varchar, 64-byte bytes)", () => { insert.Truncate(); return Task.CompletedTask; },
+                ("blob", "fetch, 100 000 rows with a <blob> column (10 float64 each)", null,
+                    [("raw loop + Blob.Unpack", blob.RawReaderUnpack), ("raw, reused buffer", blob.RawReaderUnpackInPlace), ("dynamic FetchAsync", blob.DynamicFetch),
+                     ("typed FetchAsync", blob.TypedFetch)]),
+                ("insert", "insert, 100 000 rows (int32, float64, varchar, 64-byte bytes)", () => { insert.Truncate(); return Task.CompletedTask; },
                     [("raw multi-row INSERT", insert.RawMultiRowInsert), ("dynamic InsertAsync", insert.DynamicInsert), ("typed InsertAsync", insert.TypedInsert)]),
             };
             Console.WriteLine($"{rounds} interleaved rounds (round 0 warms up); load average at start {LoadAverage()}");
-            foreach (var (title, before, modes) in groups)
+            foreach (var (key, title, before, modes) in groups)
             {
+                if (!only.Contains(key)) continue;
                 var wall = modes.Select(_ => new List<double>()).ToArray();
                 var cpu = modes.Select(_ => new List<double>()).ToArray();
                 var bytes = modes.Select(_ => new List<double>()).ToArray();
@@ -45,7 +49,7 @@ internal static class InterleavedTableProbe
                 {
                     for (var k = 0; k < modes.Length; k++)
                     {
-                        var m = (k + round) % modes.Length; // each method runs first, second and third in turn
+                        var m = (k + round) % modes.Length; // each method runs first, second, third... in turn
                         if (before is not null) await before();
                         GC.Collect();
                         GC.WaitForPendingFinalizers();

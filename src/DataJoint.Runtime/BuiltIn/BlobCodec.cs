@@ -6,13 +6,18 @@ namespace DataJoint.BuiltIn;
 /// Records whose codec chains to <c>&lt;blob&gt;</c> arrive here as dicts (generated mappers), so Python reads a dict.
 /// </summary>
 [Codec("blob", InTable = "bytes", InStore = "<hash>")]
-public sealed partial class BlobCodec : Codec<object, byte[]>, ISplitBytesProducer
+public sealed partial class BlobCodec : Codec<object, byte[]>, ISplitBytesProducer, ISpanBytesDecoder
 {
     /// <inheritdoc/>
     protected override byte[] Encode(object value, EncodeContext context) => BlobFormat.Pack(value);
 
     /// <inheritdoc/>
-    protected override object Decode(byte[] stored, DecodeContext context) =>
+    protected override object Decode(byte[] stored, DecodeContext context) => Unpack(stored, context);
+
+    /// <summary>A fetch decodes a <c>&lt;blob&gt;</c> column from the column's bytes in place (no array per value).</summary>
+    object? ISpanBytesDecoder.Decode(ReadOnlySpan<byte> stored, DecodeContext context) => Unpack(stored, context);
+
+    private static object Unpack(ReadOnlySpan<byte> stored, DecodeContext context) =>
         BlobFormat.Unpack(stored) ?? throw new DataJointException($"<blob> of attribute '{context.Attribute ?? "?"}' unpacked to null (unknown protocol).");
 
     /// <summary>

@@ -5,5 +5,5 @@ internal static class BlobFormat
 {
     internal static byte[] Pack(object value) => Blob.Pack(value, compress: true);
 
-    internal static object? Unpack(byte[] bytes) => Blob.Unpack(bytes);
+    internal static object? Unpack(ReadOnlySpan<byte> bytes) => Blob.Unpack(bytes);
 }

@@ -11,6 +11,16 @@ internal interface ISyncCodec
 }
 
 /// <summary>
+/// A synchronous codec whose stored value is bytes and that decodes them from a span: a fetch hands it the column's
+/// bytes in a buffer it reuses from row to row instead of a new array per value (<c>&lt;blob&gt;</c>).
+/// </summary>
+internal interface ISpanBytesDecoder
+{
+    /// <summary>Decodes the stored bytes <paramref name="stored"/> (valid only during the call).</summary>
+    object? Decode(ReadOnlySpan<byte> stored, DecodeContext context);
+}
+
+/// <summary>
 /// A codec that can hand some values over as their encoded bytes in two segments (a small header, then memory the value
 /// already owns) instead of one packed array: <c>&lt;blob&gt;</c> does this for large uncompressed arrays.
 /// </summary>

@@ -15,6 +15,7 @@ namespace DataJoint;
 public sealed class CodecChain
 {
     private readonly ISyncCodec[]? _syncLinks; // every link, when all of them decode without I/O
+    private readonly ISpanBytesDecoder? _spanDecoder; // the innermost link, when the chain is synchronous and it decodes stored bytes from a span
     private readonly bool _usesFilepath;       // a bare <filepath@> means stores.filepath_default (spec §5.8)
 
     internal CodecChain(string spec, string finalType, string? store, IReadOnlyList<ICodec> links)
@@ -27,6 +28,8 @@ public sealed class CodecChain
         _syncLinks = sync.Length == links.Count ? sync : null;
         _usesFilepath = links.Any(l => l.Descriptor.Name == "filepath");
         IsJson = string.Equals(finalType, "json", StringComparison.OrdinalIgnoreCase);
+        if (_syncLinks is not null && !IsJson && links[^1] is ISpanBytesDecoder span && links[^1].Descriptor.StoredType == typeof(byte[]))
+            _spanDecoder = span;
     }
 
     /// <summary>The type spec as resolved, e.g. <c>&lt;graph@main&gt;</c>.</summary>
@@ -44,8 +47,14 @@ public sealed class CodecChain
     /// <summary>True when the column is JSON (final dtype <c>json</c>).</summary>
     public bool IsJson { get; }
 
-    /// <summary>True when every codec of the chain decodes without I/O (<see cref="Decode"/> may be used).</summary>
+    /// <summary>True when every codec of the chain decodes without I/O (<see cref="Decode(object, DecodeContext)"/> may be used).</summary>
     internal bool IsSynchronous => _syncLinks is not null;
+
+    /// <summary>
+    /// True when the chain is synchronous and its innermost codec decodes the column's bytes from a span
+    /// (<see cref="Decode(ReadOnlySpan{byte}, DecodeContext)"/> may be used).
+    /// </summary>
+    internal bool DecodesSpans => _spanDecoder is not null;
 
     /// <summary>The concrete store name this chain runs with for <paramref name="stores"/> (a bare <c>@</c> becomes the default store).</summary>
     internal string? ResolveStore(IStoreProvider? stores) => CodecContextHelpers.ResolveStoreName(Store, stores, _usesFilepath);
@@ -159,8 +168,33 @@ public sealed class CodecChain
     internal object? Decode(object stored, DecodeContext ctx)
     {
         var links = _syncLinks ?? throw new InvalidOperationException($"The chain {Spec} has a codec that decodes asynchronously.");
-        object? current = FromColumn(stored, Links[^1].Descriptor.StoredType, ctx);
-        for (var i = links.Length - 1; i >= 0; i--)
+        return DecodeFrom(links, links.Length - 1, FromColumn(stored, Links[^1].Descriptor.StoredType, ctx), ctx);
+    }
+
+    /// <summary>
+    /// Decodes a column's stored bytes in place when <see cref="DecodesSpans"/>: the innermost codec reads them where they
+    /// are (<paramref name="stored"/> is valid only during the call), the outer codecs decode what it returns.
+    /// </summary>
+    internal object? Decode(ReadOnlySpan<byte> stored, DecodeContext ctx)
+    {
+        var inner = _spanDecoder ?? throw new InvalidOperationException($"The chain {Spec} does not decode bytes in place.");
+        object? current = null;
+        try
+        {
+            current = inner.Decode(stored, ctx);
+        }
+        catch (Exception e)
+        {
+            CodecFailure.Throw(e, this, Links[^1], CodecOperation.Decode, Array.Empty<byte>(), ctx.Schema, ctx.Table, ctx.Attribute, ctx.Store);
+        }
+        var last = Links.Count - 1;
+        return last == 0 ? current : DecodeFrom(_syncLinks!, last - 1, AdaptForDecode(current, Links[last - 1], ctx), ctx);
+    }
+
+    /// <summary>Decodes <paramref name="current"/> with the links <paramref name="from"/> down to the outermost.</summary>
+    private object? DecodeFrom(ISyncCodec[] links, int from, object? current, DecodeContext ctx)
+    {
+        for (var i = from; i >= 0; i--)
         {
             if (current is null) return null;
             try

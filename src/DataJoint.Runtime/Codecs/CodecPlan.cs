@@ -75,8 +75,11 @@ internal sealed class AttributeCodec
     /// <summary>The resolved chain (throws a <see cref="DataJointException"/> naming the attribute when its codec is unknown).</summary>
     public CodecChain Chain => Resolve().Chain;
 
-    /// <summary>True when the chain decodes without I/O (<see cref="Decode"/> may be used).</summary>
+    /// <summary>True when the chain decodes without I/O (<see cref="Decode(object, string?)"/> may be used).</summary>
     public bool IsSynchronous => Resolve().Chain.IsSynchronous;
+
+    /// <summary>True when the chain decodes without I/O, straight from the column's bytes (<see cref="Decode(ReadOnlySpan{byte}, string?)"/> may be used).</summary>
+    public bool DecodesSpans => Resolve().Chain.DecodesSpans;
 
     /// <summary>Whether the chain ends in <c>json</c>; false when the codec is not registered (or its chain is invalid).</summary>
     public bool TryIsJson(out bool isJson)
@@ -134,6 +137,21 @@ internal sealed class AttributeCodec
 
     /// <summary>Decodes a non-null fetched value in place (only when <see cref="IsSynchronous"/>).</summary>
     public object? Decode(object stored, string? downloadPath = null)
+    {
+        var r = Resolve();
+        try
+        {
+            return r.Chain.Decode(stored, DecodeContext(r, downloadPath));
+        }
+        catch (DataJointException ex)
+        {
+            ex.Locate(Schema, Table, Attribute.Name);
+            throw;
+        }
+    }
+
+    /// <summary>Decodes a non-null fetched value from the column's bytes, in place (only when <see cref="DecodesSpans"/>).</summary>
+    public object? Decode(ReadOnlySpan<byte> stored, string? downloadPath = null)
     {
         var r = Resolve();
         try

@@ -25,6 +25,7 @@ public sealed partial class DataJointConnection
     private DataJointConnection(ConnectionSettings settings, DataJointSettings all, ILoggerFactory? loggerFactory)
     {
         Settings = settings;
+        ServerKey = settings.ToString();
         AllSettings = all;
         _dataSource = DataSources.GetOrAdd(settings.ToConnectionString(), static cs =>
             new MySqlDataSourceBuilder(cs).UseConnectionOpenedCallback(SetUpSessionAsync).Build());
@@ -56,6 +57,9 @@ public sealed partial class DataJointConnection
 
     /// <summary>The database settings.</summary>
     public ConnectionSettings Settings { get; }
+
+    /// <summary><c>user@host:port</c> as the connection was made (what per-server caches are keyed by).</summary>
+    internal string ServerKey { get; }
 
     /// <summary>Every settings section this connection was made from (defaults for the sections not given).</summary>
     public DataJointSettings AllSettings { get; }

@@ -4,12 +4,15 @@ namespace DataJoint;
 
 /// <summary>
 /// The columns of one fetch, decided once before its first row: per column the reader of its kind and its codec (from
-/// the table's codec plan), and the folder <c>&lt;attach&gt;</c> values are written to. Dynamic rows
+/// the table's codec plan), and the folder <c>&lt;attach&gt;</c> values are written to. A binary column whose codec
+/// decodes from a span (<c>&lt;blob&gt;</c>) is decoded from one buffer the fetch reuses (<see cref="ColumnBytes"/>),
+/// not from a new array per value. Dynamic rows
 /// (<see cref="RowReader"/>) and the typed mappers (<see cref="Metadata.ColumnSource"/>) read through it.
 /// </summary>
 internal sealed class FetchColumns
 {
     private readonly ColumnReader[] _stored;
+    private readonly ColumnBytes _bytes = new(); // one fetch reads its rows one after another
 
     /// <param name="query">The query fetched (restrictions, joins and projections carry each column's codec).</param>
     /// <param name="names">The attributes fetched, in column order.</param>
@@ -24,7 +27,8 @@ internal sealed class FetchColumns
         DownloadPath = downloadPath;
         HasCodecs = Codecs.Any(c => c is not null);
         // An unknown codec is reported when one of its values is decoded (asynchronous path), not before the fetch.
-        IsSynchronous = Codecs.All(c => c is null || IsSynchronousChain(c));
+        IsSynchronous = Codecs.All(c => c is null || Resolves(c, static c => c.IsSynchronous));
+        InPlace = Codecs.Select((c, i) => c is not null && Kinds[i] == AttributeKind.Bytes && Resolves(c, static c => c.DecodesSpans)).ToArray();
     }
 
     /// <summary>The attributes, in column order.</summary>
@@ -35,6 +39,9 @@ internal sealed class FetchColumns
 
     /// <summary>The codec of each column, or null.</summary>
     public AttributeCodec?[] Codecs { get; }
+
+    /// <summary>Per column: true when its codec decodes the column's bytes where they are read (<see cref="ColumnBytes"/>).</summary>
+    public bool[] InPlace { get; }
 
     /// <summary>Where <c>&lt;attach&gt;</c> values are written.</summary>
     public string? DownloadPath { get; }
@@ -52,8 +59,10 @@ internal sealed class FetchColumns
     public object? Read(DbDataReader reader, int ordinal)
     {
         if (reader.IsDBNull(ordinal)) return null;
-        var stored = _stored[ordinal].Read(reader, ordinal);
-        return Codecs[ordinal] is { } codec ? codec.Decode(stored, DownloadPath) : stored;
+        if (Codecs[ordinal] is not { } codec) return _stored[ordinal].Read(reader, ordinal);
+        return InPlace[ordinal]
+            ? codec.Decode(_bytes.Read(reader, ordinal), DownloadPath)
+            : codec.Decode(_stored[ordinal].Read(reader, ordinal), DownloadPath);
     }
 
     /// <summary>Decodes a stored non-null value of codec column <paramref name="ordinal"/> (store I/O allowed).</summary>
@@ -76,18 +85,20 @@ internal sealed class FetchColumns
             }
             var stored = _stored[i];
             var downloadPath = DownloadPath;
-            readers[i] = IsSynchronous
-                ? new ColumnReader<object?>((r, o) => codec.Decode(stored.Read(r, o), downloadPath))
-                : new ColumnReader<object?>(stored.Read);
+            var bytes = _bytes;
+            readers[i] = !IsSynchronous ? new ColumnReader<object?>(stored.Read)
+                : InPlace[i] ? new ColumnReader<object?>((r, o) => codec.Decode(bytes.Read(r, o), downloadPath))
+                : new ColumnReader<object?>((r, o) => codec.Decode(stored.Read(r, o), downloadPath));
         }
         return readers;
     }
 
-    private static bool IsSynchronousChain(AttributeCodec codec)
+    /// <summary>A property of a codec's chain; false when the codec is unknown (reported when one of its values is decoded).</summary>
+    private static bool Resolves(AttributeCodec codec, Func<AttributeCodec, bool> property)
     {
         try
         {
-            return codec.IsSynchronous;
+            return property(codec);
         }
         catch (DataJointException)
         {

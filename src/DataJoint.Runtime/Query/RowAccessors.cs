@@ -60,6 +60,45 @@ internal sealed class RowAccessor
         return new RowAccessor(members.Select(m => m.Name).ToArray(), getters);
     }
 
+    /// <summary>
+    /// The values of a dictionary row whose keys are exactly <paramref name="names"/> (in any order): the value of
+    /// <c>names[i]</c> goes to <c>values[map[i]]</c> (skipped when -1) of a new array of <paramref name="width"/>. False
+    /// when the row is not a dictionary or its keys differ (the caller then reads its pairs).
+    /// </summary>
+    public static bool TryGetValues(object row, string[] names, int[] map, int width, [NotNullWhen(true)] out object?[]? values)
+    {
+        values = null;
+        var found = new object?[width];
+        switch (row)
+        {
+            case IReadOnlyDictionary<string, object?> ro when ro.Count == names.Length:
+                for (var i = 0; i < names.Length; i++)
+                {
+                    if (!ro.TryGetValue(names[i], out var v)) return false;
+                    if (map[i] >= 0) found[map[i]] = v;
+                }
+                break;
+            case IDictionary<string, object?> d when d.Count == names.Length:
+                for (var i = 0; i < names.Length; i++)
+                {
+                    if (!d.TryGetValue(names[i], out var v)) return false;
+                    if (map[i] >= 0) found[map[i]] = v;
+                }
+                break;
+            case IDictionary nd when nd.Count == names.Length:
+                for (var i = 0; i < names.Length; i++)
+                {
+                    if (!nd.Contains(names[i])) return false;
+                    if (map[i] >= 0) found[map[i]] = nd[names[i]];
+                }
+                break;
+            default:
+                return false;
+        }
+        values = found;
+        return true;
+    }
+
     /// <summary>Enumerates (name, value) pairs of any row shape.</summary>
     public static IEnumerable<KeyValuePair<string, object?>> Pairs(object row)
     {

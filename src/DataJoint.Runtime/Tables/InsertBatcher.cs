@@ -42,17 +42,20 @@ internal static class InsertBatcher
     {
         var limit = packetLimit ?? maxBytes;
         var dialect = table.Dialect;
-        var prefix = dialect.InsertPrefix(table.Database, table.Name, prepared.Fields, mode);
-        var suffix = dialect.InsertSuffix(table.Database, table.Name, table.TableHeading.PrimaryKey, mode);
+        // The statement text around the value tuples is the row shape's, made once per table and shape.
+        var prefix = prepared.Shape?.Prefix(mode) ?? dialect.InsertPrefix(table.Database, table.Name, prepared.Fields, mode);
+        var suffix = prepared.Shape?.Suffix(mode) ?? dialect.InsertSuffix(table.Database, table.Name, table.TableHeading.PrimaryKey, mode);
         var fixedBytes = Encoding.UTF8.GetByteCount(prefix) + Encoding.UTF8.GetByteCount(suffix) + 64;
         var budget = maxBytes - fixedBytes;
         var hardBudget = packetLimit is { } packet ? packet - PacketHeadroom - fixedBytes : budget;
-        var sb = new StringBuilder(prefix.Length + suffix.Length + 1024);
-        var rowsInBatch = 0;
-        long batchBytes = 0;
         var param = dialect.Parameter;
         var def = dialect.DefaultValue;
         var width = prepared.Fields.Length;
+        // Sized for the placeholders of the first statement's rows (at most 1024 characters more; it grows if needed).
+        var tuple = width * (Math.Max(param.Length, def.Length) + 1) + 2;
+        var sb = new StringBuilder(prefix.Length + suffix.Length + (int)Math.Min(1024L, (long)Math.Min(prepared.Rows.Count, maxRows) * tuple));
+        var rowsInBatch = 0;
+        long batchBytes = 0;
         for (var r = 0; r < prepared.Rows.Count; r++)
         {
             var rowBytes = prepared.RowBytes[r] + width * 2;
@@ -151,7 +154,7 @@ internal static class InsertBatcher
 
     private static async Task<long> GetMaxStatementBytesAsync(Table table, DbConnection connection, CancellationToken cancellationToken)
     {
-        var key = table.Connection.Settings.ToString();
+        var key = table.Connection.ServerKey;
         if (MaxStatementBytes.TryGetValue(key, out var v)) return v;
         v = await table.Dialect.GetMaxStatementBytesAsync(connection, cancellationToken).ConfigureAwait(false);
         MaxStatementBytes[key] = v;

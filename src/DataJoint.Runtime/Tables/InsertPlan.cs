@@ -4,7 +4,7 @@ using DataJoint.Stores;
 namespace DataJoint;
 
 /// <summary>The rows of one insert, ready for its statements: fields in heading order, values per row, estimated bytes per row.</summary>
-internal sealed record PreparedRows(string[] Fields, List<object?[]> Rows, long[] RowBytes);
+internal sealed record PreparedRows(string[] Fields, List<object?[]> Rows, long[] RowBytes, InsertShape? Shape = null);
 
 /// <summary>
 /// How one insert call turns the caller's rows into statement values. The first row fixes the fields (in heading order;
@@ -21,10 +21,7 @@ internal sealed class InsertPlan
     private readonly UploadTracker? _uploads;
     private readonly IStoreProvider? _stores;
     private readonly List<object?[]> _rows = [];
-    private string[]? _fields;
-    private HeadingAttribute[] _attrs = [];
-    private AttributeCodec?[] _codecs = [];
-    private (string Name, int Field)[] _key = [];
+    private InsertShape? _shape; // the first row's: its fields are every row's
     private List<PendingValue>? _pending;
     private bool _storeBacked;
     private readonly bool _requireAll;
@@ -48,42 +45,41 @@ internal sealed class InsertPlan
     private string Where => _table.FullName;
 
     /// <summary>The fields the first row set (heading order), or null before any row.</summary>
-    public IReadOnlyList<string>? Fields => _fields;
+    public IReadOnlyList<string>? Fields => _shape?.Fields;
 
-    /// <summary>Reads rows of any shape: dictionaries or objects whose public properties are attributes.</summary>
+    /// <summary>
+    /// Reads rows of any shape: dictionaries or objects whose public properties are attributes. The shape of an object
+    /// type and of a dictionary's keys is the table's (<see cref="InsertShape"/>), worked out once.
+    /// </summary>
     public void AddRows<TRow>(IEnumerable<TRow> rows)
     {
         RowAccessor? accessor = null;
         Type? accessorType = null;
-        int[]? accessorMap = null; // accessor member index -> field index (-1: ignored)
+        InsertShape? objectShape = null;
         foreach (var row in rows)
         {
             if (row is null) throw new DataJointException($"Insert into {Where}: row {_rows.Count} is null");
-            object?[] raw;
-            if (!RowAccessor.IsDictionary(row))
+            if (RowAccessor.IsDictionary(row))
             {
-                var t = row.GetType();
-                if (t != accessorType)
-                {
-                    accessor = RowAccessor.For(t);
-                    accessorType = t;
-                    SetFields(accessor.Names);
-                    accessorMap = accessor.Names.Select(n => Array.IndexOf(_fields!, n)).ToArray();
-                }
-                raw = new object?[_fields!.Length];
-                var getters = accessor!.Getters;
-                for (var i = 0; i < getters.Length; i++)
-                {
-                    var f = accessorMap![i];
-                    if (f >= 0) raw[f] = getters[i](row);
-                }
+                AddDictionary(row);
+                continue;
             }
-            else
+            var t = row.GetType();
+            if (t != accessorType)
             {
-                var pairs = RowAccessor.Pairs(row).Where(p => Keep(p.Key)).ToList();
-                SetFields(pairs.Select(p => p.Key).ToList());
-                raw = new object?[_fields!.Length];
-                foreach (var (k, v) in pairs) raw[Array.IndexOf(_fields!, k)] = v;
+                accessor = RowAccessor.For(t);
+                accessorType = t;
+                objectShape = _table.InsertShapes.ForNames(accessor.Names);
+            }
+            var shape = objectShape!;
+            Use(shape);
+            var raw = new object?[shape.Fields.Length];
+            var getters = accessor!.Getters;
+            var map = shape.Map;
+            for (var i = 0; i < getters.Length; i++)
+            {
+                var f = map[i];
+                if (f >= 0) raw[f] = getters[i](row);
             }
             AddRow(raw);
         }
@@ -96,29 +92,49 @@ internal sealed class InsertPlan
     /// </summary>
     public void AddRows(string[] names, IEnumerable<object?[]> rows)
     {
-        int[]? map = null; // name index -> field index (-1: ignored)
-        var identity = false;
+        InsertShape? shape = null;
         foreach (var values in rows)
         {
-            if (map is null)
+            if (shape is null)
             {
-                SetFields(names);
-                map = names.Select(n => Array.IndexOf(_fields!, n)).ToArray();
-                identity = map.Length == _fields!.Length && map.Select((f, i) => f == i).All(same => same);
+                shape = _table.InsertShapes.ForNames(names);
+                Use(shape);
             }
-            if (identity && values.Length == map.Length)
+            if (shape.Identity && values.Length == shape.Map.Length)
             {
                 AddRow(values);
                 continue;
             }
-            var raw = new object?[_fields!.Length];
-            for (var i = 0; i < map.Length; i++)
+            var raw = new object?[shape.Fields.Length];
+            for (var i = 0; i < shape.Map.Length; i++)
             {
-                var f = map[i];
+                var f = shape.Map[i];
                 if (f >= 0) raw[f] = values[i];
             }
             AddRow(raw);
         }
+    }
+
+    /// <summary>A dictionary row: looked up by the fields of the previous row's shape when it has the same keys, else by its own.</summary>
+    private void AddDictionary(object row)
+    {
+        if (_shape is { } shape && RowAccessor.TryGetValues(row, shape.Given, shape.Map, shape.Fields.Length, out var raw))
+        {
+            AddRow(raw);
+            return;
+        }
+        var pairs = RowAccessor.Pairs(row).ToList();
+        var keys = new string[pairs.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = pairs[i].Key;
+        shape = _table.InsertShapes.ForKeys(keys);
+        Use(shape);
+        raw = new object?[shape.Fields.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var f = shape.Map[i];
+            if (f >= 0) raw[f] = pairs[i].Value;
+        }
+        AddRow(raw);
     }
 
     /// <summary>
@@ -128,17 +144,20 @@ internal sealed class InsertPlan
     private void AddRow(object?[] values)
     {
         var rowNumber = _rows.Count;
+        var shape = _shape!;
+        var attributes = shape.Attributes;
+        var codecs = shape.Codecs;
         Dictionary<string, object?>? key = null;
         for (var i = 0; i < values.Length; i++)
         {
-            var a = _attrs[i];
+            var a = attributes[i];
             var v = values[i];
-            if (_codecs[i] is { } codec && v is not null)
+            if (codecs[i] is { } codec && v is not null)
             {
                 if (key is null)
                 {
-                    key = new Dictionary<string, object?>(_key.Length, StringComparer.Ordinal);
-                    foreach (var (n, f) in _key) key[n] = values[f];
+                    key = new Dictionary<string, object?>(shape.Key.Length, StringComparer.Ordinal);
+                    foreach (var (n, f) in shape.Key) key[n] = values[f];
                 }
                 codec.Validate(v);
                 (_pending ??= []).Add(new PendingValue(rowNumber, i, key));
@@ -175,7 +194,7 @@ internal sealed class InsertPlan
             foreach (var c in _rows[r]) size += ValueConverter.EstimateBytes(c!) + 1;
             bytes[r] = size;
         }
-        return new PreparedRows(_fields ?? [], _rows, bytes);
+        return new PreparedRows(_shape?.Fields ?? [], _rows, bytes, _shape);
     }
 
     private async Task EncodeAllAsync(List<PendingValue> pending, CancellationToken cancellationToken)
@@ -198,35 +217,28 @@ internal sealed class InsertPlan
     private async ValueTask EncodeOneAsync(PendingValue item, CancellationToken cancellationToken)
     {
         var row = _rows[item.Row];
-        var encoded = await _codecs[item.Field]!.EncodeAsync(row[item.Field]!, item.Key, _stores, _uploads, cancellationToken).ConfigureAwait(false);
-        row[item.Field] = ValueConverter.ToDb(_attrs[item.Field], encoded, Where, encodedByCodec: true);
+        var encoded = await _shape!.Codecs[item.Field]!.EncodeAsync(row[item.Field]!, item.Key, _stores, _uploads, cancellationToken).ConfigureAwait(false);
+        row[item.Field] = ValueConverter.ToDb(_shape.Attributes[item.Field], encoded, Where, encodedByCodec: true);
     }
 
-    private bool Keep(string name)
+    /// <summary>
+    /// The shape of the next row: the first row's sets the fields (and every attribute without a default must be one of
+    /// them); a later row's must fill the same fields. A name that is not an attribute is refused unless extra fields are ignored.
+    /// </summary>
+    private void Use(InsertShape shape)
     {
-        if (_table.TableHeading.Contains(name)) return true;
-        if (_options.IgnoreExtraFields) return false;
-        throw new DataJointException($"`{name}` is not in the table heading of {Where}");
-    }
-
-    /// <summary>The first row sets the fields (heading order) and checks that every attribute without a default has one; later rows must match.</summary>
-    private void SetFields(IReadOnlyList<string> given)
-    {
-        var names = given.Where(Keep).ToList();
-        if (_fields is not null)
+        if (ReferenceEquals(shape, _shape)) return;
+        if (shape.Unknown.Length > 0 && !_options.IgnoreExtraFields)
+            throw new DataJointException($"`{shape.Unknown[0]}` is not in the table heading of {Where}");
+        if (_shape is not null)
         {
-            if (names.Count != _fields.Length || names.Any(n => Array.IndexOf(_fields, n) < 0))
+            // Fields are in heading order: the same set is the same sequence.
+            if (!shape.Fields.AsSpan().SequenceEqual(_shape.Fields))
                 throw new DataJointException($"Attempt to insert rows with different fields (table {Where}, row {_rows.Count}).");
             return;
         }
-        var heading = _table.TableHeading;
-        var set = new HashSet<string>(names, StringComparer.Ordinal);
-        _fields = heading.Names.Where(set.Contains).ToArray();
-        _attrs = _fields.Select(f => heading[f]).ToArray();
-        _codecs = _fields.Select(_table.CodecPlan.For).ToArray();
-        _key = _fields.Select((f, i) => (f, i)).Where(p => _attrs[p.i].InPrimaryKey).ToArray();
-        var missing = heading.Attributes.Where(a => !set.Contains(a.Name) && !a.HasDefault).Select(a => a.Name).ToList();
-        if (missing.Count > 0 && _requireAll)
-            throw new DataJointException($"Cannot insert into {Where}: the following attributes require values: [{string.Join(", ", missing)}]");
+        if (shape.Missing.Length > 0 && _requireAll)
+            throw new DataJointException($"Cannot insert into {Where}: the following attributes require values: [{string.Join(", ", shape.Missing)}]");
+        _shape = shape;
     }
 }

@@ -37,6 +37,7 @@ public partial class Table : QueryExpression
         FullName = dialect.QualifiedName(database, name);
         TableHeading = heading;
         CodecPlan = codecs;
+        InsertShapes = new InsertShape.Cache(this);
     }
 
     /// <summary>The database (schema) name.</summary>
@@ -54,6 +55,11 @@ public partial class Table : QueryExpression
 
     /// <summary>The codecs of the heading, resolved once for the table and every query built on it.</summary>
     internal CodecPlan CodecPlan { get; }
+
+    private string? _insertAction; // "insert into `db`.`table`", for messages
+
+    /// <summary>The row shapes of this table's inserts, each worked out once (<see cref="InsertShape"/>).</summary>
+    internal InsertShape.Cache InsertShapes { get; }
 
     internal static TableTier TierOf(string name)
     {
@@ -140,7 +146,7 @@ public partial class Table : QueryExpression
                 Table = Name,
             };
         MakeScope.CheckInsert(this, options);
-        await WriteAsync($"insert into {FullName}",
+        await WriteAsync(_insertAction ??= $"insert into {FullName}",
             "the rows may or may not have been written. Check before inserting them again (or insert with SkipDuplicates).", async operation =>
             {
                 // Store-backed values are uploaded before the rows are written, so a committed row never points at a missing

@@ -144,6 +144,34 @@ public class CodecPlanTests
     }
 
     [Test]
+    public void ABlobChain_DecodesAColumnsBytesInPlace_AsItDecodesAnArray_AndFailsTheSameWay()
+    {
+        var blob = TableWith("<blob>").CodecPlan.For("x")!;
+        Assert.That(blob.DecodesSpans, Is.True);
+        var packed = DataJoint.Blob.Pack(new[] { 1.0, 2.5, -4.0 });
+        Assert.That(((BlobArray<double>)blob.Decode(packed.AsSpan())!).Data, Is.EqualTo(new[] { 1.0, 2.5, -4.0 }));
+        Assert.That(blob.Decode(packed.AsSpan()), Is.EqualTo(blob.Decode(packed)));
+
+        // an outer codec decodes what <blob> read in place (the stored record arrives as a dict and is mapped)
+        var graph = TableWith("<testgraph>").CodecPlan.For("x")!;
+        Assert.That(graph.DecodesSpans, Is.True);
+        var stored = (byte[])graph.Chain.EncodeAsync(new Graph(true, ["a", "b"], [(0, 1)]), new EncodeContext { Schema = "lab", Table = "t", Attribute = "x" })
+            .AsTask().GetAwaiter().GetResult()!;
+        var decoded = (Graph)graph.Decode(stored.AsSpan())!;
+        Assert.That((decoded.Directed, decoded.Nodes, decoded.Edges), Is.EqualTo((true, new[] { "a", "b" }, new[] { (0, 1) })));
+
+        Assert.That(TableWith("<testshout>").CodecPlan.For("x")!.DecodesSpans, Is.False, "a chain that does not end in a span decoder");
+        Assert.That(TableWith("<testpoint>").CodecPlan.For("x")!.DecodesSpans, Is.False, "a json chain");
+
+        byte[] corrupt = [0x6D, 0x59, 0x6D, 0x00, 0x41, 0x02];
+        var fromArray = Assert.Catch<DataJointException>(() => blob.Decode(corrupt));
+        var inPlace = Assert.Catch<DataJointException>(() => blob.Decode(corrupt.AsSpan()));
+        Assert.That(inPlace!.GetType(), Is.EqualTo(fromArray!.GetType()));
+        Assert.That(inPlace.Message, Is.EqualTo(fromArray.Message));
+        Assert.That((inPlace.Schema, inPlace.Table, inPlace.Attribute), Is.EqualTo(("lab", "__scan", "x")));
+    }
+
+    [Test]
     public async Task TheChainHandsSplitBytesFromAProducerToAConsumer_ByCapability()
     {
         var trace = new List<string>();
