@@ -57,7 +57,10 @@ public sealed record ConnectionSettings
     /// declares one (Python's <c>create_tables=False</c>); default true.
     /// </summary>
     public bool CreateTables { get; init; } = true;
-    /// <summary><c>database.reconnect</c>; parsed for compatibility (connections here are pooled and opened per operation).</summary>
+    /// <summary>
+    /// <c>database.reconnect</c> (default true): a populate whose connection is lost opens a new one and goes on; false stops
+    /// it. Other operations open a pooled connection per operation and are not affected.
+    /// </summary>
     public bool Reconnect { get; init; } = true;
     /// <summary>Seconds to wait for a connection (<c>database.connect_timeout</c>, a .NET-only key); default 15.</summary>
     public int ConnectTimeoutSeconds { get; init; } = 15;

@@ -159,7 +159,7 @@ internal sealed class WriteSession : IAsyncDisposable
         {
             await StatementAsync("ROLLBACK TO SAVEPOINT `" + name + "`", CancellationToken.None).ConfigureAwait(false);
         }
-        catch (DbException) { /* the connection is gone; the server rolls back */ }
+        catch (Exception ex) when (IsConnectionFailure(ex)) { /* the connection is gone; the server rolls back */ }
     }
 
     /// <summary>A tracker for the uploads of one operation: its objects are deleted if the session rolls back.</summary>
@@ -237,7 +237,7 @@ internal sealed class WriteSession : IAsyncDisposable
             {
                 await StatementAsync("ROLLBACK", CancellationToken.None).ConfigureAwait(false);
             }
-            catch (DbException) { /* the connection is gone; the server rolls back */ }
+            catch (Exception ex) when (IsConnectionFailure(ex)) { /* the connection is gone; the server rolls back */ }
         }
         if (_commitStarted) return;
         UploadTracker[] uploads;
@@ -264,9 +264,16 @@ internal sealed class WriteSession : IAsyncDisposable
         {
             await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (DbException) { /* the connection is gone; the server rolls back */ }
-        catch (InvalidOperationException) { /* already completed */ }
+        catch (Exception ex) when (IsConnectionFailure(ex)) { /* the connection is gone (the server rolls back), or already completed */ }
     }
+
+    /// <summary>
+    /// True for what a statement on a connection that is gone throws: the driver's error, its refusal to use a broken or
+    /// closed connection (<see cref="InvalidOperationException"/>), or the socket's own error (a reset socket can surface
+    /// as a raw <see cref="IOException"/> or <see cref="System.Net.Sockets.SocketException"/>).
+    /// </summary>
+    internal static bool IsConnectionFailure(Exception ex) =>
+        ex is DbException or InvalidOperationException or IOException or System.Net.Sockets.SocketException;
 
     private void ThrowIfEnded()
     {

@@ -4,7 +4,7 @@ namespace DataJoint.Logging;
 
 /// <summary>
 /// DataJoint's log messages (source-generated, no allocation when the level is off). Categories are
-/// <c>DataJoint.Connection</c>, <c>DataJoint.Sql</c>, <c>DataJoint.Schema</c> and <c>DataJoint.GarbageCollection</c>.
+/// <c>DataJoint.Connection</c>, <c>DataJoint.Sql</c>, <c>DataJoint.Schema</c>, <c>DataJoint.Populate</c> and <c>DataJoint.GarbageCollection</c>.
 /// SQL statements log at Debug; declarations, populate and garbage-collection progress at Information.
 /// </summary>
 internal static partial class DataJointLog
@@ -28,6 +28,14 @@ internal static partial class DataJointLog
         Message = "Semantic check disabled: ~lineage table not found. To enable semantic matching, rebuild lineage with: schema.rebuild_lineage()")]
     public static partial void SemanticCheckSkipped(ILogger logger);
 
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+        Message = "The connection to the database server was lost while populating {Table}; reconnecting ({Reason})")]
+    public static partial void Reconnecting(ILogger logger, string table, string reason);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning,
+        Message = "The key {Key} of {Table} failed transiently (attempt {Attempt} of {Attempts}); it was rolled back and is tried again: {Reason}")]
+    public static partial void KeyRetried(ILogger logger, string key, string table, int attempt, int attempts, string reason);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
         Message = "Garbage collection of store '{Store}', schemas {Schemas}: {Referenced} referenced, {Stored} stored, {Orphaned} orphaned ({OrphanedBytes} bytes){Action}")]
     public static partial void GarbageCollected(ILogger logger, string store, string schemas, int referenced, int stored, int orphaned, long orphanedBytes, string action);
@@ -48,6 +56,7 @@ internal sealed class DataJointLoggers(ILoggerFactory? factory, LogLevel minimum
     public ILogger Sql { get; } = Create(factory, "DataJoint.Sql", minimum);
     public ILogger Schema { get; } = Create(factory, "DataJoint.Schema", minimum);
     public ILogger GarbageCollection { get; } = Create(factory, "DataJoint.GarbageCollection", minimum);
+    public ILogger Populate { get; } = Create(factory, "DataJoint.Populate", minimum);
 
     /// <summary>A logger of category <paramref name="category"/> that honours the <c>loglevel</c> setting.</summary>
     public ILogger For(string category) => Create(factory, category, minimum);

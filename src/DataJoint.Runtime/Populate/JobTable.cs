@@ -348,15 +348,19 @@ public sealed class JobTable
     }
 
     /// <summary>
-    /// Gives a reservation back (status <c>pending</c> again, reservation fields cleared) when this worker stopped before
-    /// making the key, so another worker can take it at once.
+    /// Gives a reservation back (status <c>pending</c> again, reservation fields cleared) so another worker can take it at
+    /// once: when this worker stopped before making the key, or is going to reserve it again (its make failed for a
+    /// transient reason, or the connection that reserved it was lost). Only a reservation made through the server
+    /// connection <paramref name="connectionId"/> is released, so a job that was never this worker's, or that another worker
+    /// took meanwhile, stays as it is.
     /// </summary>
-    internal async Task ReleaseAsync(DbConnection conn, object key, CancellationToken cancellationToken)
+    internal Task ReleaseAsync(DbConnection conn, object key, long connectionId, CancellationToken cancellationToken)
     {
         var where = KeyCondition(key);
-        await ExecAsync(conn, SqlFragment.Concat(
+        var sql = SqlFragment.Concat(
             "UPDATE " + Table.FullName + " SET `status`='pending', `reserved_time`=NULL, `host`='', `pid`=0, `connection_id`=0, `user`='', `version`='' " +
-            "WHERE `status`='reserved' AND ", where, ""), cancellationToken).ConfigureAwait(false);
+            "WHERE `status`='reserved' AND `connection_id`=? AND ", where, "");
+        return ExecAsync(conn, sql with { Args = [connectionId, .. where.Args] }, cancellationToken);
     }
 
     /// <summary>How many jobs of each status the table holds.</summary>

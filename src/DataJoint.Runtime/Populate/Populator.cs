@@ -12,9 +12,22 @@ namespace DataJoint;
 /// server receives exactly these statements in this order; they travel in batches (one round trip each): the first key's
 /// reserve + START + key check, then per key its make's statements and COMMIT + job metadata + complete + the next key's
 /// reserve + START + key check.
+/// <para>
+/// Transient failures do not stop a worker: a key whose make or commit fails because the connection was lost (the server
+/// restarted), or with a deadlock or lock wait timeout, is rolled back — by the server — and given back, and made again
+/// (at most <see cref="KeyAttempts"/> times in all; then its error is recorded as any make's). The worker's connection is
+/// opened again after a loss (<see cref="WorkerConnection"/>), and a reservation made through the lost connection is
+/// given back before the key is reserved anew.
+/// </para>
 /// </summary>
 internal sealed class Populator
 {
+    /// <summary>How many times a key whose make or commit failed transiently is tried in all.</summary>
+    internal const int KeyAttempts = 3;
+
+    /// <summary>What <see cref="PopulateOneAsync"/> returns for a key to be tried again (it has been given back).</summary>
+    private static readonly object TryAgain = new();
+
     private readonly Table _target;
     private readonly MakeMethod _make;
     private readonly Func<CancellationToken, Task<QueryExpression>> _keySource;
@@ -53,34 +66,38 @@ internal sealed class Populator
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, signals.Token);
         var token = linked.Token;
 
+        // Each step before the keys is idempotent: after a transient failure (the server restarting, a deadlock) it runs again.
         JobTable? jobs = null;
         List<IReadOnlyDictionary<string, object?>> keys;
         if (_options.ReserveJobs)
         {
-            jobs = await JobTable.OpenAsync(_target, _settings, _keySource, cancellationToken).ConfigureAwait(false);
+            jobs = await WorkerConnection.RetryAsync(_target, ct => JobTable.OpenAsync(_target, _settings, _keySource, ct), cancellationToken)
+                .ConfigureAwait(false);
             if (_options.Refresh ?? _settings.AutoRefresh)
             {
                 // delay -1 s: the new jobs are due at once even if the clocks of this statement and the next differ.
-                await jobs.RefreshAsync(new JobRefreshOptions
-                {
-                    Restrictions = _options.Restrictions, Priority = _options.Priority, Delay = TimeSpan.FromSeconds(-1),
-                }, cancellationToken).ConfigureAwait(false);
+                var refresh = new JobRefreshOptions { Restrictions = _options.Restrictions, Priority = _options.Priority, Delay = TimeSpan.FromSeconds(-1) };
+                await WorkerConnection.RetryAsync(_target, ct => jobs.RefreshAsync(refresh, ct), cancellationToken).ConfigureAwait(false);
             }
-            keys = [.. await jobs.DueKeysAsync(_options.Priority, _options.MaxCalls, cancellationToken).ConfigureAwait(false)];
+            keys = [.. await WorkerConnection.RetryAsync(_target, ct => jobs.DueKeysAsync(_options.Priority, _options.MaxCalls, ct), cancellationToken)
+                .ConfigureAwait(false)];
         }
         else
         {
-            var todo = await TodoAsync(cancellationToken).ConfigureAwait(false);
-            var rows = await todo.Except(_target).FetchAsync(
-                new FetchOptions { Attributes = todo.PrimaryKey, OrderBy = ["KEY"], Limit = _options.MaxCalls }, cancellationToken).ConfigureAwait(false);
-            keys = [.. rows];
+            keys = await WorkerConnection.RetryAsync(_target, async ct =>
+            {
+                var todo = await TodoAsync(ct).ConfigureAwait(false);
+                var rows = await todo.Except(_target).FetchAsync(
+                    new FetchOptions { Attributes = todo.PrimaryKey, OrderBy = ["KEY"], Limit = _options.MaxCalls }, ct).ConfigureAwait(false);
+                return rows.ToList<IReadOnlyDictionary<string, object?>>();
+            }, cancellationToken).ConfigureAwait(false);
         }
         Order(keys);
 
         var progress = new PopulateProgress(keys.Count, 0, 0, 0, 0, null);
         _options.Progress?.Report(progress);
         var errors = new List<PopulateError>();
-        await using var conn = await _target.Connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var worker = await WorkerConnection.OpenAsync(_target, token).ConfigureAwait(false);
         // The first round trip of the next key, sent together with the current key's COMMIT (see PopulateOneAsync).
         KeyStart? sent = null;
         try
@@ -89,14 +106,33 @@ internal sealed class Populator
             {
                 if (token.IsCancellationRequested)
                 {
-                    await AbandonAsync(conn, jobs, sent).ConfigureAwait(false);
+                    var abandoned = sent;
                     sent = null;
+                    await AbandonAsync(worker, jobs, abandoned).ConfigureAwait(false);
                     Stop(signals, cancellationToken);
                 }
                 var next = i + 1 < keys.Count && !_make.IsTripartite ? keys[i + 1] : null;
                 var current = sent;
                 sent = null;
-                (var outcome, sent) = await PopulateOneAsync(conn, jobs, keys[i], current, next, signals, token, cancellationToken).ConfigureAwait(false);
+                object outcome;
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        (outcome, sent) = await PopulateOneAsync(worker, jobs, keys[i], current, next, attempt, signals, token, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        // Stopped while waiting for a lost server: what the key held stays for an orphan refresh.
+                        Stop(signals, cancellationToken);
+                        throw;
+                    }
+                    if (outcome != TryAgain) break;
+                    current = null; // given back: the key starts again with a round trip of its own
+                    if (token.IsCancellationRequested) Stop(signals, cancellationToken);
+                    await Autocommit.BackOffAsync(attempt, CancellationToken.None).ConfigureAwait(false);
+                }
                 progress = progress with { Done = progress.Done + 1, LastKey = keys[i] };
                 if (outcome is PopulateError error)
                 {
@@ -108,11 +144,19 @@ internal sealed class Populator
                 _options.Progress?.Report(progress);
             }
         }
-        finally
+        catch when (sent is not null)
         {
             // A next key already reserved and begun when the loop ends early (a progress callback threw): give it back,
-            // and never return the connection to the pool inside a transaction.
-            await AbandonAsync(conn, jobs, sent).ConfigureAwait(false);
+            // and never return the connection to the pool inside a transaction. The failure that ended the loop is the
+            // one thrown; if the key cannot be given back, its reservation stays for an orphan refresh.
+            var abandoned = sent;
+            sent = null;
+            try
+            {
+                await AbandonAsync(worker, jobs, abandoned).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DataJointException || WriteSession.IsConnectionFailure(ex)) { }
+            throw;
         }
         return new PopulateResult(progress.Succeeded, errors);
     }
@@ -151,26 +195,33 @@ internal sealed class Populator
     /// (3) key check in one round trip; (4) the make's own statements; (5) COMMIT + hidden job metadata + (6) complete in
     /// one round trip — which also carries the next key's (1)-(3) when there is one, so a key costs two round trips plus
     /// its make's. <paramref name="sent"/> is this key's first round trip when the previous key's commit carried it.
-    /// Returns true when made, false when skipped, the error when it failed (suppressed), and the next key's first round
-    /// trip when this one carried it.
+    /// Returns true when made, false when skipped, the error when it failed (suppressed), <see cref="TryAgain"/> when it
+    /// failed transiently in attempt <paramref name="attempt"/> (of <see cref="KeyAttempts"/>) and was given back, and the
+    /// next key's first round trip when this one carried it.
     /// </summary>
-    private async Task<(object Outcome, KeyStart? Next)> PopulateOneAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key,
-        KeyStart? sent, IReadOnlyDictionary<string, object?>? next, WorkerSignals signals, CancellationToken token, CancellationToken userToken)
+    private async Task<(object Outcome, KeyStart? Next)> PopulateOneAsync(WorkerConnection worker, JobTable? jobs,
+        IReadOnlyDictionary<string, object?> key, KeyStart? sent, IReadOnlyDictionary<string, object?>? next, int attempt,
+        WorkerSignals signals, CancellationToken token, CancellationToken userToken)
     {
         // (1)-(3). A three-step make checks the key outside any transaction and starts its transaction after the compute.
-        var start = sent ?? await StartAsync(conn, jobs, key, beginTransaction: !_make.IsTripartite).ConfigureAwait(false);
+        var start = sent ?? await StartAsync(worker, jobs, key, beginTransaction: !_make.IsTripartite).ConfigureAwait(false);
         Debug.Assert(ReferenceEquals(start.Key, key));
         // The make and every insert, delete and fetch it does on the same DataJoint connection run in this transaction
         // (the session is ambient for this flow).
-        var tx = start.InTransaction ? WriteSession.InStartedTransaction(_target.Connection, conn) : null;
+        var tx = start.InTransaction ? WriteSession.InStartedTransaction(_target.Connection, worker.Connection) : null;
         bool held;
         try
         {
-            held = await HoldsAsync(conn, jobs, start).ConfigureAwait(false);
+            held = await HoldsAsync(worker.Connection, jobs, start).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
+            if (attempt < KeyAttempts && !token.IsCancellationRequested && IsTransient(worker, ex))
+            {
+                await GiveBackAsync(worker, jobs, start, ex, attempt).ConfigureAwait(false);
+                return (TryAgain, null);
+            }
             throw;
         }
         if (!held)
@@ -182,7 +233,7 @@ internal sealed class Populator
         var clock = Stopwatch.StartNew();
         var started = DateTime.Now;
         var context = _make.CreateContext(_target, key);
-        DbException? afterCommit = null;
+        Exception? afterCommit = null;
         KeyStart? nextStart = null;
         TimeSpan duration;
         try
@@ -195,7 +246,7 @@ internal sealed class Populator
                     await tx.DisposeAsync().ConfigureAwait(false);
                     tx = null;
                 }
-                if (jobs is not null) await jobs.CompleteAsync(conn, key, null, userToken).ConfigureAwait(false);
+                if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, null, userToken)).ConfigureAwait(false);
                 return (false, null);
             }
             token.ThrowIfCancellationRequested();
@@ -212,9 +263,9 @@ internal sealed class Populator
                     // Fetch and compute outside any transaction; then, in one, fetch again, compare and insert.
                     var fetched = await _make.FetchAsync(context, token).ConfigureAwait(false);
                     var computed = await _make.ComputeAsync(key, fetched, token).ConfigureAwait(false);
-                    await using (var cmd = StartTransaction.CreateCommand(conn))
+                    await using (var cmd = StartTransaction.CreateCommand(worker.Connection))
                         await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
-                    tx = WriteSession.InStartedTransaction(_target.Connection, conn);
+                    tx = WriteSession.InStartedTransaction(_target.Connection, worker.Connection);
                     var again = await _make.FetchAsync(context, token).ConfigureAwait(false);
                     if (!_make.SameFetch(fetched, again))
                         throw new DataJointException("Referential integrity failed! The `make_fetch` data has changed");
@@ -229,26 +280,24 @@ internal sealed class Populator
             duration = clock.Elapsed;
             var then = AfterCommit(jobs, key, started, duration);
             var nextStatements = next is not null && !token.IsCancellationRequested ? StartStatements(jobs, next, beginTransaction: true) : null;
+            var sentBy = worker.ServerId;
             try
             {
                 await tx!.CommitThenAsync(nextStatements is null ? then : [.. then, .. nextStatements],
-                    nextStatements is null ? null : async reader => nextStart = await ReadStartAsync(reader, jobs, next!, then.Count, true).ConfigureAwait(false),
+                    nextStatements is null ? null : async reader => nextStart = await ReadStartAsync(reader, jobs, next!, then.Count, true, sentBy).ConfigureAwait(false),
                     CancellationToken.None).ConfigureAwait(false);
             }
-            catch (DbException failure) when (conn.State == System.Data.ConnectionState.Open)
+            catch (Exception failure) when (failure is DbException || worker.MayBeLost(failure))
             {
-                // The server ran the statements up to the one that failed. Whatever it was, no transaction stays open
-                // (a next key's START may have run); then the table itself says whether the COMMIT took effect.
+                // The server ran the statements up to the one that failed (or, the connection lost, up to where it got).
+                // No transaction stays open (a next key's START may have run); the table says whether the COMMIT took
+                // effect; a reservation of the next key that went with it is given back.
                 nextStart = null;
-                bool committed;
-                if (tx!.IsActive) committed = await CommittedAsync(conn, key, failure).ConfigureAwait(false);
-                else
-                {
-                    await RollbackAsync(conn).ConfigureAwait(false); // the COMMIT ran; reading the next key's start failed
-                    committed = true;
-                }
-                tx.SettleCommit(committed);
-                if (!committed) throw; // the key failed at its COMMIT: rolled back and recorded below
+                var committed = await SettleCommitAsync(worker, tx!, key, failure).ConfigureAwait(false);
+                if (nextStatements is not null && jobs is not null)
+                    await worker.RunAsync(c => jobs.ReleaseAsync(c, next!, sentBy, CancellationToken.None)).ConfigureAwait(false);
+                tx!.SettleCommit(committed);
+                if (!committed) throw; // the key failed at its COMMIT: rolled back, and tried again or recorded below
                 afterCommit = failure;
             }
             await tx.DisposeAsync().ConfigureAwait(false);
@@ -266,15 +315,23 @@ internal sealed class Populator
             if (stopped && signals.Received is null)
             {
                 // Cancelled by the caller: nothing of the key stays, and its reservation goes back to the queue.
-                if (jobs is not null) await jobs.ReleaseAsync(conn, key, CancellationToken.None).ConfigureAwait(false);
+                if (jobs is not null)
+                    await worker.RunAsync(c => jobs.ReleaseAsync(c, key, start.ReservedBy, CancellationToken.None)).ConfigureAwait(false);
                 throw;
+            }
+            if (!stopped && attempt < KeyAttempts && IsTransient(worker, ex))
+            {
+                // Lost connection, deadlock, lock wait timeout: the server rolled the key back; make it again.
+                await GiveBackAsync(worker, jobs, start, ex, attempt).ConfigureAwait(false);
+                return (TryAgain, null);
             }
             var message = stopped ? signals.Message : MakeErrors.Message(ex);
             if (jobs is not null)
             {
                 try
                 {
-                    await jobs.ErrorAsync(conn, key, message, MakeErrors.Stack(ex), CancellationToken.None).ConfigureAwait(false);
+                    await worker.RunAsync(c => jobs.ErrorAsync(c, key, message, MakeErrors.Stack(ex), CancellationToken.None))
+                        .ConfigureAwait(false);
                 }
                 catch (Exception recording)
                 {
@@ -293,8 +350,30 @@ internal sealed class Populator
             if (!_options.SuppressErrors) throw;
             return (new PopulateError(key, message, ex), null);
         }
-        if (afterCommit is not null) await RetryAfterCommitAsync(conn, jobs, key, started, duration, afterCommit).ConfigureAwait(false);
+        if (afterCommit is not null) await RetryAfterCommitAsync(worker, jobs, key, started, duration, afterCommit).ConfigureAwait(false);
         return (true, nextStart);
+    }
+
+    /// <summary>
+    /// True when a key that failed with <paramref name="failure"/> may simply be made again: the connection was lost (the
+    /// server rolled the transaction back), or the server chose it as a deadlock victim or timed out a lock wait, or any
+    /// other failure a DataJoint operation marks as transient (<see cref="Retry.IsRetryable"/>).
+    /// </summary>
+    private bool IsTransient(WorkerConnection worker, Exception failure) =>
+        worker.MayBeLost(failure) || Autocommit.IsRetryable(failure)
+        || Retry.IsRetryable(failure as DataJointException ?? _target.Dialect.TranslateError(failure, _target.FullName) ?? failure);
+
+    /// <summary>
+    /// Before a key that failed transiently is tried again: the connection is opened again if it was lost, and the key's
+    /// reservation — made through the connection of <paramref name="start"/>, perhaps the lost one — goes back to pending.
+    /// </summary>
+    private async Task GiveBackAsync(WorkerConnection worker, JobTable? jobs, KeyStart start, Exception failure, int attempt)
+    {
+        DataJoint.Logging.DataJointLog.KeyRetried(_target.Connection.Loggers.Populate, Describe(start.Key), _target.FullName, attempt, KeyAttempts, failure.Message);
+        if (worker.MayBeLost(failure)) await worker.EnsureOpenAsync(failure).ConfigureAwait(false);
+        if (jobs is not null && start.Reserved is not false)
+            await worker.RunAsync(c => jobs.ReleaseAsync(c, start.Key, start.ReservedBy, CancellationToken.None))
+                .ConfigureAwait(false);
     }
 
     /// <summary>What the first round trip of a key found.</summary>
@@ -303,7 +382,8 @@ internal sealed class Populator
     /// count cannot tell (<see cref="HoldsAsync"/> asks the job table).</param>
     /// <param name="Made">The target already holds the key.</param>
     /// <param name="InTransaction">The round trip began the key's transaction.</param>
-    private sealed record KeyStart(IReadOnlyDictionary<string, object?> Key, bool? Reserved, bool Made, bool InTransaction);
+    /// <param name="ReservedBy">The server id of the connection that sent the reservation (the job's <c>connection_id</c>).</param>
+    private sealed record KeyStart(IReadOnlyDictionary<string, object?> Key, bool? Reserved, bool Made, bool InTransaction, long ReservedBy);
 
     /// <summary>
     /// The statements of a key's first round trip, in this order: the reservation (with reserved jobs),
@@ -325,41 +405,49 @@ internal sealed class Populator
     /// it is left for <see cref="HoldsAsync"/>.
     /// </summary>
     private static async Task<KeyStart> ReadStartAsync(DbDataReader reader, JobTable? jobs, IReadOnlyDictionary<string, object?> key, int before,
-        bool beginTransaction)
+        bool beginTransaction, long sentBy)
     {
         var affected = reader.RecordsAffected;
         bool? reserved = jobs is null || affected == before + 1 ? true : affected <= 0 ? false : null;
         var made = await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-        return new KeyStart(key, reserved, made, beginTransaction);
+        return new KeyStart(key, reserved, made, beginTransaction, sentBy);
     }
 
     /// <summary>
-    /// Sends a key's first round trip on its own (the first key, a key after a skipped or failed one, a three-step make's
-    /// key). Not cancellable: once sent, its outcome must be known. A deadlock or lock wait timeout of the reservation (the
-    /// statement that takes locks; the server runs nothing after it) is retried; any other failure rolls back and stops the
-    /// populate, as a failing reservation or key check stops DataJoint Python's.
+    /// Sends a key's first round trip on its own (the first key, a key after a skipped or failed one, a key tried again, a
+    /// three-step make's key). Not cancellable: once sent, its outcome must be known. A deadlock or lock wait timeout of
+    /// the reservation (the statement that takes locks; the server runs nothing after it) is retried; so is a round trip
+    /// whose connection was lost, on a new connection, once a reservation the lost one may have made is given back. Any
+    /// other failure rolls back and stops the populate, as a failing reservation or key check stops DataJoint Python's.
     /// </summary>
-    private async Task<KeyStart> StartAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, bool beginTransaction)
+    private async Task<KeyStart> StartAsync(WorkerConnection worker, JobTable? jobs, IReadOnlyDictionary<string, object?> key, bool beginTransaction)
     {
         var statements = StartStatements(jobs, key, beginTransaction);
         for (var attempt = 1; ; attempt++)
         {
+            var sentBy = worker.ServerId;
             try
             {
-                await using var batch = SqlFragment.CreateBatch(conn, statements);
+                await using var batch = SqlFragment.CreateBatch(worker.Connection, statements);
                 await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-                return await ReadStartAsync(reader, jobs, key, 0, beginTransaction).ConfigureAwait(false);
+                return await ReadStartAsync(reader, jobs, key, 0, beginTransaction, sentBy).ConfigureAwait(false);
             }
-            catch (DbException ex)
+            catch (Exception ex) when (ex is DbException || worker.MayBeLost(ex))
             {
-                if (beginTransaction) await RollbackAsync(conn).ConfigureAwait(false); // the START may have run
-                if (Autocommit.IsRetryable(ex) && Autocommit.MayRetry(attempt))
+                var reopened = worker.MayBeLost(ex) && await worker.EnsureOpenAsync(ex).ConfigureAwait(false);
+                if (reopened)
+                {
+                    if (jobs is not null)
+                        await worker.RunAsync(c => jobs.ReleaseAsync(c, key, sentBy, CancellationToken.None)).ConfigureAwait(false);
+                }
+                else if (beginTransaction) await RollbackAsync(worker.Connection).ConfigureAwait(false); // the START may have run
+                if ((reopened || Autocommit.IsRetryable(ex)) && Autocommit.MayRetry(attempt))
                 {
                     await Autocommit.BackOffAsync(attempt, CancellationToken.None).ConfigureAwait(false);
                     continue;
                 }
                 var where = (jobs is null ? "" : "reserving in " + jobs.Table.FullName + " and ") + "checking " + _target.FullName;
-                throw _target.Dialect.TranslateError(ex, $"{where} for {Describe(key)}") ?? throw new DataJointException(ex.Message, ex);
+                throw ex as DataJointException ?? _target.Dialect.TranslateError(ex, $"{where} for {Describe(key)}") ?? new DataJointException(ex.Message, ex);
             }
         }
     }
@@ -389,29 +477,36 @@ internal sealed class Populator
     /// Gives back a key whose first round trip went with the previous key's commit when the worker stops before making
     /// it: its transaction rolls back and, if the reservation was this worker's, the job is pending again.
     /// </summary>
-    private static async Task AbandonAsync(DbConnection conn, JobTable? jobs, KeyStart? sent)
+    private static async Task AbandonAsync(WorkerConnection worker, JobTable? jobs, KeyStart? sent)
     {
         if (sent is null) return;
-        var held = jobs is not null && await HoldsAsync(conn, jobs, sent).ConfigureAwait(false);
-        await RollbackAsync(conn).ConfigureAwait(false);
-        if (held) await jobs!.ReleaseAsync(conn, sent.Key, CancellationToken.None).ConfigureAwait(false);
+        if (!worker.IsBroken) await RollbackAsync(worker.Connection).ConfigureAwait(false);
+        if (jobs is not null && sent.Reserved is not false)
+            await worker.RunAsync(c => jobs.ReleaseAsync(c, sent.Key, sent.ReservedBy, CancellationToken.None)).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// After a failed commit round trip: rolls back whatever transaction is open, then reads (autocommit, so committed data
-    /// only) whether the target holds <paramref name="key"/> — whether the COMMIT took effect. Rethrows
-    /// <paramref name="failure"/> when that cannot be read: the outcome is unknown.
+    /// After a failed commit round trip, whether the key's COMMIT took effect. With the connection still there: whatever
+    /// transaction is open is rolled back, and the COMMIT ran if the round trip got as far as the next key's first result
+    /// (the session no longer active), else the table is read outside any transaction. With the connection lost: a new one
+    /// is opened (the server rolled back whatever the old one had open) and the same holds. Rethrows
+    /// <paramref name="failure"/> when the table cannot be read: the outcome is unknown.
     /// </summary>
-    private async Task<bool> CommittedAsync(DbConnection conn, IReadOnlyDictionary<string, object?> key, DbException failure)
+    private async Task<bool> SettleCommitAsync(WorkerConnection worker, WriteSession tx, IReadOnlyDictionary<string, object?> key, Exception failure)
     {
-        await RollbackAsync(conn).ConfigureAwait(false);
+        var reopened = worker.MayBeLost(failure) && await worker.EnsureOpenAsync(failure).ConfigureAwait(false);
+        if (!reopened) await RollbackAsync(worker.Connection).ConfigureAwait(false);
+        if (!tx.IsActive) return true; // the COMMIT ran; reading the next key's start failed
         try
         {
-            await using var cmd = InTargetSql(key).CreateCommand(conn);
-            await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-            return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            return await worker.RunAsync(async c =>
+            {
+                await using var cmd = InTargetSql(key).CreateCommand(c);
+                await using var reader = await cmd.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                return await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         }
-        catch (DbException)
+        catch (Exception ex) when (ex is DataJointException || WriteSession.IsConnectionFailure(ex))
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             throw;
@@ -425,7 +520,7 @@ internal sealed class Populator
             await using var cmd = new SqlFragment("ROLLBACK", []).CreateCommand(conn);
             await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (DbException) { /* the connection is gone; the server rolls back */ }
+        catch (Exception ex) when (WriteSession.IsConnectionFailure(ex)) { /* the connection is gone; the server rolls back */ }
     }
 
     /// <summary>The autocommit statements that follow a key's COMMIT: the hidden job metadata (§3.3), then the job's completion.</summary>
@@ -439,17 +534,17 @@ internal sealed class Populator
 
     /// <summary>
     /// The key committed but a statement after the COMMIT failed: each runs again on its own (they are idempotent),
-    /// retrying deadlocks. If that fails too, the populate stops: the key is made, its job could not be recorded.
+    /// retrying deadlocks and lost connections. If that fails too, the populate stops: the key is made, its job could not
+    /// be recorded.
     /// </summary>
-    private async Task RetryAfterCommitAsync(DbConnection conn, JobTable? jobs, IReadOnlyDictionary<string, object?> key, DateTime started,
-        TimeSpan duration, DbException failure)
+    private async Task RetryAfterCommitAsync(WorkerConnection worker, JobTable? jobs, IReadOnlyDictionary<string, object?> key, DateTime started,
+        TimeSpan duration, Exception failure)
     {
         try
         {
             if (_hasJobMetadata)
-                await Autocommit.ExecAsync(conn, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)
-                    .ConfigureAwait(false);
-            if (jobs is not null) await jobs.CompleteAsync(conn, key, duration, CancellationToken.None).ConfigureAwait(false);
+                await worker.RunAsync(c => Autocommit.ExecAsync(c, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)).ConfigureAwait(false);
+            if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, duration, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception again)
         {

@@ -166,8 +166,11 @@ public class PopulateStatementTests
         public void Report(PopulateProgress value) => report(value);
     }
 
-    /// <summary>Every reservation runs outside a transaction (autocommit: other workers see it at once), and none is left open.</summary>
-    private static void AssertNoReservationInsideATransaction(List<string[]> trips)
+    /// <summary>
+    /// Every reservation runs outside a transaction (autocommit: other workers see it at once), and none is left open —
+    /// unless the connection was lost (<paramref name="endsOpen"/>).
+    /// </summary>
+    private static void AssertNoReservationInsideATransaction(List<string[]> trips, bool endsOpen = false)
     {
         var open = false;
         foreach (var statement in trips.SelectMany(t => t))
@@ -177,7 +180,7 @@ public class PopulateStatementTests
             if (statement == Start) open = true;
             else if (statement is "COMMIT" or "ROLLBACK") open = false;
         }
-        Assert.That(open, Is.False, "a transaction left open at the end of populate");
+        if (!endsOpen) Assert.That(open, Is.False, "a transaction left open at the end of populate");
     }
 
     [Test]
@@ -242,12 +245,16 @@ public class PopulateStatementTests
         var trips = ReservingRoundTrips();
         var shown = string.Join("\n", trips.Select(t => string.Join(" ; ", t)));
         // The failed round trip ([COMMIT, complete, reserve, START, check]) is followed by a ROLLBACK, the committed-or-not
-        // read of the first key, its completion again, and the second key's first round trip on its own.
+        // read of the first key, the second key's reservation given back if it was this connection's (here it was not:
+        // the reservation is the statement that failed), the first key's completion again, and the second key's first
+        // round trip on its own.
         var failed = trips.FindIndex(t => t.Length == 5);
         Assert.That(trips[failed + 1], Is.EqualTo(new[] { "ROLLBACK" }), shown);
         Assert.That(trips[failed + 2].Single(), Does.StartWith($"SELECT 1 FROM `{_database}`.`__target` WHERE `key_id`="), shown);
-        Assert.That(trips[failed + 3].Single(), Does.StartWith($"DELETE FROM `{_database}`.`~~target` WHERE `key_id`="), shown);
-        Assert.That(trips[failed + 4], Has.Length.EqualTo(3).And.Contains(Start), shown);
+        Assert.That(trips[failed + 3].Single(), Does.StartWith($"UPDATE `{_database}`.`~~target` SET `status`='pending'")
+            .And.Contains("WHERE `status`='reserved' AND `connection_id`=").And.EndsWith("`key_id`=2"), shown);
+        Assert.That(trips[failed + 4].Single(), Does.StartWith($"DELETE FROM `{_database}`.`~~target` WHERE `key_id`="), shown);
+        Assert.That(trips[failed + 5], Has.Length.EqualTo(3).And.Contains(Start), shown);
         AssertNoReservationInsideATransaction(trips);
     }
 
@@ -286,19 +293,177 @@ public class PopulateStatementTests
         AssertNoReservationInsideATransaction(ReservingRoundTrips());
     }
 
+    /// <summary>A make whose insert meets a deadlock (error 1213, raised by a trigger) is rolled back and made again.</summary>
+    [Test]
+    public async Task AMakeThatMeetsADeadlock_IsRolledBack_AndMadeAgain()
+    {
+        var (_, target) = await DeclareAsync(Recorded(), 2);
+        var jobs = await target.JobsAsync();
+        await FailNextAsync(target, "INSERT", times: 1);
+        var made = new List<int>();
+        var result = await target.PopulateAsync(Counting(made), new PopulateOptions { ReserveJobs = true, HandleSignals = false });
+        Assert.That(result.SuccessCount, Is.EqualTo(2));
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(made, Has.Count.EqualTo(3), "one make ran twice");
+        Assert.That(await RemainingFailuresAsync(), Is.Zero);
+        Assert.That(await target.CountAsync(), Is.EqualTo(2));
+        Assert.That(await jobs.Table.CountAsync(), Is.Zero);
+        AssertNoReservationInsideATransaction(ReservingRoundTrips());
+    }
+
+    /// <summary>A key whose make keeps failing transiently is tried three times, then recorded as any failed make.</summary>
+    [Test]
+    public async Task AMakeThatKeepsMeetingDeadlocks_IsRecordedAsAnError_AfterThreeAttempts()
+    {
+        var (_, target) = await DeclareAsync(Recorded(), 2);
+        var jobs = await target.JobsAsync();
+        await FailNextAsync(target, "INSERT", times: 3);
+        var made = new List<int>();
+        var result = await target.PopulateAsync(Counting(made), new PopulateOptions { ReserveJobs = true, SuppressErrors = true, HandleSignals = false });
+        Assert.That(result.SuccessCount, Is.EqualTo(1));
+        var error = result.Errors.Single();
+        Assert.That(error.Message, Does.StartWith("DeadlockException: Deadlock found (test)"));
+        Assert.That(made, Has.Count.EqualTo(4), "the failing key three times, the other once");
+        Assert.That(made.Count(k => k == (int)error.Key["key_id"]!), Is.EqualTo(3));
+        var recorded = (await jobs.Errors.FetchAsync()).Single();
+        Assert.That(recorded["key_id"], Is.EqualTo(error.Key["key_id"]));
+        Assert.That(recorded["error_message"], Is.EqualTo(error.Message));
+        Assert.That(await jobs.Table.CountAsync(), Is.EqualTo(1), "only the error stays");
+    }
+
+    /// <summary>
+    /// The connection is lost before a key's COMMIT reaches the server (a server restart): the server rolled the key back.
+    /// The worker opens a new connection, finds the key not made, gives back the reservation the lost connection held,
+    /// and makes the key again — it is made once.
+    /// </summary>
+    [Test]
+    public async Task LostBeforeTheCommit_TheKeyIsMadeAgain_AndCountsOnce()
+    {
+        var (_, target) = await DeclareAsync(Recorded(), 2);
+        var jobs = await target.JobsAsync();
+        _recorder.CutAt(t => t.StartsWith("COMMIT;", StringComparison.Ordinal), QueryRecorder.Cut.BeforeTheServer);
+        var made = new List<int>();
+        var result = await target.PopulateAsync(Counting(made), new PopulateOptions { ReserveJobs = true, HandleSignals = false });
+        Assert.That(_recorder.Cuts, Is.EqualTo(1));
+        Assert.That(result.SuccessCount, Is.EqualTo(2));
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(made, Has.Count.EqualTo(3), "the key whose commit was lost is made again");
+        Assert.That((await target.FetchAsync()).Select(r => (int)r["key_id"]!).Order(), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(await jobs.Table.CountAsync(), Is.Zero, "no reservation left behind");
+        var connections = WorkerConnections();
+        var shown = string.Join("\n---\n", connections.Select(c => string.Join("\n", c.Select(t => string.Join(" ; ", t)))));
+        // The new connection first gives back what the lost one held (the key whose commit was lost, by its connection id).
+        var again = made.GroupBy(k => k).Single(g => g.Count() == 2).Key;
+        Assert.That(connections[1].SelectMany(t => t).Where(x => x.StartsWith($"UPDATE `{_database}`.`~~target` SET `status`='pending'", StringComparison.Ordinal)
+                                                                 && x.Contains("`connection_id`=", StringComparison.Ordinal) && x.EndsWith("`key_id`=" + again, StringComparison.Ordinal)),
+            Is.Not.Empty, "the lost connection's reservation is given back\n" + shown);
+        AssertNoReservationInsideATransactionOnAnyConnection(lost: 1);
+    }
+
+    /// <summary>
+    /// The connection is lost after the server ran a key's COMMIT round trip — the key committed, its job completed and
+    /// the next key reserved through the lost connection — but before the answer arrived: the worker finds the key made,
+    /// completes its job again, gives the next key's reservation back and makes it. No key is made twice.
+    /// </summary>
+    [Test]
+    public async Task LostAfterTheCommitRan_TheKeyCountsOnce_AndTheNextKeyIsGivenBackAndMade()
+    {
+        var (_, target) = await DeclareAsync(Recorded(), 3);
+        var jobs = await target.JobsAsync();
+        _recorder.CutAt(t => t.StartsWith("COMMIT;", StringComparison.Ordinal), QueryRecorder.Cut.BeforeTheAnswer);
+        var made = new List<int>();
+        var result = await target.PopulateAsync(Counting(made), new PopulateOptions { ReserveJobs = true, HandleSignals = false });
+        Assert.That(_recorder.Cuts, Is.EqualTo(1));
+        Assert.That(result.SuccessCount, Is.EqualTo(3));
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(made.Order(), Is.EqualTo(new[] { 1, 2, 3 }), "each key made once");
+        Assert.That(await target.CountAsync(), Is.EqualTo(3));
+        Assert.That(await jobs.Table.CountAsync(), Is.Zero, "every job completed, no reservation left behind");
+        AssertNoReservationInsideATransactionOnAnyConnection(lost: 1);
+    }
+
+    /// <summary>
+    /// The connection is lost after the server ran a key's first round trip (its reservation took) but before the answer:
+    /// the worker gives the reservation back through a new connection and reserves the key again.
+    /// </summary>
+    [Test]
+    public async Task LostAfterAReservationTook_ItIsGivenBack_AndTheKeyReservedAgain()
+    {
+        var (_, target) = await DeclareAsync(Recorded(), 2);
+        var jobs = await target.JobsAsync();
+        _recorder.CutAt(t => t.StartsWith($"UPDATE `{_database}`.`~~target` SET `status`='reserved'", StringComparison.Ordinal),
+            QueryRecorder.Cut.BeforeTheAnswer);
+        var made = new List<int>();
+        var result = await target.PopulateAsync(Counting(made), new PopulateOptions { ReserveJobs = true, HandleSignals = false });
+        Assert.That(_recorder.Cuts, Is.EqualTo(1));
+        Assert.That(result.SuccessCount, Is.EqualTo(2));
+        Assert.That(made.Order(), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(await jobs.Table.CountAsync(), Is.Zero);
+        AssertNoReservationInsideATransactionOnAnyConnection(lost: 1);
+    }
+
+    /// <summary>With <c>database.reconnect</c> off, a lost connection stops the populate (as in DataJoint Python).</summary>
+    [Test]
+    public async Task WithReconnectOff_ALostConnectionStopsThePopulate()
+    {
+        var connection = DataJointConnection.FromSettings(DataJointSettings.Load() with
+        {
+            Database = TestServices.Database with { Host = "127.0.0.1", Port = _recorder.Port, Tls = TlsMode.Off, Reconnect = false },
+        });
+        var (_, target) = await DeclareAsync(connection, 2);
+        var jobs = await target.JobsAsync();
+        _recorder.CutAt(t => t.StartsWith("COMMIT;", StringComparison.Ordinal), QueryRecorder.Cut.BeforeTheServer);
+        var ex = await Assert.ThrowsAsync<LostConnectionException>(() =>
+            target.PopulateAsync(Make, new PopulateOptions { ReserveJobs = true, SuppressErrors = true, HandleSignals = false }));
+        Assert.That(ex!.Message, Does.Contain("database.reconnect is off").And.Contain("`__target`"));
+        Assert.That(await target.CountAsync(), Is.Zero, "the key was rolled back by the server");
+        Assert.That(await jobs.Reserved.CountAsync(), Is.EqualTo(1), "its job stays reserved until an orphan refresh");
+    }
+
+    /// <summary>A make that records the keys it was called for.</summary>
+    private static MakeHandler Counting(List<int> made) => (context, ct) =>
+    {
+        lock (made) made.Add((int)context.Key["key_id"]!);
+        return Make(context, ct);
+    };
+
+    /// <summary>
+    /// The round trips of every connection that ran keys (a reconnect opens a new one), each from its first job statement
+    /// on, in the order the connections were opened.
+    /// </summary>
+    private List<List<string[]>> WorkerConnections() =>
+        _recorder.Queries().OrderBy(q => q.Key).Select(q => q.Value).Where(q => q.Any(t => t.Contains(Start, StringComparison.Ordinal)))
+            .Select(q => q.SkipWhile(t => !t.StartsWith($"UPDATE `{_database}`.`~~target` SET `status`=", StringComparison.Ordinal))
+                .Select(t => t.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList())
+            .ToList();
+
+    /// <summary>
+    /// As <see cref="AssertNoReservationInsideATransaction"/> for a populate that lost connections: every connection but
+    /// the last was lost (the server rolled back what it had open); the last one ends with no transaction open.
+    /// </summary>
+    private void AssertNoReservationInsideATransactionOnAnyConnection(int lost)
+    {
+        var connections = WorkerConnections();
+        Assert.That(connections, Has.Count.EqualTo(lost + 1), "one connection per loss, and the last\n" +
+            string.Join("\n---\n", connections.Select(c => string.Join("\n", c.Select(t => string.Join(" ; ", t))))));
+        for (var i = 0; i < connections.Count; i++) AssertNoReservationInsideATransaction(connections[i], endsOpen: i < connections.Count - 1);
+    }
+
     /// <summary>
     /// Makes the <paramref name="verb"/> statements on the job table fail as a deadlock (error 1213) <paramref name="times"/>
     /// times after letting <paramref name="after"/> pass, through a trigger counting down in a MEMORY table (not
     /// transactional, so a failed statement still counts). The trigger fires once per row the statement would change.
     /// </summary>
-    private async Task FailNextAsync(JobTable jobs, string verb, int times, int after = 0)
+    private Task FailNextAsync(JobTable jobs, string verb, int times, int after = 0) => FailNextAsync(jobs.Table, verb, times, after);
+
+    private async Task FailNextAsync(Table table, string verb, int times, int after = 0)
     {
         await using var conn = await _shared.OpenAsync();
         foreach (var sql in new[]
                  {
                      $"CREATE TABLE `{_database}`.`fail_next` (skip int NOT NULL, n int NOT NULL) ENGINE=MEMORY",
                      $"INSERT INTO `{_database}`.`fail_next` VALUES ({after}, {times})",
-                     $"CREATE TRIGGER `{_database}`.`fail_job_{verb.ToLowerInvariant()}` BEFORE {verb} ON {jobs.Table.FullName} FOR EACH ROW " +
+                     $"CREATE TRIGGER `{_database}`.`fail_{verb.ToLowerInvariant()}` BEFORE {verb} ON {table.FullName} FOR EACH ROW " +
                      $"BEGIN IF (SELECT skip FROM `{_database}`.`fail_next`) > 0 THEN UPDATE `{_database}`.`fail_next` SET skip = skip - 1; " +
                      $"ELSEIF (SELECT n FROM `{_database}`.`fail_next`) > 0 THEN UPDATE `{_database}`.`fail_next` SET n = n - 1; " +
                      "SIGNAL SQLSTATE '40001' SET MESSAGE_TEXT = 'Deadlock found (test)', MYSQL_ERRNO = 1213; END IF; END",

@@ -1,12 +1,14 @@
 // A populate worker for the multi-process tests. It opens `<schema>`.`__work` (declared by the test), populates it with
-// reserved jobs and a make that appends "<subject_id> <pid>" to its own log file (<log>.<pid>) (counted by the test independently of the
-// job table), optionally failing some keys or hanging on one (until stopped). Prints "made <n> failed <m>" and exits 0, or exits 3 when
-// stopped by a signal.
+// reserved jobs and a make that appends "<subject_id> <pid>" to its own log file (<log>.<pid>) each time it runs (counted by the
+// test independently of the job table), optionally failing some keys or hanging on one (until stopped). Each key the populate
+// reports made — committed — is logged as "committed <subject_id> <pid>" from its progress reports. Prints "made <n> failed <m>" and
+// exits 0, or exits 3 when stopped by a signal.
 //
 // A worker never outlives its test: it exits (code 4) as soon as its standard input reaches end of file — the test
 // keeps it open as a pipe, which the system closes when the test host ends for any reason, even a SIGKILL — and (code 5)
 // after --max-seconds (default 240). Run by hand, keep standard input open (a terminal; not </dev/null).
 using DataJoint;
+using Microsoft.Extensions.Logging;
 
 var options = new Dictionary<string, string>();
 for (var i = 0; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
@@ -27,7 +29,11 @@ _ = Task.Delay(TimeSpan.FromSeconds(maxSeconds)).ContinueWith(_ =>
     Environment.Exit(TimedOut);
 }, TaskScheduler.Default);
 
-var connection = DataJointConnection.FromEnvironment();
+// DataJoint's warnings — a lost connection being reopened, a make tried again — go to standard error, which the test shows.
+using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)
+    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+    .AddSimpleConsole(o => o.SingleLine = true));
+var connection = DataJointConnection.FromSettings(DataJoint.Settings.DataJointSettings.Load(), loggers);
 var schema = await Schema.ActivateAsync(connection, Arg("schema"), createIfMissing: false);
 var work = await schema.OpenTableAsync("__work");
 var log = Arg("log") + "." + Environment.ProcessId; // one file per worker: appends of several processes to one file can overwrite each other
@@ -49,7 +55,7 @@ try
         if (failEvery > 0 && id % failEvery == 0) throw new InvalidOperationException($"key {id} fails on purpose");
         await context.Insert1Async(new { subject_id = id, value = id * 2.0 }, cancellationToken: ct);
         File.AppendAllText(log, $"{id} {Environment.ProcessId}\n");
-    }, new PopulateOptions { ReserveJobs = true, SuppressErrors = true, Order = PopulateOrder.Random });
+    }, new PopulateOptions { ReserveJobs = true, SuppressErrors = true, Order = PopulateOrder.Random, Progress = new CommitLog(log) });
     Console.WriteLine($"made {result.SuccessCount} failed {result.Errors.Count}");
     return 0;
 }
@@ -57,4 +63,17 @@ catch (PopulateInterruptedException ex)
 {
     Console.WriteLine("interrupted: " + ex.Message);
     return 3;
+}
+
+/// <summary>Logs each key the populate reports made (committed), synchronously, from its progress reports.</summary>
+internal sealed class CommitLog(string path) : IProgress<PopulateProgress>
+{
+    private int _succeeded;
+
+    public void Report(PopulateProgress value)
+    {
+        if (value.Succeeded == _succeeded) return;
+        _succeeded = value.Succeeded;
+        File.AppendAllText(path, $"committed {value.LastKey!["subject_id"]} {Environment.ProcessId}\n");
+    }
 }
