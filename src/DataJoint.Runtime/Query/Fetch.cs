@@ -130,13 +130,14 @@ public partial class QueryExpression : IAsyncEnumerable<Row>
     /// <summary>
     /// The columns of a typed fetch of <paramref name="names"/> when the generated mapper can read every one straight
     /// from the data reader (core columns <see cref="Metadata.TypedColumns"/> reads, codec columns whose chains decode
-    /// without I/O), else null (the typed rows are then mapped from dynamic rows).
+    /// without I/O), else null (the typed rows are then mapped from dynamic rows). <c>&lt;attach&gt;</c> values are written to
+    /// <paramref name="downloadPath"/> (null: the connection's).
     /// </summary>
-    internal FetchColumns? DirectColumns(IReadOnlyList<string> names)
+    internal FetchColumns? DirectColumns(IReadOnlyList<string> names, string? downloadPath = null)
     {
         foreach (var n in names)
             if (!Heading.Contains(n)) return null;
-        var columns = new FetchColumns(this, names, Connection.DownloadPath ?? Connection.AllSettings.DownloadPath);
+        var columns = new FetchColumns(this, names, downloadPath ?? Connection.DownloadPath ?? Connection.AllSettings.DownloadPath);
         for (var i = 0; i < columns.Names.Length; i++)
             if (columns.Codecs[i] is null && !Metadata.TypedColumns.Supports(columns.Kinds[i])) return null;
         return columns.IsSynchronous ? columns : null;

@@ -47,15 +47,19 @@ public partial class QueryExpression
     /// <summary>The only row as <typeparamref name="T"/>; none or more than one is an error.</summary>
     public async Task<T> Fetch1Async<T>(FetchOptions? options = null, CancellationToken cancellationToken = default) where T : IQueryRow<T>
     {
-        var (_, names, _) = ForRowType<T>(options);
-        return T.Read(await Fetch1Async(RowOptions(options, names), cancellationToken).ConfigureAwait(false));
+        var (query, names, _) = ForRowType<T>(options);
+        return T.Read(await query.Fetch1Async(RowOptions(options, names), cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// The options of the dynamic fetch behind a typed one: the row type's attributes, without the order and window
+    /// (<see cref="ForRowType{T}"/>'s query already has them; applied again, a window would narrow itself).
+    /// </summary>
     private static FetchOptions RowOptions(FetchOptions? options, IReadOnlyList<string> names) =>
-        (options ?? new FetchOptions()) with { Attributes = names };
+        (options ?? new FetchOptions()) with { Attributes = names, OrderBy = null, Limit = null, Offset = null };
 
     /// <summary>
-    /// The query a typed fetch reads, the row type's attributes (checked against the heading), and the columns to map
+    /// The query a typed fetch reads (with the fetch's order and window), the row type's attributes (checked against the heading), and the columns to map
     /// straight from the data reader (null: rows map from dynamic rows).
     /// </summary>
     private (QueryExpression Query, IReadOnlyList<string> Names, FetchColumns? Direct) ForRowType<T>(FetchOptions? options) where T : IQueryRow<T>

@@ -97,7 +97,7 @@ public sealed class TypedTable<TTable, TRow, TKey>
     /// <summary>All rows.</summary>
     public async Task<IReadOnlyList<TRow>> FetchAsync(CancellationToken cancellationToken = default)
     {
-        return await FetchAsync(Table, cancellationToken).ConfigureAwait(false);
+        return await FetchAsync(Table, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The only row; throws a <see cref="DataJointException"/> when there is none or more than one.</summary>
@@ -176,21 +176,29 @@ public sealed class TypedTable<TTable, TRow, TKey>
     public Task<IReadOnlyList<TRow>> FetchAsync(Top top, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(top);
-        return FetchAsync(Table.Restrict(top), cancellationToken);
+        return FetchAsync(Table.Restrict(top), null, cancellationToken);
     }
 
-    /// <summary>The rows in the order and window of <paramref name="options"/> (its attributes are ignored: whole rows are read).</summary>
+    /// <summary>
+    /// The rows in the order and window of <paramref name="options"/>, with its <see cref="FetchOptions.DownloadPath"/> and
+    /// <see cref="FetchOptions.MaxParallelDownloads"/> (its attributes are ignored: whole rows are read).
+    /// </summary>
     public Task<IReadOnlyList<TRow>> FetchAsync(FetchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return FetchAsync(Table.ForFetch(options), cancellationToken);
+        var decoding = new FetchOptions { DownloadPath = options.DownloadPath, MaxParallelDownloads = options.MaxParallelDownloads };
+        return FetchAsync(Table.ForFetch(options), decoding, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<TRow>> FetchAsync(QueryExpression query, CancellationToken cancellationToken)
+    /// <param name="query">The rows' query (its order and window already applied).</param>
+    /// <param name="decoding">The download path and parallel downloads of codec values (null: the defaults).</param>
+    /// <param name="cancellationToken">Cancels the fetch.</param>
+    private async Task<IReadOnlyList<TRow>> FetchAsync(QueryExpression query, FetchOptions? decoding, CancellationToken cancellationToken)
     {
         // Rows map straight from the data reader unless a codec needs store I/O to decode (then through dynamic rows).
-        if (query.DirectColumns(RowNames) is { } columns) return await query.ReadAllAsync(columns, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
-        var rows = await query.FetchAsync(null, cancellationToken).ConfigureAwait(false);
+        if (query.DirectColumns(RowNames, decoding?.DownloadPath) is { } columns)
+            return await query.ReadAllAsync(columns, TTable.ReadRow, cancellationToken).ConfigureAwait(false);
+        var rows = await query.FetchAsync(decoding, cancellationToken).ConfigureAwait(false);
         var result = new TRow[rows.Count];
         for (var i = 0; i < result.Length; i++) result[i] = TypedMapping<TTable, TRow, TKey>.ReadRow(rows[i]);
         return result;

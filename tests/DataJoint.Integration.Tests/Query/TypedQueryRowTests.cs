@@ -53,6 +53,21 @@ public partial class TypedQueryRowTests : SchemaFixture
     }
 
     [Test]
+    public async Task AWindowOfComputedRows_AppliesOnce_ListedStreamedAndOne()
+    {
+        // Computed attributes map from dynamic rows; the fetch's order and window still apply exactly once.
+        var counts = _subject.Aggr(_session, "n=count(session_idx)", "best_quality=max(quality)");
+        var window = new FetchOptions { OrderBy = ["subject_id DESC"], Limit = 1, Offset = 1 };
+        Assert.That(await counts.FetchAsync<SubjectCount>(window), Is.EqualTo(new[] { new SubjectCount(1, 2, 0.9) }));
+        var streamed = new List<SubjectCount>();
+        await foreach (var r in counts.StreamAsync<SubjectCount>(window)) streamed.Add(r);
+        Assert.That(streamed, Is.EqualTo(new[] { new SubjectCount(1, 2, 0.9) }));
+        Assert.That(await counts.Fetch1Async<SubjectCount>(window), Is.EqualTo(new SubjectCount(1, 2, 0.9)));
+        var direct = await _subject.FetchAsync<Animal>(new FetchOptions { Limit = 1, Offset = 1 });
+        Assert.That(direct, Is.EqualTo(new[] { new Animal(2, "rat") }), "straight from the reader, key order");
+    }
+
+    [Test]
     public async Task ATable_IntoAClassByName_StraightFromTheReader_AndStreamed()
     {
         var rows = await _subject.FetchAsync<SubjectInfo>(new FetchOptions { OrderBy = ["subject_id DESC"] });

@@ -23,6 +23,16 @@ namespace DataJoint.Integration.Tests.Typed.Operators
             """;
     }
 
+    [Table]
+    public partial class Note : Manual
+    {
+        public const string Definition = """
+            note_id : int32
+            ---
+            file : <attach>
+            """;
+    }
+
     /// <summary>
     /// The typed tables' counterparts of issue #14's operators on MariaDB (Top and fetch windows as typed rows, update1 of a
     /// row, insert from a query, the dry-run validate, a Top or AndList restriction), against values written out by hand.
@@ -63,6 +73,27 @@ namespace DataJoint.Integration.Tests.Typed.Operators
             // An AndList restricts the typed table as it restricts a dynamic one.
             Assert.That((await (_probe & new AndList("depth > 15", new { label = "c" })).FetchAsync()).Single().ProbeId, Is.EqualTo(3));
             Assert.That(await (_probe - new AndList("depth > 15", new { label = "c" })).CountAsync(), Is.EqualTo(3));
+        }
+
+        [Test]
+        public async Task FetchWithOptions_KeepsTheirDownloadPath()
+        {
+            var notes = await Note.TableAsync(Schema);
+            var dir = Directory.CreateTempSubdirectory("djnet-typedops-");
+            try
+            {
+                var source = Path.Combine(dir.FullName, "hello.txt");
+                await File.WriteAllTextAsync(source, "hello");
+                await notes.InsertAsync([new Note.Row { NoteId = 1, File = source }, new Note.Row { NoteId = 2, File = source }]);
+                var target = dir.CreateSubdirectory("down").FullName;
+                var rows = await notes.FetchAsync(new FetchOptions { DownloadPath = target, OrderBy = ["KEY DESC"], Limit = 1 });
+                Assert.That(rows.Select(r => (r.NoteId, r.File)), Is.EqualTo(new[] { (2, Path.Combine(target, "hello.txt")) }));
+                Assert.That(await File.ReadAllTextAsync(rows[0].File), Is.EqualTo("hello"));
+            }
+            finally
+            {
+                dir.Delete(recursive: true);
+            }
         }
 
         [Test]
