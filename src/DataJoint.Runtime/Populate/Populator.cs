@@ -333,6 +333,11 @@ internal sealed class Populator
                     await worker.RunAsync(c => jobs.ErrorAsync(c, key, message, MakeErrors.Stack(ex), CancellationToken.None))
                         .ConfigureAwait(false);
                 }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Stopping while the server is away: the error cannot be written; the job keeps its reservation.
+                    Stop(signals, userToken);
+                }
                 catch (Exception recording)
                 {
                     // Neither error may be lost: the populate stops with both.

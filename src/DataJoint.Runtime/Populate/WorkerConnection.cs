@@ -11,7 +11,8 @@ namespace DataJoint;
 /// (<c>database.reconnect</c>, on by default), and the populate settles the key that was in flight and goes on. Attempts
 /// to reconnect follow each other 0.25 s, 0.5 s, 1 s … (at most 5 s) apart for up to <see cref="Window"/>; after that, or
 /// with <c>database.reconnect</c> off, the loss stops the populate with a <see cref="LostConnectionException"/>. A stop
-/// (cancellation, SIGTERM, Ctrl-C) ends the waiting at once: one attempt is made right away, none after it.
+/// (cancellation, SIGTERM, Ctrl-C) ends the waiting at once: one attempt is made right away, none after it, and an
+/// <see cref="OperationCanceledException"/> says that the stop ended it.
 /// </summary>
 internal sealed class WorkerConnection : IAsyncDisposable
 {
@@ -128,6 +129,7 @@ internal sealed class WorkerConnection : IAsyncDisposable
         }
         catch (DataJointException ex) when (ex.IsTransient)
         {
+            _stop.ThrowIfCancellationRequested(); // a stop ended the wait, not the window
             throw new LostConnectionException(
                 $"The connection to the database server was lost while populating {_target.FullName} and could not be opened again " +
                 $"within {Window.TotalSeconds:0} s: {ex.Message}", ex);
