@@ -108,7 +108,11 @@ internal sealed class Populator
                 {
                     var abandoned = sent;
                     sent = null;
-                    await AbandonAsync(worker, jobs, abandoned).ConfigureAwait(false);
+                    try
+                    {
+                        await AbandonAsync(worker, jobs, abandoned).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) { /* the server is away: the reservation stays for an orphan refresh */ }
                     Stop(signals, cancellationToken);
                 }
                 var next = i + 1 < keys.Count && !_make.IsTripartite ? keys[i + 1] : null;
@@ -542,7 +546,7 @@ internal sealed class Populator
                 await worker.RunAsync(c => Autocommit.ExecAsync(c, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)).ConfigureAwait(false);
             if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, duration, CancellationToken.None)).ConfigureAwait(false);
         }
-        catch (Exception again)
+        catch (Exception again) when (again is not OperationCanceledException) // a stop while the server is away: stop
         {
             throw new DataJointException(
                 $"The key {Describe(key)} of {_target.FullName} was made and committed, but its job metadata or completion could not be " +
