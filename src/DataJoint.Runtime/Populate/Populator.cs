@@ -298,9 +298,9 @@ internal sealed class Populator
                 // effect; a reservation of the next key that went with it is given back.
                 nextStart = null;
                 var committed = await SettleCommitAsync(worker, tx!, key, failure).ConfigureAwait(false);
+                tx!.SettleCommit(committed);
                 if (nextStatements is not null && jobs is not null)
                     await worker.RunAsync(c => jobs.ReleaseAsync(c, next!, sentBy, CancellationToken.None)).ConfigureAwait(false);
-                tx!.SettleCommit(committed);
                 if (!committed) throw; // the key failed at its COMMIT: rolled back, and tried again or recorded below
                 afterCommit = failure;
             }
