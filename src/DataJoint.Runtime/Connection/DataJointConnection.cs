@@ -114,17 +114,21 @@ public sealed partial class DataJointConnection
         var conn = _dataSource.CreateConnection();
         try
         {
-            try
+            for (var stale = 0; ; stale++)
             {
-                await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (StaleSessionException)
-            {
-                // The pool's idle sessions are likely gone too (a server restart): drop them and open a new one.
-                await MySqlConnection.ClearPoolAsync(conn, cancellationToken).ConfigureAwait(false);
-                await conn.DisposeAsync().ConfigureAwait(false);
-                conn = _dataSource.CreateConnection();
-                await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (StaleSessionException) when (stale < 3)
+                {
+                    // The pool's idle sessions are likely gone too (a server restart): drop them and open a new one. A
+                    // session in use meanwhile may come back to the pool as stale as well: then once more.
+                    await MySqlConnection.ClearPoolAsync(conn, cancellationToken).ConfigureAwait(false);
+                    await conn.DisposeAsync().ConfigureAwait(false);
+                    conn = _dataSource.CreateConnection();
+                }
             }
             if (Loggers.Sql.IsEnabled(LogLevel.Debug)) SqlLog.Attach(conn, Loggers.Sql);
             if (Loggers.Connection.IsEnabled(LogLevel.Debug))
@@ -147,8 +151,9 @@ public sealed partial class DataJointConnection
         {
             MySqlException { Number: 1044 or 1045 or 1129 or 1130 or 1698 } => new AccessDeniedException(message, ex),
             MySqlException { Number: 1040 or 1042 or 2002 or 2003 or 2005 or 2006 or 2013 } or MySqlException { IsTransient: true }
-                // the connection dropped while the session was being set up (an incomplete answer: a reset socket)
-                or MySqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException }
+                // the connection dropped while the session was being set up (an incomplete answer: a reset socket), or
+                // pooled sessions kept turning out dead (a server restart)
+                or MySqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException } or StaleSessionException
                 or System.Net.Sockets.SocketException or System.IO.IOException or TimeoutException or OperationCanceledException
                 => new LostConnectionException(message, ex),
             _ => new DatabaseException(message, ex),
