@@ -24,8 +24,6 @@ public class InsertOneBenchmarks
         new Random(1).NextBytes(_payload);
     }
 
-    internal Table Table => _tables.Sample;
-
     [GlobalCleanup]
     public Task Cleanup() => _tables.DropAsync();
 

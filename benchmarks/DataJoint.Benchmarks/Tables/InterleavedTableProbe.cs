@@ -1,31 +1,32 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace DataJoint.Benchmarks.Tables;
 
 /// <summary>
 /// The 100 000-row table benchmarks (<see cref="TypedTableBenchmarks"/>, <see cref="BlobFetchBenchmarks"/>,
-/// <see cref="TypedTableInsertBenchmarks"/>: the same methods) run in turn, round after round, so that the drift of a
+/// <see cref="TypedTableInsertBenchmarks"/>) and the one-row inserts (<see cref="InsertOneBenchmarks"/>, 200 calls a run) —
+/// the same methods — run in turn, round after round, so that the drift of a
 /// shared machine hits the raw baseline and DataJoint alike (BenchmarkDotNet runs one method's iterations in a block,
 /// minutes apart); the order of the methods rotates from round to round. Each run starts after a full garbage collection. Prints per method the median wall time, the median
 /// and range of its ratio to the raw baseline of the same round, the median client CPU time and the bytes allocated.
-/// Run: <c>dotnet run -c Release -- interleaved-tables [--rounds 15] [--only fetch,blob,insert]</c> with the services' variables.
+/// Run: <c>dotnet run -c Release -- interleaved-tables [--rounds 15] [--only fetch,blob,insert,one]</c> with the services' variables.
 /// </summary>
 internal static class InterleavedTableProbe
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var i = Array.IndexOf(args, "--rounds");
-        var rounds = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 15;
+        var rounds = ProbeSupport.Option(args, "--rounds", 15);
         var o = Array.IndexOf(args, "--only");
-        var only = o >= 0 && o + 1 < args.Length ? args[o + 1].Split(',') : ["fetch", "blob", "insert"];
+        var only = o >= 0 && o + 1 < args.Length ? args[o + 1].Split(',') : ["fetch", "blob", "insert", "one"];
 
         var fetch = new TypedTableBenchmarks();
         var blob = new BlobFetchBenchmarks();
         var insert = new TypedTableInsertBenchmarks();
-        await fetch.Setup();
-        await blob.Setup();
-        await insert.Setup();
+        var one = new InsertOneBenchmarks();
+        if (only.Contains("fetch")) await fetch.Setup();
+        if (only.Contains("blob")) await blob.Setup();
+        if (only.Contains("insert")) await insert.Setup();
+        if (only.Contains("one")) await one.Setup();
         try
         {
             var groups = new (string Key, string Title, Func<Task>? Before, (string Name, Func<Task> Run)[] Modes)[]
@@ -37,8 +38,11 @@ internal static class InterleavedTableProbe
                      ("typed FetchAsync", blob.TypedFetch)]),
                 ("insert", "insert, 100 000 rows (int32, float64, varchar, 64-byte bytes)", () => { insert.Truncate(); return Task.CompletedTask; },
                     [("raw multi-row INSERT", insert.RawMultiRowInsert), ("dynamic InsertAsync", insert.DynamicInsert), ("typed InsertAsync", insert.TypedInsert)]),
+                ("one", "Insert1Async, 200 calls of one row each (int32, float64, varchar, 64-byte bytes)", null,
+                    [("raw one-row INSERT", Calls(one.RawInsert)), ("anonymous object", Calls(one.AnonymousObject)), ("dictionary", Calls(one.Dictionary)),
+                     ("typed Row", Calls(one.TypedRow))]),
             };
-            Console.WriteLine($"{rounds} interleaved rounds (round 0 warms up); load average at start {LoadAverage()}");
+            Console.WriteLine($"{rounds} interleaved rounds (round 0 warms up); load average at start {ProbeSupport.LoadAverage()}");
             foreach (var (key, title, before, modes) in groups)
             {
                 if (!only.Contains(key)) continue;
@@ -70,26 +74,24 @@ internal static class InterleavedTableProbe
                 {
                     var ratios = wall[m].Zip(wall[0], (x, raw) => x / raw).ToList();
                     Console.WriteLine(FormattableString.Invariant(
-                        $"  {modes[m].Name,-24} {Median(wall[m]),7:F0} ms  ratio {Median(ratios),5:F2}x (rounds {ratios.Min():F2}-{ratios.Max():F2})  client CPU {Median(cpu[m]),6:F0} ms  {Median(bytes[m]) / 1e6,6:F1} MB"));
+                        $"  {modes[m].Name,-24} {ProbeSupport.Median(wall[m]),7:F0} ms  ratio {ProbeSupport.Median(ratios),5:F2}x (rounds {ratios.Min():F2}-{ratios.Max():F2})  client CPU {ProbeSupport.Median(cpu[m]),6:F0} ms  {ProbeSupport.Median(bytes[m]) / 1e6,6:F1} MB"));
                 }
             }
-            Console.WriteLine($"load average at end {LoadAverage()}");
+            Console.WriteLine($"load average at end {ProbeSupport.LoadAverage()}");
             return 0;
         }
         finally
         {
-            await fetch.Cleanup();
-            await blob.Cleanup();
-            await insert.Cleanup();
+            if (only.Contains("fetch")) await fetch.Cleanup();
+            if (only.Contains("blob")) await blob.Cleanup();
+            if (only.Contains("insert")) await insert.Cleanup();
+            if (only.Contains("one")) await one.Cleanup();
         }
     }
 
-    private static double Median(List<double> values)
+    /// <summary>200 calls of a one-row benchmark method, one after the other.</summary>
+    private static Func<Task> Calls(Func<Task> call) => async () =>
     {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+        for (var i = 0; i < 200; i++) await call();
+    };
 }

@@ -136,33 +136,31 @@ internal sealed class AttributeCodec
     }
 
     /// <summary>Decodes a non-null fetched value in place (only when <see cref="IsSynchronous"/>).</summary>
-    public object? Decode(object stored, string? downloadPath = null)
+    public object? Decode(object stored, string? downloadPath = null) => Decode(stored, default, downloadPath);
+
+    /// <summary>Decodes a non-null fetched value from the column's bytes, in place (only when <see cref="DecodesSpans"/>).</summary>
+    public object? Decode(ReadOnlySpan<byte> stored, string? downloadPath = null) => Decode(null, stored, downloadPath);
+
+    /// <summary>Decodes <paramref name="stored"/>, or the bytes <paramref name="bytes"/> when it is null, in place.</summary>
+    private object? Decode(object? stored, ReadOnlySpan<byte> bytes, string? downloadPath)
     {
         var r = Resolve();
+        var context = DecodeContext(r, downloadPath);
         try
         {
-            return r.Chain.Decode(stored, DecodeContext(r, downloadPath));
+            return stored is not null ? r.Chain.Decode(stored, context) : r.Chain.Decode(bytes, context);
         }
-        catch (DataJointException ex)
+        catch (DataJointException ex) when (LocatedHere(ex))
         {
-            ex.Locate(Schema, Table, Attribute.Name);
-            throw;
+            throw; // not reached: the filter locates the exception and lets it go on
         }
     }
 
-    /// <summary>Decodes a non-null fetched value from the column's bytes, in place (only when <see cref="DecodesSpans"/>).</summary>
-    public object? Decode(ReadOnlySpan<byte> stored, string? downloadPath = null)
+    /// <summary>Locates <paramref name="ex"/> at this attribute and returns false (an exception filter that catches nothing).</summary>
+    private bool LocatedHere(DataJointException ex)
     {
-        var r = Resolve();
-        try
-        {
-            return r.Chain.Decode(stored, DecodeContext(r, downloadPath));
-        }
-        catch (DataJointException ex)
-        {
-            ex.Locate(Schema, Table, Attribute.Name);
-            throw;
-        }
+        ex.Locate(Schema, Table, Attribute.Name);
+        return false;
     }
 
     /// <summary>The decode context for <paramref name="downloadPath"/>: made once per path (a fetch passes the same path for every value).</summary>

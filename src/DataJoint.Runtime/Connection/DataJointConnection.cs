@@ -147,6 +147,8 @@ public sealed partial class DataJointConnection
         {
             MySqlException { Number: 1044 or 1045 or 1129 or 1130 or 1698 } => new AccessDeniedException(message, ex),
             MySqlException { Number: 1040 or 1042 or 2002 or 2003 or 2005 or 2006 or 2013 } or MySqlException { IsTransient: true }
+                // the connection dropped while the session was being set up (an incomplete answer: a reset socket)
+                or MySqlException { InnerException: System.IO.IOException or System.Net.Sockets.SocketException }
                 or System.Net.Sockets.SocketException or System.IO.IOException or TimeoutException or OperationCanceledException
                 => new LostConnectionException(message, ex),
             _ => new DatabaseException(message, ex),

@@ -27,7 +27,9 @@ public sealed record PopulateOptions
 
     /// <summary>
     /// Collect make errors in <see cref="PopulateResult.Errors"/> and go on with the next key; false (default) stops at the
-    /// first error and throws it. A cancellation or a stop signal always stops.
+    /// first error and throws it. A cancellation or a stop signal always stops. A key whose make or commit fails
+    /// transiently (a deadlock, a lock wait timeout, a lost connection) is made again first — three attempts in all — and
+    /// only then is its failure an error (docs/populate.md, <i>Transient failures and a lost server</i>).
     /// </summary>
     public bool SuppressErrors { get; init; }
 

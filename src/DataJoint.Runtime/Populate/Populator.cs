@@ -108,7 +108,11 @@ internal sealed class Populator
                 {
                     var abandoned = sent;
                     sent = null;
-                    await AbandonAsync(worker, jobs, abandoned).ConfigureAwait(false);
+                    try
+                    {
+                        await AbandonAsync(worker, jobs, abandoned).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) { /* the server is away: the reservation stays for an orphan refresh */ }
                     Stop(signals, cancellationToken);
                 }
                 var next = i + 1 < keys.Count && !_make.IsTripartite ? keys[i + 1] : null;
@@ -217,7 +221,7 @@ internal sealed class Populator
         catch (Exception ex)
         {
             if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
-            if (attempt < KeyAttempts && !token.IsCancellationRequested && IsTransient(worker, ex))
+            if (attempt < KeyAttempts && !token.IsCancellationRequested && worker.MayTryAgain(ex))
             {
                 await GiveBackAsync(worker, jobs, start, ex, attempt).ConfigureAwait(false);
                 return (TryAgain, null);
@@ -319,7 +323,7 @@ internal sealed class Populator
                     await worker.RunAsync(c => jobs.ReleaseAsync(c, key, start.ReservedBy, CancellationToken.None)).ConfigureAwait(false);
                 throw;
             }
-            if (!stopped && attempt < KeyAttempts && IsTransient(worker, ex))
+            if (!stopped && attempt < KeyAttempts && worker.MayTryAgain(ex))
             {
                 // Lost connection, deadlock, lock wait timeout: the server rolled the key back; make it again.
                 await GiveBackAsync(worker, jobs, start, ex, attempt).ConfigureAwait(false);
@@ -332,6 +336,11 @@ internal sealed class Populator
                 {
                     await worker.RunAsync(c => jobs.ErrorAsync(c, key, message, MakeErrors.Stack(ex), CancellationToken.None))
                         .ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                {
+                    // Stopping while the server is away: the error cannot be written; the job keeps its reservation.
+                    Stop(signals, userToken);
                 }
                 catch (Exception recording)
                 {
@@ -353,15 +362,6 @@ internal sealed class Populator
         if (afterCommit is not null) await RetryAfterCommitAsync(worker, jobs, key, started, duration, afterCommit).ConfigureAwait(false);
         return (true, nextStart);
     }
-
-    /// <summary>
-    /// True when a key that failed with <paramref name="failure"/> may simply be made again: the connection was lost (the
-    /// server rolled the transaction back), or the server chose it as a deadlock victim or timed out a lock wait, or any
-    /// other failure a DataJoint operation marks as transient (<see cref="Retry.IsRetryable"/>).
-    /// </summary>
-    private bool IsTransient(WorkerConnection worker, Exception failure) =>
-        worker.MayBeLost(failure) || Autocommit.IsRetryable(failure)
-        || Retry.IsRetryable(failure as DataJointException ?? _target.Dialect.TranslateError(failure, _target.FullName) ?? failure);
 
     /// <summary>
     /// Before a key that failed transiently is tried again: the connection is opened again if it was lost, and the key's
@@ -546,7 +546,7 @@ internal sealed class Populator
                 await worker.RunAsync(c => Autocommit.ExecAsync(c, _target.Dialect, JobMetadataSql(key, started, duration), _target.FullName, CancellationToken.None)).ConfigureAwait(false);
             if (jobs is not null) await worker.RunAsync(c => jobs.CompleteAsync(c, key, duration, CancellationToken.None)).ConfigureAwait(false);
         }
-        catch (Exception again)
+        catch (Exception again) when (again is not OperationCanceledException) // a stop while the server is away: stop
         {
             throw new DataJointException(
                 $"The key {Describe(key)} of {_target.FullName} was made and committed, but its job metadata or completion could not be " +

@@ -11,7 +11,8 @@ namespace DataJoint;
 /// (<c>database.reconnect</c>, on by default), and the populate settles the key that was in flight and goes on. Attempts
 /// to reconnect follow each other 0.25 s, 0.5 s, 1 s … (at most 5 s) apart for up to <see cref="Window"/>; after that, or
 /// with <c>database.reconnect</c> off, the loss stops the populate with a <see cref="LostConnectionException"/>. A stop
-/// (cancellation, SIGTERM, Ctrl-C) ends the waiting at once: one attempt is made right away, none after it.
+/// (cancellation, SIGTERM, Ctrl-C) ends the waiting at once: one attempt is made right away, none after it, and an
+/// <see cref="OperationCanceledException"/> says that the stop ended it.
 /// </summary>
 internal sealed class WorkerConnection : IAsyncDisposable
 {
@@ -54,9 +55,6 @@ internal sealed class WorkerConnection : IAsyncDisposable
     /// </summary>
     public long ServerId { get; private set; }
 
-    /// <summary>How many times the connection was opened again.</summary>
-    public int Reconnects { get; private set; }
-
     /// <summary>True when the driver knows the connection is gone (the server restarted, the socket was reset).</summary>
     public bool IsBroken => _current.State != ConnectionState.Open;
 
@@ -64,7 +62,14 @@ internal sealed class WorkerConnection : IAsyncDisposable
     /// True when <paramref name="failure"/> means the connection may be gone: the driver says so, or the failure is a
     /// lost connection (the server killed it, a packet could not be read). Check <see cref="EnsureOpenAsync"/> next.
     /// </summary>
-    public bool MayBeLost(Exception failure) => IsBroken || LostConnection(_target, failure);
+    public bool MayBeLost(Exception failure) => IsBroken || Translated(_target, failure) is LostConnectionException;
+
+    /// <summary>
+    /// True when the work that failed with <paramref name="failure"/> may succeed if done again: the connection may be
+    /// lost (the server rolled back what it had open), or the failure is one a DataJoint operation marks transient — a
+    /// deadlock, a lock wait timeout, an S3 timeout (<see cref="Retry.IsRetryable"/>).
+    /// </summary>
+    public bool MayTryAgain(Exception failure) => MayBeLost(failure) || Retry.IsRetryable(Translated(_target, failure) ?? failure);
 
     /// <summary>
     /// After a failure: opens the connection again when it is gone (<see cref="IsBroken"/>, or it no longer answers a
@@ -124,12 +129,12 @@ internal sealed class WorkerConnection : IAsyncDisposable
         }
         catch (DataJointException ex) when (ex.IsTransient)
         {
+            _stop.ThrowIfCancellationRequested(); // a stop ended the wait, not the window
             throw new LostConnectionException(
                 $"The connection to the database server was lost while populating {_target.FullName} and could not be opened again " +
                 $"within {Window.TotalSeconds:0} s: {ex.Message}", ex);
         }
         ServerId = _current.ServerThread;
-        Reconnects++;
     }
 
     /// <summary>
@@ -159,13 +164,13 @@ internal sealed class WorkerConnection : IAsyncDisposable
 
     private static bool MayRetry(Table target, Exception failure)
     {
-        var translated = failure as DataJointException ?? target.Dialect.TranslateError(failure, target.FullName);
-        if (translated is not { IsTransient: true } || translated is LostConnectionException { CommitOutcomeUnknown: true }) return false;
-        return translated is not LostConnectionException || target.Connection.Settings.Reconnect;
+        var translated = Translated(target, failure);
+        return Retry.IsRetryable(translated ?? failure) && (translated is not LostConnectionException || target.Connection.Settings.Reconnect);
     }
 
-    private static bool LostConnection(Table target, Exception failure) =>
-        (failure as DataJointException ?? target.Dialect.TranslateError(failure, target.FullName)) is LostConnectionException;
+    /// <summary>The failure as a DataJoint exception (a driver's or socket's translated), or null when it is none.</summary>
+    private static DataJointException? Translated(Table target, Exception failure) =>
+        failure as DataJointException ?? target.Dialect.TranslateError(failure, target.FullName);
 
     public ValueTask DisposeAsync() => _current.DisposeAsync();
 }

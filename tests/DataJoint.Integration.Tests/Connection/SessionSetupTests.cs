@@ -93,4 +93,24 @@ public class SessionSetupTests
             Assert.That(await ScalarAsync(conn, "SELECT @@SESSION.sql_mode"), Does.Contain("STRICT_ALL_TABLES"));
         }
     }
+
+    /// <summary>
+    /// A connection that drops while its session is being set up (the server restarting: the answer to the SET comes back
+    /// incomplete) is a transient <see cref="LostConnectionException"/> — one <see cref="Retry"/> retries — not a plain
+    /// database error.
+    /// </summary>
+    [Test]
+    public async Task AConnectionLostDuringTheSessionSetup_IsATransientLostConnection()
+    {
+        await TestServices.RequireDatabaseAsync();
+        await using var recorder = new Populate.QueryRecorder(TestServices.Database.Host, TestServices.Database.Port);
+        recorder.CutAt(t => t.StartsWith("SET SESSION sql_mode", StringComparison.Ordinal), Populate.QueryRecorder.Cut.BeforeTheAnswer);
+        var connection = new DataJointConnection(TestServices.Database with { Host = "127.0.0.1", Port = recorder.Port, Tls = TlsMode.Off });
+        var ex = await Assert.ThrowsAsync<LostConnectionException>(async () => await (await connection.OpenAsync()).DisposeAsync());
+        Assert.That(ex!.IsTransient, Is.True);
+        Assert.That(ex.Message, Does.StartWith("Cannot connect to the database server at "));
+        Assert.That(recorder.Cuts, Is.EqualTo(1));
+        await using var again = await connection.OpenAsync(); // the next attempt works
+        Assert.That(again.State, Is.EqualTo(System.Data.ConnectionState.Open));
+    }
 }

@@ -1,8 +1,9 @@
 // A populate worker for the multi-process tests. It opens `<schema>`.`__work` (declared by the test), populates it with
 // reserved jobs and a make that appends "<subject_id> <pid>" to its own log file (<log>.<pid>) each time it runs (counted by the
 // test independently of the job table), optionally failing some keys or hanging on one (until stopped). Each key the populate
-// reports made — committed — is logged as "committed <subject_id> <pid>" from its progress reports. Prints "made <n> failed <m>" and
-// exits 0, or exits 3 when stopped by a signal.
+// reports made — committed — is logged as "committed <subject_id> <pid>" from its progress reports. With --go <file> it logs
+// "ready 0 <pid>" once its schema and table are open and waits for that file before it populates. Prints "made <n> failed <m>"
+// and exits 0, or exits 3 when stopped by a signal.
 //
 // A worker never outlives its test: it exits (code 4) as soon as its standard input reaches end of file — the test
 // keeps it open as a pipe, which the system closes when the test host ends for any reason, even a SIGKILL — and (code 5)
@@ -40,6 +41,12 @@ var log = Arg("log") + "." + Environment.ProcessId; // one file per worker: appe
 var sleepMs = int.Parse(Arg("sleep-ms", "0"));
 var failEvery = int.Parse(Arg("fail-every", "0"));
 var hangKey = int.Parse(Arg("hang-key", "-1"));
+if (Arg("go") is { Length: > 0 } go)
+{
+    // Start populating together with the other workers: say "ready" (schema and table open), wait for the test's go file.
+    File.AppendAllText(log, $"ready 0 {Environment.ProcessId}\n");
+    while (!File.Exists(go)) await Task.Delay(20);
+}
 
 try
 {
