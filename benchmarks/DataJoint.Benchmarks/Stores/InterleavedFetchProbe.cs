@@ -8,7 +8,8 @@ namespace DataJoint.Benchmarks.Stores;
 /// sequential and parallel(4), 1 000 rows × 256 KiB <c>&lt;blob@main&gt;</c> over the 10 ms link) run in turn, round
 /// after round, the order rotating from round to round, so that drift of a shared machine hits every method alike
 /// (BenchmarkDotNet runs one method's iterations in a block). Prints per method the median wall time, the median and
-/// range of the per-round ratios the goals are stated in, and the CPU time of the client and (found in /proc) of moto.
+/// range of the per-round ratios the goals are stated in, the CPU time of the client and (found in /proc) of moto (which
+/// serves other clients too on a shared machine), and the exceptions thrown in the client (first chance, caught or not).
 /// Run: <c>dotnet run -c Release -- interleaved-fetch [--rounds 5] [--latency-ms 10]</c> with the services' variables.
 /// </summary>
 internal static class InterleavedFetchProbe
@@ -32,6 +33,9 @@ internal static class InterleavedFetchProbe
             var wall = modes.Select(_ => new List<double>()).ToArray();
             var clientCpu = modes.Select(_ => new List<double>()).ToArray();
             var serverCpu = modes.Select(_ => new List<double>()).ToArray();
+            var exceptions = modes.Select(_ => new List<double>()).ToArray();
+            long thrown = 0;
+            AppDomain.CurrentDomain.FirstChanceException += (_, _) => Interlocked.Increment(ref thrown);
             for (var round = 0; round <= rounds; round++) // round 0 warms up and is not counted
             {
                 for (var k = 0; k < modes.Length; k++)
@@ -41,6 +45,7 @@ internal static class InterleavedFetchProbe
                     GC.WaitForPendingFinalizers();
                     var server0 = CpuMs(moto);
                     var client0 = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+                    var thrown0 = Interlocked.Read(ref thrown);
                     var clock = Stopwatch.StartNew();
                     await modes[m].Run();
                     clock.Stop();
@@ -48,6 +53,7 @@ internal static class InterleavedFetchProbe
                     wall[m].Add(clock.Elapsed.TotalMilliseconds);
                     clientCpu[m].Add(Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - client0);
                     serverCpu[m].Add(CpuMs(moto) - server0);
+                    exceptions[m].Add(Interlocked.Read(ref thrown) - thrown0);
                 }
             }
 
@@ -56,7 +62,7 @@ internal static class InterleavedFetchProbe
             {
                 var server = moto is null ? "" : FormattableString.Invariant($"  moto CPU {Median(serverCpu[m]),6:F0} ms");
                 Console.WriteLine(FormattableString.Invariant(
-                    $"  {modes[m].Name,-26} {Median(wall[m]),8:F0} ms  client CPU {Median(clientCpu[m]),6:F0} ms{server}"));
+                    $"  {modes[m].Name,-26} {Median(wall[m]),8:F0} ms  client CPU {Median(clientCpu[m]),6:F0} ms{server}  exceptions {Median(exceptions[m]),5:F0}"));
             }
             Report("fetch sequential / raw GET loop (goal <= 1.1)", wall[1], wall[0]);
             Report("fetch sequential / fetch parallel(4) (goal >= 2)", wall[1], wall[3]);

@@ -128,6 +128,23 @@ public class DataManipulationTests : SchemaFixture
         Assert.That(codec!.Message, Does.Contain("`data` is <blob> in the table but varchar(32) in the query"));
     }
 
+    [Test]
+    public async Task InsertRows_IgnoreExtraFields_DropsWhatTheTableLacks()
+    {
+        var rows = new object[]
+        {
+            new Dictionary<string, object?> { ["person_id"] = 3, ["name"] = "carol", ["shoe_size"] = 38 },
+            new Dictionary<string, object?> { ["person_id"] = 4, ["name"] = "dave", ["shoe_size"] = 44 },
+        };
+        var refused = await Assert.ThrowsAsync<DataJointException>(() => _person.InsertAsync(rows));
+        Assert.That(refused!.Message, Does.Contain("`shoe_size` is not in the table heading"));
+        Assert.That(_person.Validate(rows).IsValid, Is.False);
+        Assert.That(_person.Validate(rows, new InsertOptions { IgnoreExtraFields = true }).IsValid, Is.True);
+        await _person.InsertAsync(rows, new InsertOptions { IgnoreExtraFields = true });
+        Assert.That(await QueryAsync($"SELECT person_id, name, score FROM `{Schema.Database}`.`person` WHERE person_id > 2 ORDER BY person_id"),
+            Is.EqualTo(new[] { new object?[] { 3, "carol", 0.0 }, new object?[] { 4, "dave", 0.0 } }));
+    }
+
     // ------------------------------------------------------------------ validate
 
     [Test]

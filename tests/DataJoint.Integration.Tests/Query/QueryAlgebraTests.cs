@@ -547,4 +547,22 @@ public class QueryAlgebraTests : SchemaFixture
         var all = _subject.Proj("...", "-sex");
         Assert.That(all.Heading.Names, Is.EqualTo(new[] { "subject_id", "species", "handler_id" }));
     }
+
+    [Test]
+    public async Task Proj_CopyKeepsTheCodecAndTheLineage()
+    {
+        var traces = await Schema.DeclareAsync("Trace", TableTier.Manual, "trace_id : int32\n---\nsamples : <blob>");
+        await traces.Insert1Async(new { trace_id = 1, samples = new[] { 1.5, 2.5 } });
+        var copy = await traces.Proj("again=(samples)").Fetch1Async<BlobArray<double>>("again");
+        Assert.That(copy!.Data, Is.EqualTo(new[] { 1.5, 2.5 }), "the copy decodes as <blob>");
+
+        // handler_id=(person_id) carries person_id's lineage, so it joins subject's handler_id (itself from person_id).
+        var handlers = _person.Proj("handler_id=(person_id)", "name") * _subject;
+        Assert.That(await Rows(handlers, "person_id", "subject_id", "name"), Is.EqualTo(new[]
+        {
+            new object?[] { 1, 1, "alice" }, new object?[] { 2, 3, "bob" },
+        }));
+        // A computed attribute has no lineage: the namesake is refused, as in Python.
+        Assert.Throws<SemanticMatchException>(() => _ = _person.Proj("handler_id=person_id + 0") * _subject);
+    }
 }
